@@ -1,0 +1,54 @@
+/// Where a node (one provisioned machine of a job) is in its life. The raw values are the API's
+/// and the database's.
+///
+/// ```
+/// requested → booting → running → preempting → terminating → terminated
+///     ↓          ↓                     └──────────(vanish)──────↗
+///   failed     failed
+/// ```
+/// requested, booting, running and preempting can also go straight to terminating.
+/// The only way to move is ``applying(_:)``, whose table is the definition of the allowed moves.
+public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Asked of the provider, not yet accepted.
+    case requested
+    case booting
+    case running
+    /// A reclaim notice was received; the node is checkpointing.
+    case preempting
+    /// Termination was asked of the provider.
+    case terminating
+    case terminated
+    /// Provisioning failed; no instance exists.
+    case failed
+
+    /// The state after `event`, or ``InvalidTransition`` when `event` is not allowed from here.
+    ///
+    /// - `boot`: requested → booting (the provider accepted the request)
+    /// - `start`: booting → running (the agent's first heartbeat)
+    /// - `preempt`: running → preempting (a notice, or the provider shows it going)
+    /// - `terminate`: requested, booting, running, preempting → terminating
+    /// - `confirmTerminated`: terminating → terminated
+    /// - `vanish`: preempting → terminated (the instance is gone before we terminated it)
+    /// - `fail`: requested, booting → failed
+    public func applying(_ event: NodeEvent) throws(InvalidTransition) -> NodeState {
+        switch (self, event) {
+        case (.requested, .boot): return .booting
+        case (.booting, .start): return .running
+        case (.running, .preempt): return .preempting
+        case (.requested, .terminate), (.booting, .terminate), (.running, .terminate), (.preempting, .terminate):
+            return .terminating
+        case (.terminating, .confirmTerminated): return .terminated
+        case (.preempting, .vanish): return .terminated
+        case (.requested, .fail), (.booting, .fail): return .failed
+        default: throw InvalidTransition(subject: "node", state: rawValue, event: event.rawValue)
+        }
+    }
+
+    /// True for terminated and failed, which no event leaves.
+    public var isTerminal: Bool {
+        switch self {
+        case .terminated, .failed: true
+        case .requested, .booting, .running, .preempting, .terminating: false
+        }
+    }
+}
