@@ -5,11 +5,29 @@ import PackageDescription
 let package = Package(
     name: "gridbroker",
     platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
     targets: [
         // MARK: Domain
         .target(name: "BrokerCore"),
 
+        // MARK: Persistence
+        .target(
+            name: "Store",
+            dependencies: [
+                "BrokerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Tests
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

@@ -1,0 +1,54 @@
+import BrokerCore
+import Foundation
+import GRDB
+
+/// A job as stored: its spec (JSON text), where it is in its life, and what it has spent.
+public struct JobRecord: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "job"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var teamId: String
+    public var name: String
+    /// The job spec as submitted, JSON.
+    public var spec: String
+    public var state: JobState
+    /// Why the job is where it is (why it waits, why it failed), for people.
+    public var reason: String?
+    public var priority: Int
+    public var deadline: Date?
+    public var spendMicros: Int64
+    public var idempotencyKey: String?
+    /// A hash of the submitted body: the same key with another body is a conflict.
+    public var requestHash: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(
+        id: String, teamId: String, name: String, spec: String, priority: Int = 0, deadline: Date? = nil,
+        idempotencyKey: String? = nil, requestHash: String? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.teamId = teamId
+        self.name = name
+        self.spec = spec
+        self.state = .queued
+        self.reason = nil
+        self.priority = priority
+        self.deadline = deadline
+        self.spendMicros = 0
+        self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.startedAt = nil
+        self.finishedAt = nil
+    }
+
+    public var spend: Money { Money(microdollars: spendMicros) }
+}
+
+extension JobState: DatabaseValueConvertible {}

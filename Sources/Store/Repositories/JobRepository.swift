@@ -1,0 +1,26 @@
+import BrokerCore
+import Foundation
+
+/// Where jobs and their timelines live. The daemon uses ``SQLiteJobRepository``; tests of the
+/// services stand in their own.
+public protocol JobRepository: Sendable {
+    /// Stores a new job in `queued` with a `job.submitted` event. With an idempotency key that the
+    /// team already used, returns the job stored then instead (and stores nothing), provided the
+    /// request hash matches; a different body under the same key is a ``StoreError/conflict(_:)``.
+    func submit(_ job: JobRecord) async throws -> JobRecord
+    func job(id: String) async throws -> JobRecord?
+    /// Jobs in any of `states`, highest priority first, then oldest.
+    func jobs(in states: Set<JobState>, limit: Int) async throws -> [JobRecord]
+    /// Moves a job through its state machine and records the change on its timeline, in one
+    /// transaction. A move the machine does not allow throws ``StoreError/invalidTransition(_:)``
+    /// and changes nothing.
+    func apply(_ event: JobEvent, toJob id: String, reason: String?, at: Date) async throws -> JobRecord
+    /// The job's timeline, oldest first.
+    func events(ofJob id: String) async throws -> [EventRecord]
+}
+
+/// Where teams live.
+public protocol TeamRepository: Sendable {
+    func create(_ team: TeamRecord) async throws -> TeamRecord
+    func team(id: String) async throws -> TeamRecord?
+}

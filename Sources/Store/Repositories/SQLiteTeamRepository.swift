@@ -1,0 +1,23 @@
+import GRDB
+
+/// ``TeamRepository`` on the broker's database.
+public struct SQLiteTeamRepository: TeamRepository {
+    private let database: BrokerDatabase
+
+    public init(database: BrokerDatabase) {
+        self.database = database
+    }
+
+    public func create(_ team: TeamRecord) async throws -> TeamRecord {
+        do {
+            try await database.pool.write { db in try team.insert(db) }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.conflict("a team named '\(team.name)' already exists")
+        }
+        return team
+    }
+
+    public func team(id: String) async throws -> TeamRecord? {
+        try await database.pool.read { db in try TeamRecord.fetchOne(db, key: id) }
+    }
+}

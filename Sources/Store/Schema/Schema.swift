@@ -1,0 +1,187 @@
+import GRDB
+
+/// The database schema, as an append-only list of named migrations.
+///
+/// Migrations are never edited once released: a change to the schema is a new migration appended
+/// at the end. A database that has applied a migration this list does not know was written by a
+/// newer gridbroker and is refused (see ``StoreError/databaseIsNewer(path:unknownMigrations:)``).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-21 initial schema", migrate: createInitialSchema)
+        return migrator
+    }
+
+    /// Names of every migration this build knows, in order.
+    static var migrationIdentifiers: [String] { migrator.migrations }
+
+    private static func createInitialSchema(_ db: Database) throws {
+        try db.execute(sql: initialSchemaSQL)
+    }
+
+    /// Every table of the design's data model. Money is integer micro-USD (`*_micros`), times are
+    /// GRDB's UTC text timestamps, enumerations are checked against their allowed values.
+    private static let initialSchemaSQL = """
+        CREATE TABLE provider (
+            id TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+            kind TEXT NOT NULL,
+            base_url TEXT NOT NULL,
+            enabled BOOLEAN NOT NULL DEFAULT 1,
+            poll_interval_s INTEGER NOT NULL CHECK (poll_interval_s > 0),
+            offer_expiry_s INTEGER NOT NULL CHECK (offer_expiry_s > 0),
+            last_poll_at DATETIME,
+            last_success_at DATETIME,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+            last_error TEXT,
+            circuit_state TEXT NOT NULL DEFAULT 'closed'
+                CHECK (circuit_state IN ('closed', 'open', 'half_open')),
+            created_at DATETIME NOT NULL
+        );
+
+        CREATE TABLE offer (
+            id TEXT PRIMARY KEY NOT NULL,
+            provider_id TEXT NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+            native_id TEXT NOT NULL,
+            gpu TEXT NOT NULL,
+            gpu_known BOOLEAN NOT NULL,
+            gpu_count INTEGER NOT NULL CHECK (gpu_count > 0),
+            gpu_memory_gb INTEGER NOT NULL CHECK (gpu_memory_gb >= 0),
+            interconnect TEXT,
+            vcpus INTEGER NOT NULL CHECK (vcpus >= 0),
+            memory_gb INTEGER NOT NULL CHECK (memory_gb >= 0),
+            disk_gb INTEGER NOT NULL CHECK (disk_gb >= 0),
+            region TEXT NOT NULL,
+            country TEXT,
+            market TEXT NOT NULL CHECK (market IN ('on_demand', 'spot')),
+            price_per_hour_micros INTEGER NOT NULL CHECK (price_per_hour_micros >= 0),
+            available INTEGER NOT NULL CHECK (available >= 0),
+            reliability REAL CHECK (reliability IS NULL OR (reliability >= 0 AND reliability <= 1)),
+            first_seen_at DATETIME NOT NULL,
+            last_seen_at DATETIME NOT NULL,
+            withdrawn_at DATETIME,
+            raw TEXT,
+            UNIQUE (provider_id, native_id)
+        );
+        CREATE INDEX offer_live_by_gpu ON offer(gpu, market, price_per_hour_micros) WHERE withdrawn_at IS NULL;
+        CREATE INDEX offer_by_provider_seen ON offer(provider_id, last_seen_at);
+
+        CREATE TABLE price_point (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            provider_id TEXT NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+            gpu TEXT NOT NULL,
+            region TEXT NOT NULL,
+            market TEXT NOT NULL CHECK (market IN ('on_demand', 'spot')),
+            price_per_gpu_hour_micros INTEGER NOT NULL CHECK (price_per_gpu_hour_micros >= 0),
+            recorded_at DATETIME NOT NULL
+        );
+        CREATE INDEX price_point_by_series ON price_point(provider_id, gpu, region, market, recorded_at);
+        CREATE INDEX price_point_by_gpu_time ON price_point(gpu, recorded_at);
+
+        CREATE TABLE team (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+            budget_micros INTEGER CHECK (budget_micros IS NULL OR budget_micros >= 0),
+            spend_micros INTEGER NOT NULL DEFAULT 0 CHECK (spend_micros >= 0),
+            created_at DATETIME NOT NULL
+        );
+
+        CREATE TABLE api_token (
+            id TEXT PRIMARY KEY NOT NULL,
+            team_id TEXT REFERENCES team(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at DATETIME NOT NULL,
+            last_used_at DATETIME,
+            revoked_at DATETIME,
+            CHECK (role = 'admin' OR team_id IS NOT NULL)
+        );
+
+        CREATE TABLE job (
+            id TEXT PRIMARY KEY NOT NULL,
+            team_id TEXT NOT NULL REFERENCES team(id),
+            name TEXT NOT NULL,
+            spec TEXT NOT NULL CHECK (json_valid(spec)),
+            state TEXT NOT NULL CHECK (state IN
+                ('queued', 'provisioning', 'running', 'migrating', 'succeeded', 'failed', 'cancelled')),
+            reason TEXT,
+            priority INTEGER NOT NULL DEFAULT 0,
+            deadline DATETIME,
+            spend_micros INTEGER NOT NULL DEFAULT 0 CHECK (spend_micros >= 0),
+            idempotency_key TEXT,
+            request_hash TEXT,
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL,
+            started_at DATETIME,
+            finished_at DATETIME,
+            UNIQUE (team_id, idempotency_key)
+        );
+        CREATE INDEX job_by_state ON job(state, priority DESC, created_at);
+        CREATE INDEX job_by_team ON job(team_id, created_at);
+
+        CREATE TABLE node (
+            id TEXT PRIMARY KEY NOT NULL,
+            job_id TEXT NOT NULL REFERENCES job(id),
+            rank INTEGER NOT NULL CHECK (rank >= 0),
+            provider_id TEXT NOT NULL REFERENCES provider(id),
+            offer_id TEXT NOT NULL,
+            native_instance_id TEXT,
+            market TEXT NOT NULL CHECK (market IN ('on_demand', 'spot')),
+            gpu TEXT NOT NULL,
+            gpu_count INTEGER NOT NULL CHECK (gpu_count > 0),
+            region TEXT NOT NULL,
+            price_per_hour_micros INTEGER NOT NULL CHECK (price_per_hour_micros >= 0),
+            state TEXT NOT NULL CHECK (state IN
+                ('requested', 'booting', 'running', 'preempting', 'terminating', 'terminated', 'failed')),
+            reason TEXT,
+            replaces_node_id TEXT REFERENCES node(id),
+            agent_token_hash TEXT UNIQUE,
+            spend_micros INTEGER NOT NULL DEFAULT 0 CHECK (spend_micros >= 0),
+            requested_at DATETIME NOT NULL,
+            launched_at DATETIME,
+            last_heartbeat_at DATETIME,
+            terminated_at DATETIME,
+            UNIQUE (provider_id, native_instance_id)
+        );
+        CREATE INDEX node_by_job ON node(job_id, rank);
+        CREATE INDEX node_by_state ON node(state);
+
+        CREATE TABLE shard (
+            job_id TEXT NOT NULL REFERENCES job(id),
+            idx INTEGER NOT NULL CHECK (idx >= 0),
+            state TEXT NOT NULL CHECK (state IN ('pending', 'assigned', 'done')),
+            node_id TEXT REFERENCES node(id),
+            progress REAL NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 1),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            updated_at DATETIME NOT NULL,
+            PRIMARY KEY (job_id, idx)
+        );
+        CREATE INDEX shard_by_node ON shard(node_id);
+
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT REFERENCES job(id),
+            node_id TEXT REFERENCES node(id),
+            provider_id TEXT REFERENCES provider(id),
+            kind TEXT NOT NULL CHECK (length(kind) > 0),
+            from_state TEXT,
+            to_state TEXT,
+            message TEXT NOT NULL,
+            data TEXT CHECK (data IS NULL OR json_valid(data)),
+            at DATETIME NOT NULL
+        );
+        CREATE INDEX event_by_job ON event(job_id, id);
+        CREATE INDEX event_by_node ON event(node_id, id);
+        CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+            BEGIN SELECT RAISE(ABORT, 'event is append-only'); END;
+        CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
+            BEGIN SELECT RAISE(ABORT, 'event is append-only'); END;
+
+        CREATE TABLE webhook_delivery (
+            provider_id TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            received_at DATETIME NOT NULL,
+            PRIMARY KEY (provider_id, delivery_id)
+        );
+        """
+}
