@@ -21,8 +21,8 @@ public struct Offer: Sendable, Hashable {
     public var diskGB: Int
     /// The provider's region name, e.g. "us-east-1".
     public var region: String
-    /// ISO 3166-1 alpha-2 country code, e.g. "US".
-    public var country: String
+    /// ISO 3166-1 alpha-2 country code, e.g. "US"; nil when the provider does not say where.
+    public var country: String?
     public var market: Market
     /// The price per hour for the whole offer (all its GPUs).
     public var pricePerHour: Money
@@ -45,7 +45,7 @@ public struct Offer: Sendable, Hashable {
         memoryGB: Int,
         diskGB: Int,
         region: String,
-        country: String,
+        country: String?,
         market: Market,
         pricePerHour: Money,
         available: Int,

@@ -1,0 +1,70 @@
+/// What an offer search asks for; every criterion left nil matches anything.
+///
+/// The database answers searches with SQL and in-memory matching uses ``matches(_:)``: both follow
+/// this one definition (the store's tests check they agree).
+public struct OfferFilter: Sendable, Equatable {
+    /// The order of results; ties are broken by offer id.
+    public enum Sort: String, Sendable, CaseIterable {
+        /// Cheapest whole offer first.
+        case price
+        /// Cheapest per GPU-hour first.
+        case pricePerGPU = "price_per_gpu"
+    }
+
+    /// Canonical GPU names (or provider names of unknown GPUs) the offer's GPU must be one of.
+    public var gpus: Set<String>?
+    public var minGPUs: Int?
+    /// Memory per GPU, in GB.
+    public var minGPUMemoryGB: Int?
+    public var market: Market?
+    /// The most the whole offer may cost per hour.
+    public var maxPricePerHour: Money?
+    /// ISO codes; an offer whose country is unknown matches no country filter.
+    public var countries: Set<String>?
+    public var regions: Set<String>?
+    public var providers: Set<String>?
+    public var sort: Sort
+
+    public init(
+        gpus: Set<String>? = nil, minGPUs: Int? = nil, minGPUMemoryGB: Int? = nil, market: Market? = nil,
+        maxPricePerHour: Money? = nil, countries: Set<String>? = nil, regions: Set<String>? = nil,
+        providers: Set<String>? = nil, sort: Sort = .price
+    ) {
+        self.gpus = gpus
+        self.minGPUs = minGPUs
+        self.minGPUMemoryGB = minGPUMemoryGB
+        self.market = market
+        self.maxPricePerHour = maxPricePerHour
+        self.countries = countries
+        self.regions = regions
+        self.providers = providers
+        self.sort = sort
+    }
+
+    /// Whether `offer` meets every criterion.
+    public func matches(_ offer: Offer) -> Bool {
+        if let gpus, !gpus.contains(offer.gpu.name) { return false }
+        if let minGPUs, offer.gpuCount < minGPUs { return false }
+        if let minGPUMemoryGB, offer.gpuMemoryGB < minGPUMemoryGB { return false }
+        if let market, offer.market != market { return false }
+        if let maxPricePerHour, offer.pricePerHour > maxPricePerHour { return false }
+        if let countries, !(offer.country.map(countries.contains) ?? false) { return false }
+        if let regions, !regions.contains(offer.region) { return false }
+        if let providers, !providers.contains(offer.providerID) { return false }
+        return true
+    }
+
+    /// The value results are ordered by.
+    public func sortKey(of offer: Offer) -> Money {
+        switch sort {
+        case .price: offer.pricePerHour
+        case .pricePerGPU: offer.pricePerGPUHour
+        }
+    }
+
+    /// Whether `a` comes before `b` in this filter's order.
+    public func orders(_ a: Offer, before b: Offer) -> Bool {
+        let (keyA, keyB) = (sortKey(of: a), sortKey(of: b))
+        return keyA != keyB ? keyA < keyB : a.id.description < b.id.description
+    }
+}
