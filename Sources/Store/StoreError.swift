@@ -14,6 +14,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(entity: String, id: String)
     /// A state change the domain's state machine does not allow.
     case invalidTransition(String)
+    /// A stored row does not make sense to this build (a value outside its type).
+    case corruptRecord(String)
     /// A write would break a uniqueness rule (same name, same idempotency key, ...).
     case conflict(String)
 
@@ -34,6 +36,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return message
         case .conflict(let message):
             return message
+        case .corruptRecord(let message):
+            return "corrupt record: \(message)"
         }
     }
 }

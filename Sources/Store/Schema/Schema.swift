@@ -33,6 +33,7 @@ enum Schema {
             last_success_at DATETIME,
             consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
             last_error TEXT,
+            last_poll_duration_ms INTEGER,
             circuit_state TEXT NOT NULL DEFAULT 'closed'
                 CHECK (circuit_state IN ('closed', 'open', 'half_open')),
             created_at DATETIME NOT NULL
@@ -54,6 +55,7 @@ enum Schema {
             country TEXT,
             market TEXT NOT NULL CHECK (market IN ('on_demand', 'spot')),
             price_per_hour_micros INTEGER NOT NULL CHECK (price_per_hour_micros >= 0),
+            price_per_gpu_hour_micros INTEGER NOT NULL CHECK (price_per_gpu_hour_micros >= 0),
             available INTEGER NOT NULL CHECK (available >= 0),
             reliability REAL CHECK (reliability IS NULL OR (reliability >= 0 AND reliability <= 1)),
             first_seen_at DATETIME NOT NULL,
@@ -62,8 +64,11 @@ enum Schema {
             raw TEXT,
             UNIQUE (provider_id, native_id)
         );
-        CREATE INDEX offer_live_by_gpu ON offer(gpu, market, price_per_hour_micros) WHERE withdrawn_at IS NULL;
-        CREATE INDEX offer_by_provider_seen ON offer(provider_id, last_seen_at);
+        CREATE INDEX offer_live_by_price ON offer(price_per_hour_micros, id) WHERE withdrawn_at IS NULL;
+        CREATE INDEX offer_live_by_gpu_price ON offer(gpu, price_per_hour_micros, id) WHERE withdrawn_at IS NULL;
+        CREATE INDEX offer_live_by_gpu_price_per_gpu ON offer(gpu, price_per_gpu_hour_micros, id)
+            WHERE withdrawn_at IS NULL;
+        CREATE INDEX offer_by_provider_seen ON offer(provider_id, last_seen_at) WHERE withdrawn_at IS NULL;
 
         CREATE TABLE price_point (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
