@@ -6,6 +6,7 @@ let package = Package(
     name: "gridbroker",
     platforms: [.macOS(.v15)],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -25,10 +26,21 @@ let package = Package(
         // MARK: Domain
         .target(name: "BrokerCore"),
 
+        // MARK: Market data
+        .target(
+            name: "Providers",
+            dependencies: [
+                "BrokerCore",
+                "CurlHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         // MARK: Persistence
         .target(
             name: "Store",
             dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
                 "BrokerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,9 +52,15 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
                 "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: ["Providers"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "StoreTests",

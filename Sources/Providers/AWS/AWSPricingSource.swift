@@ -1,0 +1,305 @@
+import BrokerCore
+import CurlHTTP
+import Foundation
+
+/// AWS EC2 GPU prices: the current spot price of each GPU instance type in each availability zone,
+/// from `DescribeSpotPriceHistory`, plus on-demand prices the operator configures.
+///
+/// Each poll asks every configured region in turn (one signed EC2 Query API `GET` per page,
+/// following `NextToken`) with `StartTime` = now, so EC2 answers the price in force now in each
+/// zone. It yields:
+/// - one spot offer per (instance type, availability zone), id `<type>:<az>:spot`, region = the
+///   zone, at the newest price seen for it;
+/// - one on-demand offer per (instance type, region), id `<type>:<region>:on_demand`, for each
+///   type that has a price in `onDemandPrices` and shows up in that region's spot price history
+///   (AWS sells each type in only some regions; the history says which).
+///
+/// AWS does not publish spot capacity: every offer has `available` 1. A region that fails fails
+/// the whole poll with that region's error, naming the region where the error has a message.
+public struct AWSPricingSource: PricingSource, CustomStringConvertible {
+    /// The real EC2 endpoint, per region.
+    public static let defaultEndpoint = "https://ec2.{region}.amazonaws.com"
+    /// The Query API version the adapter speaks.
+    static let apiVersion = "2016-11-15"
+    /// The product description asked for and accepted.
+    static let productDescription = "Linux/UNIX"
+    /// The page size asked for (EC2's maximum).
+    static let pageSize = 1000
+    /// More pages than this for one region is taken for a server that never stops paginating.
+    static let maxPages = 200
+
+    public let providerID: String
+    /// The endpoint URL with `{region}` where the region goes.
+    public let endpoint: String
+    public let regions: [String]
+    public let credentials: AWSCredentials
+    /// Instance type → on-demand price per hour for the whole instance.
+    public let onDemandPrices: [String: Money]
+    public let catalog: GPUCatalog
+
+    /// The instance types priced, with their GPU resolved through ``catalog``.
+    private let types: [String: (spec: AWSInstanceType, gpu: GPUName)]
+
+    /// - Parameters:
+    ///   - providerID: the configured provider id; offer ids start with it.
+    ///   - endpoint: the EC2 endpoint, `{region}` replaced by each region; the simulated market's
+    ///     is `http://127.0.0.1:9400/aws/{region}`.
+    ///   - regions: the regions polled, e.g. `["us-east-1", "eu-central-1"]`.
+    ///   - credentials: the access key that signs the requests (needs `ec2:DescribeSpotPriceHistory`).
+    ///   - onDemandPrices: instance type → on-demand $/h, from the operator's configuration.
+    ///   - catalog: the GPU catalog the instance types' GPUs are resolved through.
+    public init(
+        providerID: String,
+        endpoint: String = AWSPricingSource.defaultEndpoint,
+        regions: [String],
+        credentials: AWSCredentials,
+        onDemandPrices: [String: Money] = [:],
+        catalog: GPUCatalog = .standard
+    ) {
+        self.providerID = providerID
+        self.endpoint = endpoint
+        self.regions = regions
+        self.credentials = credentials
+        self.onDemandPrices = onDemandPrices
+        self.catalog = catalog
+        self.types = Dictionary(
+            uniqueKeysWithValues: AWSInstanceType.gpuTypes.map { spec in
+                (spec.name, (spec, GPUName(resolving: spec.gpuModel, memoryGB: spec.gpuMemoryGB, in: catalog)))
+            })
+    }
+
+    /// Names the provider, endpoint and regions; never the secret.
+    public var description: String {
+        "AWSPricingSource(providerID: \(providerID), endpoint: \(endpoint), regions: \(regions), "
+            + "credentials: \(credentials))"
+    }
+
+    public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
+        try checkConfiguration()
+        var snapshot = PricingSnapshot(offers: [])
+        for region in regions {
+            let items: [AWSSpotPricePage.Item]
+            do {
+                items = try await spotPriceItems(region: region, transport: transport, now: now)
+            } catch {
+                throw error.inRegion(region)
+            }
+            appendOffers(from: items, region: region, now: now, to: &snapshot)
+        }
+        for type in onDemandPrices.keys.sorted() where types[type] == nil {
+            snapshot.skipped.append(
+                SkippedRecord(
+                    nativeID: "\(type):on_demand",
+                    reason: "on-demand price configured for '\(type)', which is not a known GPU instance type"))
+        }
+        return snapshot
+    }
+
+    // MARK: Requests
+
+    private func checkConfiguration() throws(ProviderError) {
+        guard credentials.isComplete else {
+            throw .misconfigured("AWS credentials are missing (access key id and secret access key are required)")
+        }
+        guard !regions.isEmpty else { throw .misconfigured("no AWS regions configured") }
+        for region in regions {
+            guard !region.isEmpty, region.utf8.allSatisfy({ $0.isLowercaseAlphanumericOrDash }) else {
+                throw .misconfigured("'\(region)' is not an AWS region name")
+            }
+        }
+    }
+
+    /// Every item of every page of `region`'s spot price history.
+    private func spotPriceItems(
+        region: String, transport: any HTTPTransport, now: Date
+    ) async throws(ProviderError) -> [AWSSpotPricePage.Item] {
+        var items: [AWSSpotPricePage.Item] = []
+        var token: String?
+        var pages = 0
+        repeat {
+            let request = try spotPriceRequest(region: region, nextToken: token, now: now)
+            let response = try await transport.send(request)
+            let page = try AWSQueryResponse.spotPricePage(from: response)
+            items.append(contentsOf: page.items)
+            pages += 1
+            if let next = page.nextToken, next == token {
+                throw .malformed("the same NextToken came back twice")
+            }
+            guard pages < Self.maxPages || page.nextToken == nil else {
+                throw .malformed("still paginating after \(Self.maxPages) pages")
+            }
+            token = page.nextToken
+        } while token != nil
+        return items
+    }
+
+    /// The signed `DescribeSpotPriceHistory` request for one page of `region`.
+    func spotPriceRequest(region: String, nextToken: String?, now: Date) throws(ProviderError) -> HTTPRequest {
+        var parameters: [(String, String)] = [
+            ("Action", "DescribeSpotPriceHistory"),
+            ("Version", Self.apiVersion),
+            ("ProductDescription.1", Self.productDescription),
+            ("StartTime", AWSTime.iso8601(now)),
+            ("MaxResults", String(Self.pageSize)),
+        ]
+        for (number, type) in AWSInstanceType.gpuTypes.enumerated() {
+            parameters.append(("InstanceType.\(number + 1)", type.name))
+        }
+        if let nextToken { parameters.append(("NextToken", nextToken)) }
+        let query = parameters.map { "\(AWSURL.encode($0.0))=\(AWSURL.encode($0.1))" }.joined(separator: "&")
+
+        var base = endpoint.replacingOccurrences(of: "{region}", with: region)
+        if let queryStart = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<queryStart]) }
+        guard AWSURL(base) != nil else {
+            throw .misconfigured("the AWS endpoint '\(endpoint)' is not an absolute http(s) URL")
+        }
+        if !base.hasSuffix("/") { base += "/" }
+        let request = HTTPRequest(method: .get, url: "\(base)?\(query)")
+        return try SigV4Signer(credentials: credentials, region: region, service: "ec2").sign(request, at: now)
+    }
+
+    // MARK: Offers
+
+    private func appendOffers(
+        from items: [AWSSpotPricePage.Item], region: String, now: Date, to snapshot: inout PricingSnapshot
+    ) {
+        let country = AWSRegions.country(of: region)
+        // Newest price per (type, zone), in order of first appearance.
+        var newest: [(nativeID: String, type: String, zone: String, price: Money, time: Date, raw: String)] = []
+        var positions: [String: Int] = [:]
+        var typesSeen: Set<String> = []
+
+        for item in items {
+            let type = item.instanceType ?? ""
+            let zone = item.availabilityZone ?? ""
+            let nativeID = "\(type):\(zone):spot"
+            func skip(_ reason: String) {
+                snapshot.skipped.append(
+                    SkippedRecord(nativeID: type.isEmpty && zone.isEmpty ? nil : nativeID, reason: reason))
+            }
+            guard !type.isEmpty else {
+                skip("item without instanceType")
+                continue
+            }
+            guard !zone.isEmpty else {
+                skip("item without availabilityZone")
+                continue
+            }
+            guard types[type] != nil else {
+                skip("instance type '\(type)' is not a known GPU instance type")
+                continue
+            }
+            typesSeen.insert(type)
+            guard item.productDescription == nil || item.productDescription == Self.productDescription else {
+                skip("product description '\(item.productDescription ?? "")' is not \(Self.productDescription)")
+                continue
+            }
+            guard let priceText = item.spotPrice, let price = try? Money(parsing: priceText) else {
+                skip("spot price '\(item.spotPrice ?? "")' is not a decimal amount")
+                continue
+            }
+            guard price > .zero else {
+                skip("spot price '\(priceText)' is not positive")
+                continue
+            }
+            guard let timeText = item.timestamp, let time = AWSTime.parseISO8601(timeText) else {
+                skip("timestamp '\(item.timestamp ?? "")' is not an ISO 8601 UTC time")
+                continue
+            }
+            let raw = Self.rawJSON([
+                ("instanceType", type), ("productDescription", item.productDescription ?? ""),
+                ("spotPrice", priceText), ("timestamp", timeText), ("availabilityZone", zone),
+            ])
+            let entry = (nativeID, type, zone, price, time, raw)
+            if let position = positions[nativeID] {
+                if time >= newest[position].time { newest[position] = entry }
+            } else {
+                positions[nativeID] = newest.count
+                newest.append(entry)
+            }
+        }
+
+        for entry in newest {
+            snapshot.offers.append(
+                offer(
+                    native: entry.nativeID, type: entry.type, region: entry.zone, country: country, market: .spot,
+                    price: entry.price, now: now, raw: entry.raw))
+        }
+        for spec in AWSInstanceType.gpuTypes where typesSeen.contains(spec.name) {
+            guard let price = onDemandPrices[spec.name] else { continue }
+            let raw = Self.rawJSON([
+                ("instanceType", spec.name), ("region", region), ("onDemandPrice", price.plainDecimal),
+            ])
+            snapshot.offers.append(
+                offer(
+                    native: "\(spec.name):\(region):on_demand", type: spec.name, region: region, country: country,
+                    market: .onDemand, price: price, now: now, raw: raw))
+        }
+    }
+
+    private func offer(
+        native: String, type: String, region: String, country: String?, market: Market, price: Money, now: Date,
+        raw: String
+    ) -> Offer {
+        let (spec, gpu) = types[type]!
+        return Offer(
+            id: OfferID(provider: providerID, native: native), gpu: gpu, gpuCount: spec.gpuCount,
+            gpuMemoryGB: spec.gpuMemoryGB, interconnect: spec.interconnect, vcpus: spec.vcpus,
+            memoryGB: spec.memoryGiB, diskGB: spec.diskGB, region: region, country: country, market: market,
+            pricePerHour: price, available: 1, reliability: nil, firstSeenAt: now, lastSeenAt: now, raw: raw)
+    }
+
+    /// A flat JSON object of string fields, in order.
+    static func rawJSON(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(jsonString($0.0)):\(jsonString($0.1))" }.joined(separator: ",") + "}"
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension Money {
+    /// Dollars with six decimals, e.g. "98.320000", for raw records.
+    fileprivate var plainDecimal: String {
+        let sign = microdollars < 0 ? "-" : ""
+        let magnitude = microdollars.magnitude
+        let fraction = String(magnitude % 1_000_000)
+        return "\(sign)\(magnitude / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
+    }
+}
+
+extension UInt8 {
+    fileprivate var isLowercaseAlphanumericOrDash: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+            || self == UInt8(ascii: "-")
+    }
+}
+
+extension ProviderError {
+    /// The error with the region named in its message (for the cases that carry one).
+    fileprivate func inRegion(_ region: String) -> ProviderError {
+        switch self {
+        case .transport(let message): .transport("region \(region): \(message)")
+        case .http(let status, let snippet): .http(status: status, snippet: "region \(region): \(snippet)")
+        case .api(let code, let message): .api(code: code, message: "region \(region): \(message)")
+        case .malformed(let message): .malformed("region \(region): \(message)")
+        case .misconfigured(let message): .misconfigured("region \(region): \(message)")
+        case .rateLimited, .unauthorized: self
+        }
+    }
+}

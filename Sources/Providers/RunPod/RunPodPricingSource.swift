@@ -1,0 +1,292 @@
+import BrokerCore
+import CurlHTTP
+import Foundation
+
+/// RunPod's GPU types and their prices, through its GraphQL API.
+///
+/// `POST {base}/graphql?api_key=<key>` with `{"query": "..."}` asking `gpuTypes`; prices are per GPU
+/// per hour, for the secure cloud (RunPod's data centres) and the community cloud (hosts), on
+/// demand and spot. Offers are made for 1, 2, 4 and 8 GPUs up to each type's `maxGpuCount`, in each
+/// cloud that has a price, while `lowestPrice.stockStatus` says there is stock. Errors come as
+/// HTTP 200 with `{"errors": [{"message": ...}], "data": null}`.
+///
+/// The API key travels in the URL: no error this source throws contains it.
+public struct RunPodPricingSource: PricingSource {
+    public let providerID: String
+    /// The API root without a trailing slash, e.g. `https://api.runpod.io`.
+    public let baseURL: String
+    public let apiKey: String?
+    public let catalog: GPUCatalog
+    /// The GPU counts offered for each type, those up to its `maxGpuCount`.
+    public let gpuCounts: [Int]
+
+    /// The GraphQL query sent.
+    public static let gpuTypesQuery =
+        "query GpuTypes { gpuTypes { id displayName memoryInGb secureCloud communityCloud securePrice "
+        + "communityPrice secureSpotPrice communitySpotPrice maxGpuCount lowestPrice(input: {gpuCount: 1}) "
+        + "{ minimumBidPrice uninterruptablePrice stockStatus } } }"
+
+    public init(
+        providerID: String,
+        baseURL: String,
+        apiKey: String?,
+        catalog: GPUCatalog = .standard,
+        gpuCounts: [Int] = [1, 2, 4, 8]
+    ) {
+        self.providerID = providerID
+        self.baseURL = ProviderJSON.trimmedBase(baseURL)
+        self.apiKey = apiKey
+        self.catalog = catalog
+        self.gpuCounts = gpuCounts.filter { $0 > 0 }.sorted()
+    }
+
+    /// The `gpuTypes` query, with the key (percent-encoded) in the URL.
+    public func pricingRequest() -> HTTPRequest {
+        var url = "\(baseURL)/graphql"
+        if let key = ProviderJSON.usableKey(apiKey) {
+            url += "?api_key=\(Self.percentEncoded(key))"
+        }
+        let body = (try? JSONEncoder().encode(["query": Self.gpuTypesQuery])).map { [UInt8]($0) }
+        return HTTPRequest(
+            method: .post,
+            url: url,
+            headers: ProviderJSON.headers(hasBody: true),
+            body: body,
+            timeout: ProviderJSON.pricingTimeout,
+            retry: ProviderJSON.pricingRetry
+        )
+    }
+
+    public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
+        do {
+            let response = try await transport.send(pricingRequest())
+            let body = try ProviderJSON.body(of: response) { body in
+                ProviderJSON.decodeIfPossible(RunPodErrorsOnly.self, from: body)?.error
+            }
+            return try Self.parse(
+                body, providerID: providerID, catalog: catalog, now: now, gpuCounts: gpuCounts)
+        } catch {
+            throw redacted(error)
+        }
+    }
+
+    /// Turns a `gpuTypes` answer into offers, for `gpuCounts` GPUs per offer.
+    ///
+    /// - Throws: ``ProviderError/api(code:message:)`` for a GraphQL `errors` answer;
+    ///   ``ProviderError/malformed(_:)`` when the body is not JSON or has no `data.gpuTypes` array.
+    public static func parse(
+        _ body: [UInt8],
+        providerID: String,
+        catalog: GPUCatalog,
+        now: Date,
+        gpuCounts: [Int] = [1, 2, 4, 8]
+    ) throws(ProviderError) -> PricingSnapshot {
+        let answer = try ProviderJSON.decode(RunPodAnswer.self, from: body)
+        if let error = answer.errors.error { throw error }
+        guard let data = answer.data else { throw .malformed("missing 'data'") }
+        guard let records = data.gpuTypes else { throw .malformed("missing 'data.gpuTypes'") }
+        var resolver = GPUResolver(catalog: catalog)
+        var offers: [Offer] = []
+        var skipped: [SkippedRecord] = []
+        for record in records {
+            switch offersFor(record, providerID: providerID, now: now, gpuCounts: gpuCounts, resolver: &resolver) {
+            case .offers(let made): offers.append(contentsOf: made)
+            case .skipped(let skip): skipped.append(skip)
+            }
+        }
+        return PricingSnapshot(offers: offers, skipped: skipped)
+    }
+
+    /// How many machines each `stockStatus` stands for; other values (null, "None") mean none.
+    static func availability(stockStatus: String?) -> Int? {
+        switch stockStatus?.lowercased() {
+        case "high": 10
+        case "medium": 5
+        case "low": 1
+        default: nil
+        }
+    }
+
+    private static func offersFor(
+        _ record: RunPodGPUType,
+        providerID: String,
+        now: Date,
+        gpuCounts: [Int],
+        resolver: inout GPUResolver
+    ) -> RecordOutcome {
+        guard record.isObject else { return .skipped(SkippedRecord(nativeID: nil, reason: "record is not an object")) }
+        guard let id = record.id else { return .skipped(SkippedRecord(nativeID: nil, reason: "no id")) }
+        func skip(_ reason: String) -> RecordOutcome { .skipped(SkippedRecord(nativeID: id, reason: reason)) }
+        guard let available = availability(stockStatus: record.stockStatus) else { return .offers([]) }
+        guard let maxCount = record.maxGpuCount else { return skip("no maxGpuCount") }
+        guard maxCount > 0 else { return skip("maxGpuCount is \(maxCount)") }
+
+        // (cloud, market, per-GPU price) for every price the type has.
+        var prices: [(cloud: String, market: Market, price: Money)] = []
+        let candidates: [(String, Market, Bool?, LenientAmount, String)] = [
+            ("secure", .onDemand, record.secureCloud, record.securePrice, "securePrice"),
+            ("secure", .spot, record.secureCloud, record.secureSpotPrice, "secureSpotPrice"),
+            ("community", .onDemand, record.communityCloud, record.communityPrice, "communityPrice"),
+            ("community", .spot, record.communityCloud, record.communitySpotPrice, "communitySpotPrice"),
+        ]
+        for (cloud, market, offered, amount, field) in candidates {
+            switch amount {
+            case .invalid: return skip("\(field) is not a number")
+            case .amount(let price) where price < .zero: return skip("negative \(field)")
+            case .amount(let price) where price > .zero && offered != false:
+                prices.append((cloud, market, price))
+            case .amount, .missing: continue
+            }
+        }
+        guard !prices.isEmpty else { return skip("no price") }
+
+        let rawName = id
+        let memoryGB = record.memoryInGb.flatMap { $0 > 0 ? $0 : nil }
+        var names = [id]
+        if let displayName = record.displayName { names.append(displayName) }
+        let gpu = resolver.resolve(names, memoryGB: memoryGB, rawName: rawName)
+        var offers: [Offer] = []
+        for (cloud, market, perGPU) in prices {
+            for count in gpuCounts where count <= maxCount {
+                let suffix = market == .spot ? ":spot" : ""
+                offers.append(
+                    Offer(
+                        id: OfferID(provider: providerID, native: "\(id):\(cloud):\(count)\(suffix)"),
+                        gpu: gpu,
+                        gpuCount: count,
+                        gpuMemoryGB: memoryGB ?? gpu.model?.memoryGB ?? 0,
+                        interconnect: nil,
+                        vcpus: 0,
+                        memoryGB: 0,
+                        diskGB: 0,
+                        region: cloud,
+                        country: nil,
+                        market: market,
+                        pricePerHour: perGPU * count,
+                        available: available,
+                        reliability: nil,
+                        firstSeenAt: now,
+                        lastSeenAt: now,
+                        raw: nil
+                    ))
+            }
+        }
+        return .offers(offers)
+    }
+
+    /// `error` with every trace of the API key removed.
+    private func redacted(_ error: ProviderError) -> ProviderError {
+        guard let key = ProviderJSON.usableKey(apiKey) else { return error }
+        func clean(_ text: String) -> String {
+            text.replacingOccurrences(of: key, with: "<redacted>")
+                .replacingOccurrences(of: Self.percentEncoded(key), with: "<redacted>")
+        }
+        switch error {
+        case .transport(let message): return .transport(clean(message))
+        case .http(let status, let snippet): return .http(status: status, snippet: clean(snippet))
+        case .api(let code, let message): return .api(code: code.map(clean), message: clean(message))
+        case .malformed(let message): return .malformed(clean(message))
+        case .misconfigured(let message): return .misconfigured(clean(message))
+        case .rateLimited, .unauthorized: return error
+        }
+    }
+
+    private static func percentEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+/// `{"data": {"gpuTypes": [...]}}` or `{"errors": [...], "data": null}`.
+private struct RunPodAnswer: Decodable {
+    var data: RunPodData?
+    var errors: RunPodErrorsOnly
+
+    private enum CodingKeys: String, CodingKey {
+        case data
+    }
+
+    init(from decoder: any Decoder) throws {
+        errors = try RunPodErrorsOnly(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        data = errors.error == nil ? try container.decodeIfPresent(RunPodData.self, forKey: .data) : nil
+    }
+}
+
+private struct RunPodData: Decodable {
+    var gpuTypes: [RunPodGPUType]?
+}
+
+/// The `errors` of a GraphQL answer: `[{"message": "...", "extensions": {"code": "..."}}]`.
+private struct RunPodErrorsOnly: Decodable {
+    var messages: [String] = []
+    var code: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case errors
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.errors), (try? container.decodeNil(forKey: .errors)) == false,
+            var list = try? container.nestedUnkeyedContainer(forKey: .errors)
+        else { return }
+        while !list.isAtEnd {
+            guard let item = try? list.nestedContainer(keyedBy: JSONKey.self) else {
+                _ = try? list.decode(IgnoredValue.self)
+                continue
+            }
+            messages.append(item.lenientString(JSONKey("message")) ?? "unknown error")
+            if code == nil { code = item.lenientObject(JSONKey("extensions"))?.lenientString(JSONKey("code")) }
+        }
+    }
+
+    var error: ProviderError? {
+        messages.isEmpty ? nil : .api(code: code, message: messages.joined(separator: "; "))
+    }
+}
+
+/// Any JSON value, decoded and dropped.
+private struct IgnoredValue: Decodable {
+    init(from decoder: any Decoder) throws {}
+}
+
+/// The fields of one `gpuTypes` entry.
+private struct RunPodGPUType: Decodable {
+    var isObject = true
+    var id: String?
+    var displayName: String?
+    var memoryInGb: Int?
+    var secureCloud: Bool?
+    var communityCloud: Bool?
+    var securePrice = LenientAmount.missing
+    var communityPrice = LenientAmount.missing
+    var secureSpotPrice = LenientAmount.missing
+    var communitySpotPrice = LenientAmount.missing
+    var maxGpuCount: Int?
+    var stockStatus: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, displayName, memoryInGb, secureCloud, communityCloud, securePrice, communityPrice
+        case secureSpotPrice, communitySpotPrice, maxGpuCount, lowestPrice
+    }
+
+    init(from decoder: any Decoder) throws {
+        guard let container = try? decoder.container(keyedBy: CodingKeys.self) else {
+            isObject = false
+            return
+        }
+        id = container.lenientID(.id)
+        displayName = container.lenientString(.displayName)
+        memoryInGb = container.lenientDouble(.memoryInGb).map { ProviderJSON.whole($0) }
+        secureCloud = container.lenientBool(.secureCloud)
+        communityCloud = container.lenientBool(.communityCloud)
+        securePrice = container.lenientDollars(.securePrice)
+        communityPrice = container.lenientDollars(.communityPrice)
+        secureSpotPrice = container.lenientDollars(.secureSpotPrice)
+        communitySpotPrice = container.lenientDollars(.communitySpotPrice)
+        maxGpuCount = container.lenientInt(.maxGpuCount)
+        stockStatus = container.lenientObject(.lowestPrice)?.lenientString(JSONKey("stockStatus"))
+    }
+}
