@@ -4,8 +4,9 @@ extension GPUCatalog {
     /// Relative speeds are peak dense BF16 tensor TFLOPS divided by the A100's 312 (see
     /// ``GPUModel/relativeSpeed``): B200 2250, H100/H200/GH200 989, H100 NVL 835, H100 PCIe 756,
     /// MI300X 1307, MI250X 383, MI250 362, MI210 181, L40S 362, L40 181, L4 121, A40 150, A10 125,
-    /// A10G 70, RTX A6000 155, RTX A5000 111, RTX 6000 Ada 364, RTX 4090 165, RTX 3090 71,
-    /// V100 125 (FP16), T4 65 (FP16), K80 4.4 (FP32, no tensor cores).
+    /// A10G 70, RTX A6000 155, RTX A5000 111, RTX A4000 77, RTX 6000 Ada 364, RTX 5090 209,
+    /// RTX 4090 165, RTX 3090 71, RTX 3080 60, V100 125 (FP16), T4 65 (FP16), K80 4.4 (FP32, no
+    /// tensor cores).
     public static let standard = GPUCatalog(models: [
         gpu("B200", family: "B200", memoryGB: 180, speed: 7.21, ["B200 SXM", "B200 SXM6", "B200 180GB", "HGX B200"]),
         gpu(
@@ -43,9 +44,12 @@ extension GPUCatalog {
         gpu("A10", family: "A10", memoryGB: 24, speed: 0.40, ["A10 24GB", "A10 PCIe"]),
         gpu("RTXA6000", family: "RTXA6000", memoryGB: 48, speed: 0.50, ["A6000", "RTX A6000 48GB"]),
         gpu("RTXA5000", family: "RTXA5000", memoryGB: 24, speed: 0.36, ["A5000", "RTX A5000 24GB"]),
+        gpu("RTXA4000", family: "RTXA4000", memoryGB: 16, speed: 0.25, ["A4000", "RTX A4000 16GB"]),
         gpu("RTX6000Ada", family: "RTX6000Ada", memoryGB: 48, speed: 1.17, ["RTX 6000 Ada Generation", "6000 Ada"]),
+        gpu("RTX5090", family: "RTX5090", memoryGB: 32, speed: 0.67, ["RTX 5090 32GB"]),
         gpu("RTX4090", family: "RTX4090", memoryGB: 24, speed: 0.53, ["RTX 4090 24GB"]),
         gpu("RTX3090", family: "RTX3090", memoryGB: 24, speed: 0.23, ["RTX 3090 24GB"]),
+        gpu("RTX3080", family: "RTX3080", memoryGB: 10, speed: 0.19, ["RTX 3080 10GB"]),
         gpu(
             "V100", family: "V100", memoryGB: 16, speed: 0.40,
             ["V100 SXM2 16GB", "V100 PCIe 16GB", "V100 FHHL 16GB", "V100 16GB", "V100 SXM2", "V100 PCIe"]

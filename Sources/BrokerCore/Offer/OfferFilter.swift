@@ -1,7 +1,7 @@
 /// What an offer search asks for; every criterion left nil matches anything.
 ///
-/// The database answers searches with SQL and in-memory matching uses ``matches(_:)``: both follow
-/// this one definition (the store's tests check they agree).
+/// ``OfferBook`` answers searches with it; ``matches(_:)`` and ``orders(_:before:)`` are the
+/// definition (the book's tests check its answers against a brute-force use of them).
 public struct OfferFilter: Sendable, Equatable {
     /// The order of results; ties are broken by offer id.
     public enum Sort: String, Sendable, CaseIterable {
@@ -65,6 +65,6 @@ public struct OfferFilter: Sendable, Equatable {
     /// Whether `a` comes before `b` in this filter's order.
     public func orders(_ a: Offer, before b: Offer) -> Bool {
         let (keyA, keyB) = (sortKey(of: a), sortKey(of: b))
-        return keyA != keyB ? keyA < keyB : a.id.description < b.id.description
+        return keyA != keyB ? keyA < keyB : a.id < b.id
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// The provider id must not contain ':'; the native id may (only the first ':' separates them).
 /// Encoded and decoded as that string.
-public struct OfferID: Sendable, Hashable, Codable, LosslessStringConvertible {
+public struct OfferID: Sendable, Hashable, Comparable, Codable, LosslessStringConvertible {
     /// The provider's id from the configuration, e.g. "vast".
     public var provider: String
     /// The provider's own id for the offer.
@@ -38,5 +38,10 @@ public struct OfferID: Sendable, Hashable, Codable, LosslessStringConvertible {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+
+    /// By provider, then native id: the tie-break of every offer ordering.
+    public static func < (lhs: OfferID, rhs: OfferID) -> Bool {
+        lhs.provider != rhs.provider ? lhs.provider < rhs.provider : lhs.native < rhs.native
     }
 }

@@ -6,7 +6,39 @@
 
 /// Internet timestamps (RFC 3339, the strict profile of ISO 8601 that APIs use):
 /// "2026-12-04T18:00:00Z", "2026-12-04T19:00:00.250+01:00".
-enum RFC3339 {
+///
+/// Written out by hand (proleptic Gregorian, no calendars or formatters), so it is exact, fast and
+/// the same on every platform; provider adapters and the simulated market format through it too.
+public enum RFC3339 {
+    /// The UTC calendar fields of a moment, to the whole second.
+    public struct Fields: Sendable, Equatable {
+        public var year: Int64
+        public var month: Int64
+        public var day: Int64
+        public var hour: Int64
+        public var minute: Int64
+        public var second: Int64
+
+        /// Zero-padded: `year` to four digits, the others to two.
+        public var padded: (year: String, month: String, day: String, hour: String, minute: String, second: String) {
+            (
+                String(zeroPadding: year, width: 4), String(zeroPadding: month, width: 2),
+                String(zeroPadding: day, width: 2), String(zeroPadding: hour, width: 2),
+                String(zeroPadding: minute, width: 2), String(zeroPadding: second, width: 2)
+            )
+        }
+    }
+
+    /// The UTC fields of `date`; the fraction of a second is dropped.
+    public static func fields(of date: Date) -> Fields {
+        let unixSeconds = Int64(date.timeIntervalSinceReferenceDate.rounded(.down)) + unixToReferenceDate
+        let (days, secondOfDay) = floorDivision(unixSeconds, 86_400)
+        let (year, month, day) = civilDate(daysSinceUnixEpoch: days)
+        return Fields(
+            year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60,
+            second: secondOfDay % 60)
+    }
+
     /// Seconds between 1970-01-01 and 2001-01-01, `Date`'s reference date.
     private static let unixToReferenceDate: Int64 = 978_307_200
 
@@ -14,7 +46,7 @@ enum RFC3339 {
     ///
     /// Fractions keep up to nanoseconds (further digits are dropped). Out-of-range fields
     /// (month 13, February 30th, hour 24, leap second 60) are rejected.
-    static func date(from text: String) -> Date? {
+    public static func date(from text: String) -> Date? {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
             let month = scanner.number(digits: 2), scanner.skip("-"),
@@ -64,7 +96,7 @@ enum RFC3339 {
 
     /// Formats `date` in UTC with a `Z`, with as many fraction digits (up to nine) as it needs.
     /// ``date(from:)`` reads the result back to the same `Date`.
-    static func string(from date: Date) -> String {
+    public static func string(from date: Date) -> String {
         let interval = date.timeIntervalSinceReferenceDate
         var seconds = interval.rounded(.down)
         var nanoseconds = Int64(((interval - seconds) * 1e9).rounded())
@@ -72,13 +104,8 @@ enum RFC3339 {
             seconds += 1
             nanoseconds = 0
         }
-        let unixSeconds = Int64(seconds) + unixToReferenceDate
-        let (days, secondOfDay) = floorDivision(unixSeconds, 86_400)
-        let (year, month, day) = civilDate(daysSinceUnixEpoch: days)
-
-        func digits(_ value: Int64, _ width: Int = 2) -> String { String(zeroPadding: value, width: width) }
-        var text = "\(digits(year, 4))-\(digits(month))-\(digits(day))"
-        text += "T\(digits(secondOfDay / 3600)):\(digits(secondOfDay / 60 % 60)):\(digits(secondOfDay % 60))"
+        let f = fields(of: Date(timeIntervalSinceReferenceDate: seconds)).padded
+        var text = "\(f.year)-\(f.month)-\(f.day)T\(f.hour):\(f.minute):\(f.second)"
         if nanoseconds > 0 {
             var fraction = String(zeroPadding: nanoseconds, width: 9)
             while fraction.last == "0" { fraction.removeLast() }

@@ -1,0 +1,122 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The live market in memory: every live offer, kept in both search orders, with the per-GPU
+/// summary. An immutable value: each poll makes a new book (``updating(provider:seen:expiredBefore:)``),
+/// so readers search a consistent market without locks and a 100,000-offer search costs a scan
+/// of an array, not a database query.
+///
+/// "Live" follows the store exactly: an offer stays until its provider has not listed it since
+/// the provider's expiry cutoff.
+public struct OfferBook: Sendable {
+    private var offersByProvider: [String: [OfferID: Offer]]
+    private var byPrice: [Offer]
+    private var byPricePerGPU: [Offer]
+    /// Per GPU model and market, computed once per book.
+    public private(set) var summaries: [GPUMarketSummary]
+
+    /// A book of `offers` (the live offers the store holds at start-up).
+    public init(offers: [Offer] = []) {
+        var byProvider: [String: [OfferID: Offer]] = [:]
+        for offer in offers { byProvider[offer.providerID, default: [:]][offer.id] = offer }
+        self.init(byProvider: byProvider)
+    }
+
+    private init(byProvider: [String: [OfferID: Offer]]) {
+        offersByProvider = byProvider
+        let all = byProvider.values.flatMap(\.values)
+        let (priceOrder, perGPUOrder) = (OfferFilter(sort: .price), OfferFilter(sort: .pricePerGPU))
+        byPrice = all.sorted { priceOrder.orders($0, before: $1) }
+        byPricePerGPU = all.sorted { perGPUOrder.orders($0, before: $1) }
+        summaries = GPUMarketSummary.summarize(all)
+    }
+
+    /// Live offers in the book.
+    public var count: Int { byPrice.count }
+
+    /// Live offers per provider.
+    public var offerCounts: [String: Int] { offersByProvider.mapValues(\.count) }
+
+    /// The book after a poll of `provider`: `seen` offers added or replaced, the provider's other
+    /// offers kept only while last seen at or after `cutoff`.
+    public func updating(provider: String, seen: [Offer], expiredBefore cutoff: Date) -> OfferBook {
+        var offers = (offersByProvider[provider] ?? [:]).filter { $0.value.lastSeenAt >= cutoff }
+        for offer in seen { offers[offer.id] = offer }
+        var byProvider = offersByProvider
+        byProvider[provider] = offers.isEmpty ? nil : offers
+        return OfferBook(byProvider: byProvider)
+    }
+
+    /// The book without `provider`'s offers last seen before `cutoff` (its polls are failing).
+    public func withdrawing(provider: String, before cutoff: Date) -> OfferBook {
+        updating(provider: provider, seen: [], expiredBefore: cutoff)
+    }
+
+    /// Offers matching `filter` in its order, starting after `cursor`; `more` tells whether
+    /// others follow the last one returned.
+    public func search(_ filter: OfferFilter, after cursor: OfferCursor? = nil, limit: Int) -> (
+        offers: [Offer], more: Bool
+    ) {
+        let ordered = filter.sort == .price ? byPrice : byPricePerGPU
+        var index = cursor.map { cursor in firstIndex(in: ordered, after: cursor, filter: filter) } ?? 0
+        var found: [Offer] = []
+        while index < ordered.count {
+            let offer = ordered[index]
+            index += 1
+            guard filter.matches(offer) else { continue }
+            if found.count == limit { return (found, true) }
+            found.append(offer)
+        }
+        return (found, false)
+    }
+
+    /// The position of the first offer that comes after `cursor` in `ordered` (binary search).
+    private func firstIndex(in ordered: [Offer], after cursor: OfferCursor, filter: OfferFilter) -> Int {
+        var low = 0
+        var high = ordered.count
+        while low < high {
+            let middle = (low + high) / 2
+            let key = filter.sortKey(of: ordered[middle])
+            let isAfter = key != cursor.sortKey ? key > cursor.sortKey : ordered[middle].id > cursor.offerID
+            if isAfter { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
+
+/// Where a page of search results ended: the sort key and id of its last offer.
+public struct OfferCursor: Sendable, Equatable {
+    public var sortKey: Money
+    public var offerID: OfferID
+
+    public init(sortKey: Money, offerID: OfferID) {
+        self.sortKey = sortKey
+        self.offerID = offerID
+    }
+
+    /// The cursor after `offer` in `filter`'s order.
+    public init(after offer: Offer, in filter: OfferFilter) {
+        self.init(sortKey: filter.sortKey(of: offer), offerID: offer.id)
+    }
+
+    /// An opaque, URL-safe token for `next_cursor`.
+    public var token: String {
+        String(
+            Data("\(sortKey.microdollars):\(offerID)".utf8).base64EncodedString().map { character in
+                character == "+" ? "-" : character == "/" ? "_" : character
+            })
+    }
+
+    /// Reads a token made by ``token``; nil for anything else.
+    public init?(token: String) {
+        let base64 = String(token.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+            let colon = text.firstIndex(of: ":"), let micros = Int64(text[..<colon]),
+            let id = OfferID(String(text[text.index(after: colon)...]))
+        else { return nil }
+        self.init(sortKey: Money(microdollars: micros), offerID: id)
+    }
+}
