@@ -32,6 +32,8 @@ public final class BrokerDatabase: Sendable {
         // A second process (the CLI doing a backup, `gridbroker migrate`) waits instead of failing.
         configuration.busyMode = .timeout(5)
         configuration.label = "gridbroker"
+        // A poll upserts up to 100,000 offers in one transaction: keep its index pages in memory.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -4,8 +4,8 @@ import GRDB
 
 /// ``OfferRepository`` on the broker's database.
 ///
-/// Ingest is one write transaction per poll, binding rows through one cached prepared statement,
-/// so a 100,000-offer poll stays well under a second.
+/// Ingest is one write transaction per poll, binding rows straight into one prepared statement,
+/// so a 100,000-offer poll stays under a second.
 public struct SQLiteOfferRepository: OfferRepository {
     private let database: BrokerDatabase
     private let catalog: GPUCatalog
@@ -21,15 +21,31 @@ public struct SQLiteOfferRepository: OfferRepository {
         -> IngestSummary
     {
         try await database.pool.write { db in
-            let upsert = try db.cachedStatement(sql: Self.upsertSQL)
-            let seen = now.databaseValue
+            var row = RowBinder(try db.makeStatement(sql: Self.upsertSQL), in: db)
+            let seen = String.fromDatabaseValue(now.databaseValue) ?? ""
             for offer in offers {
-                try upsert.execute(arguments: [
-                    offer.id.description, offer.providerID, offer.id.native, offer.gpu.name, offer.gpu.model != nil,
-                    offer.gpuCount, offer.gpuMemoryGB, offer.interconnect, offer.vcpus, offer.memoryGB, offer.diskGB,
-                    offer.region, offer.country, offer.market.rawValue, offer.pricePerHour.microdollars,
-                    offer.pricePerGPUHour.microdollars, offer.available, offer.reliability, seen, seen, offer.raw,
-                ])
+                row.bind(offer.id.description)
+                row.bind(offer.providerID)
+                row.bind(offer.id.native)
+                row.bind(offer.gpu.name)
+                row.bind(offer.gpu.model != nil)
+                row.bind(offer.gpuCount)
+                row.bind(offer.gpuMemoryGB)
+                row.bind(offer.interconnect)
+                row.bind(offer.vcpus)
+                row.bind(offer.memoryGB)
+                row.bind(offer.diskGB)
+                row.bind(offer.region)
+                row.bind(offer.country)
+                row.bind(offer.market.rawValue)
+                row.bind(offer.pricePerHour.microdollars)
+                row.bind(offer.pricePerGPUHour.microdollars)
+                row.bind(offer.available)
+                row.bind(offer.reliability)
+                row.bind(seen)
+                row.bind(seen)
+                row.bind(offer.raw)
+                try row.step()
             }
             let withdrawn = try Self.withdraw(db, provider: provider, before: expiredBefore, at: now)
             let points = try Self.recordPriceChanges(db, offers: offers, provider: provider, at: now)
@@ -112,74 +128,9 @@ public struct SQLiteOfferRepository: OfferRepository {
 
     // MARK: Reading
 
-    public func search(_ filter: OfferFilter, after cursor: OfferCursor?, limit: Int) async throws -> OfferPage {
-        let sortColumn = filter.sort == .price ? "price_per_hour_micros" : "price_per_gpu_hour_micros"
-        var conditions = ["withdrawn_at IS NULL"]
-        var arguments = StatementArguments()
-        func isIn(_ column: String, _ values: Set<String>?) {
-            guard let values else { return }
-            conditions.append("\(column) IN (\(databaseQuestionMarks(count: values.count)))")
-            arguments += StatementArguments(values.sorted())
-        }
-        func atLeast(_ column: String, _ value: Int?) {
-            guard let value else { return }
-            conditions.append("\(column) >= ?")
-            arguments += [value]
-        }
-        isIn("gpu", filter.gpus)
-        atLeast("gpu_count", filter.minGPUs)
-        atLeast("gpu_memory_gb", filter.minGPUMemoryGB)
-        isIn("market", filter.market.map { [$0.rawValue] })
-        if let maxPrice = filter.maxPricePerHour {
-            conditions.append("price_per_hour_micros <= ?")
-            arguments += [maxPrice.microdollars]
-        }
-        isIn("country", filter.countries)
-        isIn("region", filter.regions)
-        isIn("provider_id", filter.providers)
-        if let cursor {
-            conditions.append("(\(sortColumn) > ? OR (\(sortColumn) = ? AND id > ?))")
-            arguments += [cursor.sortKey.microdollars, cursor.sortKey.microdollars, cursor.offerID]
-        }
-        let sql = """
-            SELECT * FROM offer WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(sortColumn), id LIMIT ?
-            """
-        arguments += [limit + 1]
-        let offers = try await database.pool.read { [arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(offer(from:))
-        }
-        guard offers.count > limit, let last = offers.prefix(limit).last else {
-            return OfferPage(offers: offers, next: nil)
-        }
-        return OfferPage(
-            offers: Array(offers.prefix(limit)),
-            next: OfferCursor(sortKey: filter.sortKey(of: last), offerID: last.id.description))
-    }
-
-    public func gpuSummaries() async throws -> [GPUMarketSummary] {
+    public func liveOffers() async throws -> [Offer] {
         try await database.pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    WITH ranked AS (
-                        SELECT gpu, market, price_per_gpu_hour_micros AS price,
-                            ROW_NUMBER() OVER (PARTITION BY gpu, market ORDER BY price_per_gpu_hour_micros) AS rank,
-                            COUNT(*) OVER (PARTITION BY gpu, market) AS total
-                        FROM offer WHERE withdrawn_at IS NULL)
-                    SELECT gpu, market, total, MIN(price) AS cheapest,
-                        CAST(ROUND(AVG(CASE WHEN rank IN ((total + 1) / 2, (total + 2) / 2) THEN price END))
-                            AS INTEGER) AS median
-                    FROM ranked WHERE rank = 1 OR rank IN ((total + 1) / 2, (total + 2) / 2)
-                    GROUP BY gpu, market ORDER BY gpu, market
-                    """
-            ).compactMap { row in
-                guard let market = Market(rawValue: row["market"]) else { return nil }
-                return GPUMarketSummary(
-                    gpu: row["gpu"], market: market, offers: row["total"],
-                    cheapestPerGPUHour: Money(microdollars: row["cheapest"]),
-                    medianPerGPUHour: Money(microdollars: row["median"]))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM offer WHERE withdrawn_at IS NULL").map(offer(from:))
         }
     }
 
@@ -219,14 +170,6 @@ public struct SQLiteOfferRepository: OfferRepository {
                     pricePerGPUHour: Money(microdollars: row["price_per_gpu_hour_micros"]),
                     recordedAt: row["recorded_at"])
             }
-        }
-    }
-
-    public func liveOfferCounts() async throws -> [String: Int] {
-        try await database.pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT provider_id, COUNT(*) FROM offer WHERE withdrawn_at IS NULL GROUP BY provider_id")
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[1]) })
         }
     }
 

@@ -61,14 +61,10 @@ enum Schema {
             first_seen_at DATETIME NOT NULL,
             last_seen_at DATETIME NOT NULL,
             withdrawn_at DATETIME,
-            raw TEXT,
-            UNIQUE (provider_id, native_id)
+            raw TEXT
         );
-        CREATE INDEX offer_live_by_price ON offer(price_per_hour_micros, id) WHERE withdrawn_at IS NULL;
-        CREATE INDEX offer_live_by_gpu_price ON offer(gpu, price_per_hour_micros, id) WHERE withdrawn_at IS NULL;
-        CREATE INDEX offer_live_by_gpu_price_per_gpu ON offer(gpu, price_per_gpu_hour_micros, id)
-            WHERE withdrawn_at IS NULL;
-        CREATE INDEX offer_by_provider_seen ON offer(provider_id, last_seen_at) WHERE withdrawn_at IS NULL;
+        -- Searches run on the in-memory OfferBook; the table needs only its key, so a 100,000-offer
+        -- poll does not pay for search indexes.
 
         CREATE TABLE price_point (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
