@@ -13,10 +13,6 @@ struct LambdaPricingSourceTests {
             Fixture.bytes(fixture, provider: "lambda"), providerID: "lambda", catalog: .standard, now: now)
     }
 
-    private func model(_ name: String) throws -> GPUName {
-        .known(try #require(GPUCatalog.standard.models.first { $0.name == name }))
-    }
-
     private let source = LambdaPricingSource(
         providerID: "lambda", baseURL: "http://127.0.0.1:9400/lambda", apiKey: "secret_lambda_key")
 
@@ -34,7 +30,7 @@ struct LambdaPricingSourceTests {
             snapshot.offers[5]
                 == Offer(
                     id: OfferID(provider: "lambda", native: "gpu_8x_h100_sxm5:us-west-3"),
-                    gpu: try model("H100-SXM"),
+                    gpu: try knownGPU("H100-SXM"),
                     gpuCount: 8,
                     gpuMemoryGB: 80,
                     interconnect: "sxm",
@@ -58,11 +54,11 @@ struct LambdaPricingSourceTests {
         #expect(a10.allSatisfy { $0.interconnect == "pcie" && $0.gpuMemoryGB == 24 && $0.vcpus == 30 })
 
         let a100 = snapshot.offers[3]
-        #expect(a100.gpu == (try model("A100-40GB")), "gpu_1x_a100 is the 40 GB card")
+        #expect(a100.gpu == (try knownGPU("A100-40GB")), "gpu_1x_a100 is the 40 GB card")
         #expect(a100.gpuMemoryGB == 40)
         #expect(a100.pricePerHour == Money(microdollars: 1_290_000))
         let gh200 = snapshot.offers[4]
-        #expect(gh200.gpu == (try model("GH200")))
+        #expect(gh200.gpu == (try knownGPU("GH200")))
         #expect(gh200.gpuMemoryGB == 96)
         #expect(gh200.interconnect == nil)
         #expect(gh200.country == "US")
@@ -79,7 +75,7 @@ struct LambdaPricingSourceTests {
                 "gpu_2x_a6000:us-south-1",
             ])
         let h100 = snapshot.offers[0]
-        #expect(h100.gpu == (try model("H100-PCIE")))
+        #expect(h100.gpu == (try knownGPU("H100-PCIE")))
         #expect(h100.gpuMemoryGB == 80)
         #expect(h100.interconnect == "pcie")
         #expect(h100.pricePerHour == Money(microdollars: 2_490_000))
@@ -88,7 +84,7 @@ struct LambdaPricingSourceTests {
         #expect(h100.diskGB == 0)
         #expect(snapshot.offers[0...2].map(\.country) == ["BR", "US", nil])
         let a6000 = snapshot.offers[3]
-        #expect(a6000.gpu == (try model("RTXA6000")))
+        #expect(a6000.gpu == (try knownGPU("RTXA6000")))
         #expect(a6000.gpuCount == 2)
         #expect(a6000.gpuMemoryGB == 48)
         #expect(a6000.pricePerHour == Money(microdollars: 1_605_000))
@@ -107,7 +103,7 @@ struct LambdaPricingSourceTests {
     func skippedRecords() throws {
         let snapshot = try parse("skipped")
         #expect(snapshot.offers.map(\.id.native) == ["gpu_1x_l4:us-west-1"])
-        #expect(snapshot.offers.first?.gpu == (try model("L4")))
+        #expect(snapshot.offers.first?.gpu == (try knownGPU("L4")))
         #expect(
             snapshot.skipped == [
                 SkippedRecord(nativeID: "gpu_1x_a10", reason: "no price_cents_per_hour"),

@@ -13,10 +13,6 @@ struct RunPodPricingSourceTests {
             Fixture.bytes(fixture, provider: "runpod"), providerID: "runpod", catalog: .standard, now: now)
     }
 
-    private func model(_ name: String) throws -> GPUName {
-        .known(try #require(GPUCatalog.standard.models.first { $0.name == name }))
-    }
-
     private func source(apiKey: String? = "rpa_SECRET123") -> RunPodPricingSource {
         RunPodPricingSource(providerID: "runpod", baseURL: "http://127.0.0.1:9400/runpod", apiKey: apiKey)
     }
@@ -46,7 +42,7 @@ struct RunPodPricingSourceTests {
             snapshot.offers[7]
                 == Offer(
                     id: OfferID(provider: "runpod", native: "NVIDIA H100 80GB HBM3:secure:8:spot"),
-                    gpu: try model("H100-SXM"),
+                    gpu: try knownGPU("H100-SXM"),
                     gpuCount: 8,
                     gpuMemoryGB: 80,
                     interconnect: nil,
@@ -70,7 +66,7 @@ struct RunPodPricingSourceTests {
 
         let rtx2 = snapshot.offers[19]
         #expect(rtx2.id.native == "\(rtx):community:2")
-        #expect(rtx2.gpu == (try model("RTX4090")))
+        #expect(rtx2.gpu == (try knownGPU("RTX4090")))
         #expect(rtx2.gpuMemoryGB == 24)
         #expect(rtx2.pricePerHour == Money(microdollars: 680_000))
         #expect(rtx2.available == 5)
@@ -78,7 +74,7 @@ struct RunPodPricingSourceTests {
         #expect(snapshot.offers[21].market == .spot)
 
         let a100Secure1 = snapshot.offers[22]
-        #expect(a100Secure1.gpu == (try model("A100-80GB")))
+        #expect(a100Secure1.gpu == (try knownGPU("A100-80GB")))
         #expect(a100Secure1.available == 1)
         #expect(a100Secure1.pricePerHour == Money(microdollars: 1_640_000))
         #expect(snapshot.offers[29].pricePerHour == Money(microdollars: 6_560_000))
@@ -95,12 +91,12 @@ struct RunPodPricingSourceTests {
                 "NVIDIA L40S:secure:1", "NVIDIA L40S:secure:2", "NVIDIA H100 NVL:secure:1",
             ])
         let l40s = snapshot.offers[1]
-        #expect(l40s.gpu == (try model("L40S")))
+        #expect(l40s.gpu == (try knownGPU("L40S")))
         #expect(l40s.gpuMemoryGB == 48, "memoryInGb null: the catalog's memory")
         #expect(l40s.pricePerHour == Money(microdollars: 1_720_000))
         #expect(l40s.available == 10)
         let nvl = snapshot.offers[2]
-        #expect(nvl.gpu == (try model("H100-NVL")))
+        #expect(nvl.gpu == (try knownGPU("H100-NVL")))
         #expect(nvl.gpuMemoryGB == 94)
         #expect(nvl.pricePerHour == Money(microdollars: 2_790_000))
         #expect(nvl.available == 1)

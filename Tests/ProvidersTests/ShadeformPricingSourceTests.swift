@@ -13,10 +13,6 @@ struct ShadeformPricingSourceTests {
             Fixture.bytes(fixture, provider: "shadeform"), providerID: "shadeform", catalog: .standard, now: now)
     }
 
-    private func model(_ name: String) throws -> GPUName {
-        .known(try #require(GPUCatalog.standard.models.first { $0.name == name }))
-    }
-
     private let source = ShadeformPricingSource(
         providerID: "shadeform", baseURL: "http://127.0.0.1:9400/shadeform", apiKey: "sf-key-1")
 
@@ -34,7 +30,7 @@ struct ShadeformPricingSourceTests {
             snapshot.offers[2]
                 == Offer(
                     id: OfferID(provider: "shadeform", native: "lambdalabs:H100x8:us-east-1"),
-                    gpu: try model("H100-SXM"),
+                    gpu: try knownGPU("H100-SXM"),
                     gpuCount: 8,
                     gpuMemoryGB: 80,
                     interconnect: "sxm5",
@@ -52,7 +48,7 @@ struct ShadeformPricingSourceTests {
                     raw: nil
                 ))
         let a6000 = snapshot.offers[0]
-        #expect(a6000.gpu == (try model("RTXA6000")))
+        #expect(a6000.gpu == (try knownGPU("RTXA6000")))
         #expect(a6000.gpuCount == 1)
         #expect(a6000.gpuMemoryGB == 48)
         #expect(a6000.interconnect == "pcie")
@@ -60,7 +56,7 @@ struct ShadeformPricingSourceTests {
         #expect(a6000.vcpus == 8 && a6000.memoryGB == 58 && a6000.diskGB == 100)
         #expect(snapshot.offers.map(\.country) == ["CA", "US", "US", "US", "FI", "IS"])
         let a100 = snapshot.offers[4]
-        #expect(a100.gpu == (try model("A100-80GB")))
+        #expect(a100.gpu == (try knownGPU("A100-80GB")))
         #expect(a100.pricePerHour == Money(microdollars: 1_470_000))
         #expect(a100.region == "FIN-01")
         #expect(snapshot.offers.allSatisfy { $0.market == .onDemand && $0.firstSeenAt == now })
@@ -98,7 +94,7 @@ struct ShadeformPricingSourceTests {
     func skippedRecords() throws {
         let snapshot = try parse("skipped")
         #expect(snapshot.offers.map(\.id.native) == ["aws:A10G:us-east-1a"])
-        #expect(snapshot.offers.first?.gpu == (try model("A10G")))
+        #expect(snapshot.offers.first?.gpu == (try knownGPU("A10G")))
         #expect(snapshot.offers.first?.country == "US")
         #expect(
             snapshot.skipped == [

@@ -13,10 +13,6 @@ struct VastPricingSourceTests {
             Fixture.bytes(fixture, provider: "vast"), providerID: "vast", catalog: .standard, now: now)
     }
 
-    private func model(_ name: String) throws -> GPUName {
-        .known(try #require(GPUCatalog.standard.models.first { $0.name == name }))
-    }
-
     @Test("a realistic answer gives an on-demand offer per record and a spot offer per positive min_bid")
     func realisticAnswer() throws {
         let snapshot = try parse("offers")
@@ -31,7 +27,7 @@ struct VastPricingSourceTests {
             rtx
                 == Offer(
                     id: OfferID(provider: "vast", native: "7835610"),
-                    gpu: try model("RTX4090"),
+                    gpu: try knownGPU("RTX4090"),
                     gpuCount: 1,
                     gpuMemoryGB: 24,
                     interconnect: nil,
@@ -55,7 +51,7 @@ struct VastPricingSourceTests {
         #expect(rtxSpot.gpu == rtx.gpu && rtxSpot.region == rtx.region && rtxSpot.gpuCount == 1)
 
         let h100 = snapshot.offers[2]
-        #expect(h100.gpu == (try model("H100-SXM")))
+        #expect(h100.gpu == (try knownGPU("H100-SXM")))
         #expect(h100.gpuCount == 8)
         #expect(h100.gpuMemoryGB == 80)
         #expect(h100.vcpus == 192)
@@ -68,7 +64,7 @@ struct VastPricingSourceTests {
         #expect(h100.reliability == 0.998)
 
         let a100 = snapshot.offers[3]
-        #expect(a100.gpu == (try model("A100-80GB")))
+        #expect(a100.gpu == (try knownGPU("A100-80GB")))
         #expect(a100.gpuCount == 2)
         #expect(a100.gpuMemoryGB == 80)
         #expect(a100.vcpus == 25)
@@ -88,7 +84,7 @@ struct VastPricingSourceTests {
             snapshot.offers.map(\.id.native) == ["5550001", "5550001:spot", "5550002", "5550003"])
 
         let strings = snapshot.offers[0]
-        #expect(strings.gpu == (try model("RTX3090")))
+        #expect(strings.gpu == (try knownGPU("RTX3090")))
         #expect(strings.gpuCount == 2)
         #expect(strings.gpuMemoryGB == 24)
         #expect(strings.vcpus == 12)
@@ -101,7 +97,7 @@ struct VastPricingSourceTests {
         #expect(strings.country == nil)
 
         let sparse = snapshot.offers[2]
-        #expect(sparse.gpu == (try model("L40S")))
+        #expect(sparse.gpu == (try knownGPU("L40S")))
         #expect(sparse.gpuMemoryGB == 48, "no gpu_ram: the catalog's memory")
         #expect(sparse.gpuCount == 4)
         #expect(sparse.pricePerHour == Money(microdollars: 3_100_000))
@@ -109,7 +105,7 @@ struct VastPricingSourceTests {
 
         let floatCount = snapshot.offers[3]
         #expect(floatCount.gpuCount == 1)
-        #expect(floatCount.gpu == (try model("A100-40GB")), "gpu_ram 40960 MB picks the 40 GB A100")
+        #expect(floatCount.gpu == (try knownGPU("A100-40GB")), "gpu_ram 40960 MB picks the 40 GB A100")
         #expect(floatCount.country == "SE")
         #expect(floatCount.region == "Stockholm, Sweden")
     }
@@ -122,7 +118,7 @@ struct VastPricingSourceTests {
         #expect(snapshot.offers[0].gpuMemoryGB == 48)
         #expect(snapshot.offers[0].country == "US")
         #expect(snapshot.unknownGPUNames == ["RTX 5880 Ada": 2])
-        #expect(snapshot.offers[2].gpu == (try model("RTX4090")))
+        #expect(snapshot.offers[2].gpu == (try knownGPU("RTX4090")))
     }
 
     @Test("records without a price, a GPU count or an id become skipped records with the reason")

@@ -38,10 +38,7 @@ public struct LambdaPricingSource: PricingSource {
     }
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
-        let response = try await transport.send(pricingRequest())
-        let body = try ProviderJSON.body(of: response) { body in
-            ProviderJSON.decodeIfPossible(LambdaErrorEnvelope.self, from: body)?.error
-        }
+        let body = try await transport.fetchBody(pricingRequest(), errors: LambdaErrorEnvelope.self)
         return try Self.parse(body, providerID: providerID, catalog: catalog, now: now)
     }
 
@@ -233,7 +230,7 @@ private struct LambdaAnswer: Decodable {
 }
 
 /// `{"error": {"code": "global/invalid-api-key", "message": "...", "suggestion": "..."}}`.
-private struct LambdaErrorEnvelope: Decodable {
+private struct LambdaErrorEnvelope: ProviderErrorEnvelope {
     var code: String?
     var message: String?
 

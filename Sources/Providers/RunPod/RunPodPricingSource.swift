@@ -59,10 +59,7 @@ public struct RunPodPricingSource: PricingSource {
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
         do {
-            let response = try await transport.send(pricingRequest())
-            let body = try ProviderJSON.body(of: response) { body in
-                ProviderJSON.decodeIfPossible(RunPodErrorsOnly.self, from: body)?.error
-            }
+            let body = try await transport.fetchBody(pricingRequest(), errors: RunPodErrorsOnly.self)
             return try Self.parse(
                 body, providerID: providerID, catalog: catalog, now: now, gpuCounts: gpuCounts)
         } catch {
@@ -219,7 +216,7 @@ private struct RunPodData: Decodable {
 }
 
 /// The `errors` of a GraphQL answer: `[{"message": "...", "extensions": {"code": "..."}}]`.
-private struct RunPodErrorsOnly: Decodable {
+private struct RunPodErrorsOnly: ProviderErrorEnvelope {
     var messages: [String] = []
     var code: String?
 

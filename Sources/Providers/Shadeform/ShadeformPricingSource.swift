@@ -38,10 +38,7 @@ public struct ShadeformPricingSource: PricingSource {
     }
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
-        let response = try await transport.send(pricingRequest())
-        let body = try ProviderJSON.body(of: response) { body in
-            ProviderJSON.decodeIfPossible(ShadeformErrorEnvelope.self, from: body)?.error
-        }
+        let body = try await transport.fetchBody(pricingRequest(), errors: ShadeformErrorEnvelope.self)
         return try Self.parse(body, providerID: providerID, catalog: catalog, now: now)
     }
 
@@ -188,7 +185,7 @@ private struct ShadeformAnswer: Decodable {
 
 /// Shadeform's error answer. Its shape is not documented: `{"error": "..."}`,
 /// `{"error": {"code", "message"}}`, `{"message": "..."}` and `{"detail": "..."}` are all read.
-private struct ShadeformErrorEnvelope: Decodable {
+private struct ShadeformErrorEnvelope: ProviderErrorEnvelope {
     var code: String?
     var message: String?
 

@@ -295,6 +295,25 @@ extension ProviderJSON {
     }
 }
 
+/// A provider's own error body (`{"error": …}`, `{"errors": […]}`): the error it describes, if
+/// the body is one.
+protocol ProviderErrorEnvelope: Decodable {
+    var error: ProviderError? { get }
+}
+
+extension HTTPTransport {
+    /// Sends `request` and returns the body of a successful answer. A failed answer is first read
+    /// as the provider's `Envelope`, so its own message reaches the operator.
+    func fetchBody<Envelope: ProviderErrorEnvelope>(
+        _ request: HTTPRequest, errors: Envelope.Type
+    ) async throws(ProviderError) -> [UInt8] {
+        let response = try await send(request)
+        return try ProviderJSON.body(of: response) { body in
+            ProviderJSON.decodeIfPossible(Envelope.self, from: body)?.error
+        }
+    }
+}
+
 /// What one provider record became: its offers (possibly none), or a skip with the reason.
 enum RecordOutcome {
     case offers([Offer])

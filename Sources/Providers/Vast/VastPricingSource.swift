@@ -55,10 +55,7 @@ public struct VastPricingSource: PricingSource {
     }
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
-        let response = try await transport.send(pricingRequest())
-        let body = try ProviderJSON.body(of: response) { body in
-            ProviderJSON.decodeIfPossible(VastErrorEnvelope.self, from: body)?.error
-        }
+        let body = try await transport.fetchBody(pricingRequest(), errors: VastErrorEnvelope.self)
         return try Self.parse(body, providerID: providerID, catalog: catalog, now: now)
     }
 
@@ -270,7 +267,7 @@ private struct VastNormalizer {
 }
 
 /// `{"success": false, "error": "invalid_args", "msg": "..."}`, Vast's error answer.
-private struct VastErrorEnvelope: Decodable {
+private struct VastErrorEnvelope: ProviderErrorEnvelope {
     var code: String?
     var message: String?
 

@@ -1,4 +1,6 @@
+import BrokerCore
 import Foundation
+import Testing
 
 /// Loads recorded provider answers stored under `Tests/ProvidersTests/Fixtures/<provider>/`.
 ///
@@ -45,4 +47,9 @@ enum Fixture {
         let all = try bytes(name, ext: ext, provider: provider)
         return Array(all.prefix(all.count / 2))
     }
+}
+
+/// The catalog model named exactly `name`, as an offer's GPU.
+func knownGPU(_ name: String) throws -> GPUName {
+    .known(try #require(GPUCatalog.standard.models.first { $0.name == name }))
 }
