@@ -1,0 +1,142 @@
+import Hummingbird
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The simulator's own API under `/_sim/`, for tests and the demo:
+///
+/// - `GET /_sim/health` → `{"status": "ok"}`
+/// - `GET /_sim/market` → seed, clock time, and per provider the offers listed and available now
+/// - `GET /_sim/faults` → every provider's fault plan; `GET /_sim/faults/{provider}` → one
+/// - `PUT /_sim/faults/{provider}` with a ``FaultPlan`` in JSON → the plan now in force
+/// - `DELETE /_sim/faults/{provider}` → 204, faults cleared
+struct ControlRoutes: Sendable {
+    let simulator: MarketSimulator
+
+    func add<Context: RequestContext>(to router: Router<Context>) {
+        let group = router.group("_sim")
+        group.get("health") { _, _ in
+            Self.json(.ok, Array("{\"status\":\"ok\"}".utf8))
+        }
+        group.get("market") { _, _ in
+            marketSummary()
+        }
+        group.get("faults") { _, _ in
+            var json = JSONWriter()
+            json.raw("{")
+            var first = true
+            for provider in SimulatedProvider.allCases {
+                json.separator(&first)
+                json.string(provider.rawValue)
+                json.raw(":")
+                Self.write(simulator.faultPlan(for: provider), to: &json)
+            }
+            json.raw("}")
+            return Self.json(.ok, json.bytes)
+        }
+        group.get("faults/:provider") { _, context in
+            guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
+            var json = JSONWriter()
+            Self.write(simulator.faultPlan(for: provider), to: &json)
+            return Self.json(.ok, json.bytes)
+        }
+        group.put("faults/:provider") { request, context in
+            guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1_024)
+            let plan: FaultPlan
+            do {
+                plan = try JSONDecoder().decode(FaultPlan.self, from: Data(Array(body.readableBytesView)))
+            } catch {
+                return Self.error(.badRequest, "the body is not a fault plan: \(error)")
+            }
+            if let problem = plan.validationError {
+                return Self.error(.badRequest, problem)
+            }
+            simulator.setFaultPlan(plan, for: provider)
+            var json = JSONWriter()
+            Self.write(plan, to: &json)
+            return Self.json(.ok, json.bytes)
+        }
+        group.delete("faults/:provider") { _, context in
+            guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
+            simulator.setFaultPlan(.none, for: provider)
+            return Response(status: .noContent)
+        }
+    }
+
+    private func marketSummary() -> Response {
+        let time = simulator.clock.now.timeIntervalSince1970
+        let listed = simulator.market.offerCounts
+        let available = simulator.market.availableCounts(at: time)
+        var json = JSONWriter()
+        json.raw("{\"seed\":")
+        json.string(String(simulator.configuration.seed))
+        json.raw(",\"time\":")
+        json.string(Timestamp.iso8601(time))
+        json.raw(",\"total_offers\":")
+        json.int(listed.values.reduce(0, +))
+        json.raw(",\"providers\":{")
+        var first = true
+        for provider in SimulatedProvider.allCases {
+            json.separator(&first)
+            json.string(provider.rawValue)
+            json.raw(":{\"offers\":")
+            json.int(listed[provider] ?? 0)
+            json.raw(",\"available\":")
+            json.int(available[provider] ?? 0)
+            json.raw(",\"path\":")
+            json.string("/" + provider.rawValue)
+            json.raw(",\"faults\":")
+            Self.write(simulator.faultPlan(for: provider), to: &json)
+            json.raw("}")
+        }
+        json.raw("}}")
+        return Self.json(.ok, json.bytes)
+    }
+
+    static func write(_ plan: FaultPlan, to json: inout JSONWriter) {
+        json.raw("{\"latency_ms\":")
+        json.int(plan.latencyMilliseconds)
+        json.raw(",\"error_rate\":")
+        json.decimal(plan.errorRate, fractionDigits: 6)
+        json.raw(",\"rate_limit\":")
+        if let rateLimit = plan.rateLimit {
+            json.raw("{\"retry_after_s\":")
+            json.int(rateLimit.retryAfterSeconds)
+            json.raw("}")
+        } else {
+            json.null()
+        }
+        json.raw(",\"malformed\":")
+        json.bool(plan.malformed)
+        json.raw(",\"truncated\":")
+        json.bool(plan.truncated)
+        json.raw("}")
+    }
+
+    private static func provider<Context: RequestContext>(_ context: Context) -> SimulatedProvider? {
+        context.parameters.get("provider").flatMap(SimulatedProvider.init(rawValue:))
+    }
+
+    private static func unknownProvider<Context: RequestContext>(_ context: Context) -> Response {
+        let name = context.parameters.get("provider") ?? ""
+        let known = SimulatedProvider.allCases.map(\.rawValue).joined(separator: ", ")
+        return error(.notFound, "unknown provider '\(name)'; known: \(known)")
+    }
+
+    private static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var json = JSONWriter()
+        json.raw("{\"error\":")
+        json.string(message)
+        json.raw("}")
+        return Self.json(status, json.bytes)
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        MarketSimulator.response(ProviderReply(status: status, contentType: "application/json", body: bytes))
+    }
+}

@@ -1,0 +1,123 @@
+import BrokerCore
+import Hummingbird
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The simulated GPU market: each provider's pricing API in its real wire format, under
+/// `/<provider>/` followed by the real API's path, plus a control API under `/_sim/`.
+///
+/// The market is generated once, deterministically from the seed; prices and capacity at any
+/// moment are a function of (seed, offer, clock time), so a ``ManualClock`` lets tests watch prices
+/// move without waiting, and two simulators with the same seed at the same time answer alike.
+///
+/// ```swift
+/// let simulator = MarketSimulator(configuration: MarketConfiguration(seed: 1, totalOffers: 100_000))
+/// let app = Application(router: simulator.buildRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 9400)))
+/// ```
+public struct MarketSimulator: Sendable {
+    public let configuration: MarketConfiguration
+    let market: SimulatedMarket
+    let faults: FaultBoard
+    let clock: any BrokerClock
+
+    /// Generates the market (100,000 offers take a few tens of milliseconds in a release build).
+    public init(configuration: MarketConfiguration, clock: any BrokerClock = SystemClock()) {
+        self.configuration = configuration
+        self.market = SimulatedMarket(seed: configuration.seed, totalOffers: configuration.totalOffers)
+        self.faults = FaultBoard(seed: configuration.seed, plans: configuration.faults)
+        self.clock = clock
+    }
+
+    /// Offers per provider, for `gridbroker sim` to print.
+    public var summary: MarketSummary {
+        MarketSummary(seed: configuration.seed, offers: market.offerCounts)
+    }
+
+    /// The fault plan `provider` currently applies.
+    public func faultPlan(for provider: SimulatedProvider) -> FaultPlan {
+        faults.plan(for: provider)
+    }
+
+    /// Replaces the fault plan of `provider` (``FaultPlan/none`` clears it).
+    public func setFaultPlan(_ plan: FaultPlan, for provider: SimulatedProvider) {
+        faults.set(plan, for: provider)
+    }
+
+    /// A router serving every provider and the control API.
+    public func buildRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        addRoutes(to: router)
+        return router
+    }
+
+    /// Adds the providers' and the control API's routes to an existing router.
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let vast = VastResponder(market: market.vast)
+        let runpod = RunPodResponder(market: market.runpod)
+        let lambda = LambdaResponder(market: market.lambda)
+        let aws = AWSResponder(market: market.aws, seed: configuration.seed)
+        let shadeform = ShadeformResponder(market: market.shadeform)
+
+        for method in [HTTPRequest.Method.post, .get] {
+            router.on("vast/api/v0/bundles", method: method) { request, context in
+                try await serve(.vast, request, context) { vast.search($0, at: $1) }
+            }
+            router.on("runpod/graphql", method: method) { request, context in
+                try await serve(.runpod, request, context) { runpod.graphql($0, at: $1) }
+            }
+            router.on("aws/:region", method: method) { request, context in
+                let region = context.parameters.get("region")
+                return try await serve(.aws, request, context) { aws.handle($0, region: region, at: $1) }
+            }
+            router.on("aws", method: method) { request, context in
+                try await serve(.aws, request, context) { aws.handle($0, region: nil, at: $1) }
+            }
+        }
+        router.put("vast/api/v0/search/asks") { request, context in
+            try await serve(.vast, request, context) { vast.search($0, at: $1) }
+        }
+        router.get("lambda/api/v1/instance-types") { request, context in
+            try await serve(.lambda, request, context) { lambda.instanceTypes($0, at: $1) }
+        }
+        router.get("shadeform/v1/instances/types") { request, context in
+            try await serve(.shadeform, request, context) { shadeform.instanceTypes($0, at: $1) }
+        }
+        ControlRoutes(simulator: self).add(to: router)
+    }
+
+    /// Reads the request, runs `respond` at the clock's time inside the provider's fault plan,
+    /// and turns the reply into a response.
+    private func serve<Context: RequestContext>(
+        _ provider: SimulatedProvider, _ request: Request, _ context: Context,
+        _ respond: (ProviderRequest, Double) -> ProviderReply
+    ) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: max(context.maxUploadSize, 4 << 20))
+        let input = ProviderRequest(
+            method: request.method,
+            query: FormDecoding.pairs(request.uri.query ?? ""),
+            headers: request.headers,
+            body: Array(body.readableBytesView)
+        )
+        let injector = FaultInjector(provider: provider, board: faults)
+        let reply = try await injector.run {
+            respond(input, clock.now.timeIntervalSince1970)
+        }
+        return Self.response(reply)
+    }
+
+    static func response(_ reply: ProviderReply) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = reply.contentType
+        if let retryAfter = reply.retryAfter {
+            headers[.retryAfter] = String(retryAfter)
+        }
+        return Response(
+            status: reply.status, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+}
