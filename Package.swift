@@ -5,11 +5,19 @@ import PackageDescription
 let package = Package(
     name: "gridbroker",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gridbroker", targets: ["gridbroker"])
+    ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: libcurl
@@ -36,14 +44,74 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "MarketSim",
+            dependencies: [
+                "BrokerCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+
         // MARK: Persistence
         .target(
             name: "Store",
             dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
                 "BrokerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Daemon
+        .target(
+            name: "Broker",
+            dependencies: [
+                "BrokerCore",
+                "CurlHTTP",
+                "Providers",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "BrokerHTTP",
+            dependencies: [
+                "Broker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "gridbroker",
+            dependencies: [
+                "Broker",
+                "BrokerCore",
+                "BrokerHTTP",
+                "CurlHTTP",
+                "MarketSim",
+                "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "gridbroker-bench",
+            dependencies: [
+                "Broker",
+                "BrokerCore",
+                "CurlHTTP",
+                "MarketSim",
+                "Providers",
+                "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -52,7 +120,6 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
                 "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -63,8 +130,29 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "MarketSimTests",
+            dependencies: [
+                "MarketSim",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "StoreTests",
             dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore", "CurlHTTP", "Providers", "Store"]),
+        .testTarget(
+            name: "BrokerHTTPTests",
+            dependencies: [
+                "BrokerHTTP",
+                "BrokerCore",
+                "Store",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "GridbrokerTests",
+            dependencies: ["CurlHTTP", "Store", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -1,0 +1,57 @@
+import Logging
+
+/// Everything the daemon is told by its operator: the YAML file, overridden by `GRIDBROKER_*`
+/// environment variables. Load it with ``ConfigurationLoader``.
+public struct BrokerConfiguration: Sendable, Equatable {
+    /// Where the HTTP API listens.
+    public var server: ServerConfiguration
+    /// The folder that holds the database (`<data_dir>/gridbroker.sqlite`).
+    public var dataDirectory: String
+    public var logLevel: Logger.Level
+    public var providers: [ProviderConfiguration]
+    public var webhooks: WebhookConfiguration
+
+    public init(
+        server: ServerConfiguration = .init(),
+        dataDirectory: String = "./var",
+        logLevel: Logger.Level = .info,
+        providers: [ProviderConfiguration] = [],
+        webhooks: WebhookConfiguration = .init()
+    ) {
+        self.server = server
+        self.dataDirectory = dataDirectory
+        self.logLevel = logLevel
+        self.providers = providers
+        self.webhooks = webhooks
+    }
+
+    /// The SQLite file inside the data directory.
+    public var databasePath: String {
+        dataDirectory.hasSuffix("/") ? dataDirectory + "gridbroker.sqlite" : dataDirectory + "/gridbroker.sqlite"
+    }
+}
+
+/// The listening address of the HTTP API.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var host: String
+    /// 0 asks the system for any free port (the daemon logs the one it got).
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// How provider callbacks are authenticated (Standard Webhooks signatures).
+public struct WebhookConfiguration: Sendable, Equatable {
+    /// Names of the environment variables holding the accepted secrets: several, for rotation.
+    public var secretsEnv: [String]
+    /// How far a signed timestamp may be from now, in seconds.
+    public var toleranceSeconds: Int
+
+    public init(secretsEnv: [String] = ["GRIDBROKER_WEBHOOK_SECRET"], toleranceSeconds: Int = 300) {
+        self.secretsEnv = secretsEnv
+        self.toleranceSeconds = toleranceSeconds
+    }
+}

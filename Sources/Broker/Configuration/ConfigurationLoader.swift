@@ -1,0 +1,240 @@
+import BrokerCore
+import Foundation
+import Logging
+import Providers
+import Yams
+
+/// Turns the YAML config (a file, or the embedded default) plus `GRIDBROKER_*` environment
+/// overrides into a validated ``BrokerConfiguration``; the first problem found is thrown as a
+/// ``ConfigurationError`` that names the source, line and key.
+public struct ConfigurationLoader: Sendable {
+    /// Where `serve` looks when no `--config` is given.
+    public static let defaultPath = "config/gridbroker.yaml"
+
+    private let environment: [String: String]
+    private let catalog: GPUCatalog
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, catalog: GPUCatalog = .standard) {
+        self.environment = environment
+        self.catalog = catalog
+    }
+
+    /// Loads `path`; with no path, the default path when that file exists, else the embedded default.
+    public func load(path: String?) throws(ConfigurationError) -> BrokerConfiguration {
+        let path = path ?? (FileManager.default.fileExists(atPath: Self.defaultPath) ? Self.defaultPath : nil)
+        guard let path else {
+            return try parse(yaml: EmbeddedConfiguration.yaml, source: EmbeddedConfiguration.sourceName)
+        }
+        let text = try Self.readText(at: path)
+        return try parse(yaml: text, source: path)
+    }
+
+    /// Parses and validates YAML text; `source` names it in errors.
+    public func parse(yaml: String, source: String) throws(ConfigurationError) -> BrokerConfiguration {
+        do {
+            let node = try Self.compose(yaml, source: source)
+            var root = try ConfigurationReader(source: source, node: node, environment: environment)
+            return try read(&root)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(source: source, keyPath: "", message: "\(error)")
+        }
+    }
+
+    // MARK: Sections
+
+    private func read(_ root: inout ConfigurationReader) throws -> BrokerConfiguration {
+        var server = try root.nested("server")
+        let serverConfiguration = ServerConfiguration(
+            host: try server.string("host", default: "127.0.0.1"),
+            port: try server.int("port", default: 8080, range: 0...65535))
+        guard !serverConfiguration.host.isEmpty else { throw server.error("must not be empty", key: "host") }
+        try server.finish()
+
+        let dataDirectory = try root.string("data_dir", default: "./var")
+        guard !dataDirectory.isEmpty else { throw root.error("must not be empty", key: "data_dir") }
+        let logLevel =
+            try root.value("log_level", expected: Self.levelNames) { Logger.Level(rawValue: $0.lowercased()) }
+            ?? .info
+
+        var providers: [ProviderConfiguration] = []
+        for var entry in try root.list("providers") {
+            let provider = try readProvider(&entry)
+            if providers.contains(where: { $0.id == provider.id }) {
+                throw entry.error("duplicate provider id '\(provider.id)'", key: "id")
+            }
+            providers.append(provider)
+        }
+
+        var webhooks = try root.nested("webhooks")
+        let webhookConfiguration = WebhookConfiguration(
+            secretsEnv: try webhooks.stringList("secrets_env", default: ["GRIDBROKER_WEBHOOK_SECRET"]),
+            toleranceSeconds: try webhooks.int("tolerance_s", default: 300, range: 1...3600))
+        if let bad = webhookConfiguration.secretsEnv.first(where: { !Self.isVariableName($0) }) {
+            throw webhooks.error("'\(bad)' is not an environment variable name", key: "secrets_env")
+        }
+        try webhooks.finish()
+        try root.finish()
+
+        return BrokerConfiguration(
+            server: serverConfiguration, dataDirectory: dataDirectory, logLevel: logLevel,
+            providers: providers, webhooks: webhookConfiguration)
+    }
+
+    private func readProvider(_ entry: inout ConfigurationReader) throws -> ProviderConfiguration {
+        guard let id = try entry.string("id") else { throw entry.error("a provider needs an 'id'") }
+        guard Self.isProviderID(id) else {
+            throw entry.error(
+                "'\(id)' must be 1-32 of a-z, 0-9, '-' and '_', starting with a letter or digit", key: "id")
+        }
+        let kindNames = ProviderKind.allCases.map(\.rawValue).joined(separator: " | ")
+        guard let kind = try entry.value("kind", expected: kindNames, parse: ProviderKind.init(rawValue:)) else {
+            throw entry.error("provider '\(id)' needs a 'kind' (\(kindNames))")
+        }
+        let baseURL = try entry.value("base_url", expected: "an http:// or https:// URL", parse: Self.httpURL)
+        if kind != .static && baseURL == nil {
+            throw entry.error("provider '\(id)' of kind \(kind.rawValue) needs a 'base_url'")
+        }
+        let apiKeyEnv = try entry.value("api_key_env", expected: "an environment variable name") {
+            Self.isVariableName($0) ? $0 : nil
+        }
+        let apiSecretEnv = try entry.value("api_secret_env", expected: "an environment variable name") {
+            Self.isVariableName($0) ? $0 : nil
+        }
+        let regions = try entry.stringList("regions", default: [])
+        var priceTable = try entry.nested("on_demand_prices")
+        var onDemandPrices: [String: Money] = [:]
+        for instanceType in priceTable.keys() {
+            onDemandPrices[instanceType] = try priceTable.value(
+                instanceType, expected: "a price in USD such as 98.32", parse: Self.price)
+        }
+        if kind == .aws && regions.isEmpty {
+            throw entry.error("provider '\(id)' of kind aws needs 'regions'")
+        }
+        if kind != .aws && (!regions.isEmpty || !onDemandPrices.isEmpty) {
+            throw entry.error("only an aws provider takes 'regions' and 'on_demand_prices'")
+        }
+        let pollInterval = try entry.int("poll_interval_s", default: 60, range: 1...86_400)
+        let expiry = try entry.int("offer_expiry_s", default: 300, range: 1...604_800)
+        guard expiry >= pollInterval else {
+            throw entry.error(
+                "\(expiry) is shorter than poll_interval_s (\(pollInterval)): every offer would expire between polls",
+                key: "offer_expiry_s")
+        }
+        let enabled = try entry.bool("enabled", default: true)
+        let nodes = try entry.list("nodes").map { item in
+            var item = item
+            return try readStaticNode(&item)
+        }
+        switch kind {
+        case .static where nodes.isEmpty:
+            throw entry.error("static provider '\(id)' lists no 'nodes'")
+        case .static:
+            break
+        default:
+            if !nodes.isEmpty { throw entry.error("only a static provider lists 'nodes'", key: "nodes") }
+        }
+        try entry.finish()
+        return ProviderConfiguration(
+            id: id, kind: kind, baseURL: baseURL, apiKeyEnv: apiKeyEnv, apiSecretEnv: apiSecretEnv, regions: regions,
+            onDemandPrices: onDemandPrices, enabled: enabled,
+            pollIntervalSeconds: pollInterval, offerExpirySeconds: expiry, nodes: nodes)
+    }
+
+    private func readStaticNode(_ item: inout ConfigurationReader) throws -> StaticMachine {
+        guard let name = try item.string("name"), !name.isEmpty else { throw item.error("a node needs a 'name'") }
+        guard
+            let gpu = try item.value(
+                "gpu", expected: "a GPU model such as A100-80GB", parse: { catalog.model(named: $0) })
+        else { throw item.error("node '\(name)' needs a 'gpu'") }
+        let gpus = try item.int("gpus", default: 1, range: 1...64)
+        let vcpus = try item.int("vcpus", default: 0, range: 0...4096)
+        let memory = try item.int("memory_gb", default: 0, range: 0...1_048_576)
+        let disk = try item.int("disk_gb", default: 0, range: 0...1_048_576)
+        guard let region = try item.string("region"), !region.isEmpty else {
+            throw item.error("node '\(name)' needs a 'region'")
+        }
+        guard
+            let country = try item.value(
+                "country", expected: "an ISO 3166 alpha-2 code such as DE", parse: Self.country)
+        else { throw item.error("node '\(name)' needs a 'country'") }
+        let market =
+            try item.value("market", expected: "on_demand | spot", parse: Market.init(rawValue:)) ?? .onDemand
+        guard let price = try item.value("price_per_hour", expected: "a price in USD such as 9.50", parse: Self.price)
+        else { throw item.error("node '\(name)' needs a 'price_per_hour'") }
+        let count = try item.int("count", default: 1, range: 1...10_000)
+        try item.finish()
+        return StaticMachine(
+            name: name, gpu: gpu, gpus: gpus, vcpus: vcpus, memoryGB: memory, diskGB: disk, region: region,
+            country: country, market: market, pricePerHour: price, count: count)
+    }
+
+    // MARK: Parsing helpers
+
+    private static func compose(_ yaml: String, source: String) throws -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                throw ConfigurationError(
+                    source: source, line: mark.line, keyPath: "", message: "invalid YAML: \(problem)")
+            case .duplicatedKeysInMapping(let duplicates, _):
+                throw ConfigurationError(
+                    source: source, keyPath: "",
+                    message: "duplicate keys: \(duplicates.joined(separator: ", "))")
+            default:
+                throw ConfigurationError(source: source, keyPath: "", message: "invalid YAML: \(error)")
+            }
+        }
+    }
+
+    private static let levelNames = Logger.Level.allCases.map(\.rawValue).joined(separator: " | ")
+
+    private static func isProviderID(_ text: String) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+        return (1...32).contains(text.count) && text.allSatisfy(allowed.contains)
+            && text.first.map { $0 != "-" && $0 != "_" } == true
+    }
+
+    private static func isVariableName(_ text: String) -> Bool {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+        return !text.isEmpty && text.allSatisfy(allowed.contains) && text.first?.isNumber == false
+    }
+
+    private static func httpURL(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host?.isEmpty == false
+        else { return nil }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// A non-negative amount of USD, parsed exactly.
+    private static func price(_ text: String) -> Money? {
+        (try? Money(parsing: text)).flatMap { $0 >= .zero ? $0 : nil }
+    }
+
+    private static func country(_ text: String) -> String? {
+        text.count == 2 && text.allSatisfy { $0.isASCII && $0.isUppercase } ? text : nil
+    }
+
+    private static func readText(at path: String) throws(ConfigurationError) -> String {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let problem: String
+        if !manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            problem = "no such file"
+        } else if isDirectory.boolValue {
+            problem = "it is a directory"
+        } else if !manager.isReadableFile(atPath: path) {
+            problem = "permission denied"
+        } else if let data = manager.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
+            return text
+        } else {
+            problem = "not UTF-8 text"
+        }
+        throw ConfigurationError(source: path, keyPath: "", message: "cannot read the file: \(problem)")
+    }
+}

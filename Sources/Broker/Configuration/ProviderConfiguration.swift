@@ -1,0 +1,51 @@
+import BrokerCore
+import Providers
+
+/// The provider APIs gridbroker speaks.
+public enum ProviderKind: String, Sendable, CaseIterable {
+    case vast, runpod, lambda, aws, shadeform
+    /// GPUs an owner lists by hand in the config file.
+    case `static`
+}
+
+/// One provider entry of the config file. Credentials are named (an environment variable),
+/// never written in the file.
+public struct ProviderConfiguration: Sendable, Equatable {
+    /// Unique; offers are `<id>:<native id>`.
+    public var id: String
+    public var kind: ProviderKind
+    /// The API's base URL (the simulated market's in the demo); `nil` for a static pool.
+    public var baseURL: String?
+    /// The environment variable that holds the API key (AWS: the access key id).
+    public var apiKeyEnv: String?
+    /// The environment variable that holds the API secret (AWS: the secret access key).
+    public var apiSecretEnv: String?
+    /// The regions to poll (AWS).
+    public var regions: [String]
+    /// On-demand prices per instance type (AWS publishes spot prices only through the API polled).
+    public var onDemandPrices: [String: Money]
+    public var enabled: Bool
+    public var pollIntervalSeconds: Int
+    /// Offers not seen for this long are withdrawn.
+    public var offerExpirySeconds: Int
+    /// The machines of a static pool.
+    public var nodes: [StaticMachine]
+
+    public init(
+        id: String, kind: ProviderKind, baseURL: String? = nil, apiKeyEnv: String? = nil, apiSecretEnv: String? = nil,
+        regions: [String] = [], onDemandPrices: [String: Money] = [:], enabled: Bool = true,
+        pollIntervalSeconds: Int = 60, offerExpirySeconds: Int = 300, nodes: [StaticMachine] = []
+    ) {
+        self.id = id
+        self.kind = kind
+        self.baseURL = baseURL
+        self.apiKeyEnv = apiKeyEnv
+        self.apiSecretEnv = apiSecretEnv
+        self.regions = regions
+        self.onDemandPrices = onDemandPrices
+        self.enabled = enabled
+        self.pollIntervalSeconds = pollIntervalSeconds
+        self.offerExpirySeconds = offerExpirySeconds
+        self.nodes = nodes
+    }
+}

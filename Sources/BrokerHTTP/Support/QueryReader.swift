@@ -1,0 +1,93 @@
+import BrokerCore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+
+/// Reads a request's query parameters strictly: each one is checked as it is read, problems are
+/// collected with the parameter's name, and ``finish()`` rejects parameters nobody reads, so
+/// `?max_prise=3` is a 400 rather than a silently unfiltered answer.
+struct QueryReader {
+    private let parameters: FlatDictionary<Substring, Substring>
+    private var read: Set<String> = []
+    private(set) var errors: [ProblemDetails.FieldError] = []
+
+    init(_ request: Request) {
+        parameters = request.uri.queryParameters
+    }
+
+    /// The raw text of `name`; a repeated parameter is an error.
+    mutating func string(_ name: String) -> String? {
+        read.insert(name)
+        let values = parameters[values: Substring(name)]
+        guard let value = values.first else { return nil }
+        if values.count > 1 { report(name, "given more than once; use one comma-separated value") }
+        return String(value)
+    }
+
+    /// A comma-separated list, without empty items.
+    mutating func list(_ name: String) -> [String]? {
+        guard let text = string(name) else { return nil }
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !items.isEmpty else {
+            report(name, "must not be empty")
+            return nil
+        }
+        return items
+    }
+
+    mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            report(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    /// A positive amount of US dollars, e.g. `40` or `12.5`.
+    mutating func dollars(_ name: String) -> Money? {
+        guard let text = string(name) else { return nil }
+        guard let money = try? Money(parsing: text), money > .zero else {
+            report(name, "must be a positive amount in USD such as 12.50, got '\(text)'")
+            return nil
+        }
+        return money
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type = T.self) -> T?
+    where T.RawValue == String {
+        guard let text = string(name) else { return nil }
+        guard let value = T(rawValue: text) else {
+            report(name, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    /// An RFC 3339 time such as `2026-11-21T15:00:00Z`.
+    mutating func date(_ name: String) -> Date? {
+        guard let text = string(name) else { return nil }
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            report(name, "must be a time such as 2026-11-21T15:00:00Z, got '\(text)'")
+            return nil
+        }
+        return date
+    }
+
+    mutating func report(_ name: String, _ message: String) {
+        errors.append(.init(field: name, message: message))
+    }
+
+    /// Throws a 400 listing every problem, unknown parameters included.
+    func finish() throws {
+        var errors = errors
+        for (key, _) in parameters where !read.contains(String(key)) {
+            errors.append(.init(field: String(key), message: "unknown parameter"))
+        }
+        guard errors.isEmpty else {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid query parameters",
+                errors: errors.sorted { $0.field < $1.field })
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `gridbroker-bench`: the benchmarks behind `scripts/bench`. Each prints one JSON object.
+@main
+struct GridBrokerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gridbroker-bench",
+        abstract: "Benchmarks of gridbroker (run through scripts/bench, release build). Output: JSON.",
+        subcommands: [IngestBenchmark.self])
+}

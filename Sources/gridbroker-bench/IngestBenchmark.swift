@@ -1,0 +1,147 @@
+import ArgumentParser
+import Broker
+import BrokerCore
+import CurlHTTP
+import Foundation
+import Logging
+import MarketSim
+import Providers
+import Store
+
+/// `ingest`: how fast offers go from a provider's answer into SQLite.
+///
+/// 1. Fetches every provider's pricing answer from an in-process simulated market (not timed).
+/// 2. Times parsing + normalizing those answers, then upserting the offers into a fresh database
+///    (one transaction per provider, as a poll does).
+/// 3. Times the daemon's whole path on another fresh database: one poll of every provider through
+///    libcurl into SQLite, all providers at once.
+struct IngestBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Parse, normalize and upsert a simulated market's offers; poll it end to end.")
+
+    @Option(help: "Provider records in the simulated market (Vast records give an on-demand and a spot offer).")
+    var marketRecords = 60_000
+    @Option(help: "The market's seed.") var seed: UInt64 = 1
+
+    func run() async throws {
+        // libcurl's global state before the simulated market's threads exist.
+        CurlGlobal.initialize()
+        let simulator = MarketSimulator(configuration: MarketConfiguration(seed: seed, totalOffers: marketRecords))
+        let records = simulator.summary.totalOffers
+        let result = try await InProcessMarket.serve(simulator) { baseURL in
+            try await Self.measure(baseURL: baseURL, records: records)
+        }
+        print(result)
+    }
+
+    private static func measure(baseURL: String, records: Int) async throws -> String {
+        let configuration = try ConfigurationLoader(environment: ["SIMULATED_MARKET_API_KEY": "bench"])
+            .load(path: nil)
+        let providers = configuration.providers.filter { $0.kind != .static }.map { provider in
+            var provider = provider
+            provider.baseURL = provider.baseURL?.replacingOccurrences(of: "http://127.0.0.1:9400", with: baseURL)
+            return provider
+        }
+        let environment = ["SIMULATED_MARKET_API_KEY": "bench"]
+        let sources = PricingSources(environment: environment)
+        let client = CurlHTTPClient()
+
+        // 1 + 2: parse and normalize, then upsert.
+        let recorder = RecordingTransport(client)
+        for provider in providers {
+            _ = try await sources.source(for: provider).fetchOffers(transport: recorder, now: Date())
+        }
+        let replay = ReplayTransport(recorder.answers)
+        var snapshots: [(String, PricingSnapshot)] = []
+        let parseStart = ContinuousClock.now
+        for provider in providers {
+            snapshots.append(
+                (provider.id, try await sources.source(for: provider).fetchOffers(transport: replay, now: Date())))
+        }
+        let parseTime = ContinuousClock.now - parseStart
+        let offers = snapshots.map(\.1.offers.count).reduce(0, +)
+
+        let ingestDatabase = try freshDatabase(providers)
+        let repository = SQLiteOfferRepository(database: ingestDatabase)
+        let upsertStart = ContinuousClock.now
+        for (provider, snapshot) in snapshots {
+            let now = Date()
+            _ = try await repository.ingest(
+                snapshot.offers, provider: provider, at: now, expiredBefore: now.addingTimeInterval(-300))
+        }
+        let upsertTime = ContinuousClock.now - upsertStart
+        // The next poll finds every offer already stored: the steady state of a running daemon.
+        let againStart = ContinuousClock.now
+        for (provider, snapshot) in snapshots {
+            let now = Date()
+            _ = try await repository.ingest(
+                snapshot.offers, provider: provider, at: now, expiredBefore: now.addingTimeInterval(-300))
+        }
+        let againTime = ContinuousClock.now - againStart
+
+        // 3: the daemon's pollers, end to end.
+        var endToEnd = configuration
+        endToEnd.providers = providers
+        let pollDatabase = try freshDatabase([])
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let market = try await MarketData.start(
+            configuration: endToEnd, database: pollDatabase, transport: client, clock: SystemClock(),
+            environment: environment, logger: logger)
+        let pollStart = ContinuousClock.now
+        let reports = try await withThrowingTaskGroup(of: PollReport?.self) { group in
+            for poller in market.pollers {
+                group.addTask {
+                    try await poller.run()
+                    return nil
+                }
+                group.addTask { await poller.pollNow() }
+            }
+            var reports: [PollReport] = []
+            while reports.count < market.pollers.count, let next = try await group.next() {
+                if let report = next { reports.append(report) }
+            }
+            group.cancelAll()
+            return reports
+        }
+        let pollTime = ContinuousClock.now - pollStart
+        await client.shutdown()
+
+        let failures = reports.compactMap(\.error)
+        let polledOffers = reports.map(\.offers).reduce(0, +)
+        let total = parseTime + upsertTime
+        return JSONLine([
+            ("benchmark", .string("ingest")),
+            ("market_records", .int(records)),
+            ("market_answer_bytes", .int(recorder.bytes)),
+            ("offers", .int(offers)),
+            ("parse_normalize_seconds", .seconds(parseTime)),
+            ("upsert_seconds", .seconds(upsertTime)),
+            ("parse_normalize_upsert_seconds", .seconds(total)),
+            ("upsert_again_seconds", .seconds(againTime)),
+            ("offers_per_second", .int(Int(Double(offers) / total.seconds))),
+            ("seconds_per_100k_offers", .number(total.seconds * 100_000 / Double(max(offers, 1)))),
+            ("end_to_end_poll_seconds", .seconds(pollTime)),
+            ("end_to_end_offers", .int(polledOffers)),
+            ("end_to_end_failures", .int(failures.count)),
+        ]).text
+    }
+
+    private static func freshDatabase(_ providers: [ProviderConfiguration]) throws -> BrokerDatabase {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-bench-\(UUID())")
+        try DataDirectory.prepare(folder.path)
+        let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
+        if !providers.isEmpty {
+            try database.pool.write { db in
+                for provider in providers {
+                    try ProviderRecord(
+                        id: provider.id, kind: provider.kind.rawValue, baseUrl: provider.baseURL ?? "", enabled: true,
+                        pollIntervalS: provider.pollIntervalSeconds, offerExpiryS: provider.offerExpirySeconds,
+                        createdAt: Date()
+                    ).insert(db)
+                }
+            }
+        }
+        return database
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// A flat JSON object, keys in the given order, for benchmark output.
+struct JSONLine {
+    enum Value {
+        case string(String)
+        case int(Int)
+        case number(Double)
+        case seconds(Duration)
+    }
+
+    let fields: [(String, Value)]
+
+    init(_ fields: [(String, Value)]) {
+        self.fields = fields
+    }
+
+    var text: String {
+        "{" + fields.map { key, value in "\"\(key)\": \(Self.render(value))" }.joined(separator: ", ") + "}"
+    }
+
+    private static func render(_ value: Value) -> String {
+        switch value {
+        case .string(let text): "\"\(text)\""
+        case .int(let number): String(number)
+        case .number(let number): String(format: "%.4f", number)
+        case .seconds(let duration): String(format: "%.4f", duration.seconds)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Broker
+import BrokerCore
+import BrokerHTTP
+import CurlHTTP
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Store
+
+/// `gridbroker serve`: the long-running daemon.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the broker daemon: HTTP API and services, until SIGTERM or SIGINT.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "gridbroker")
+
+        try CommandFailure.reporting { try DataDirectory.prepare(configuration.dataDirectory) }
+        let database = try CommandFailure.reporting {
+            try BrokerDatabase.open(at: configuration.databasePath, migrate: true, logger: logger)
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let client = CurlHTTPClient()
+        let market = try await MarketData.start(
+            configuration: configuration, database: database, transport: client, clock: SystemClock(),
+            environment: ProcessInfo.processInfo.environment, logger: logger)
+        // Started in this order, stopped in reverse: pollers first, then the HTTP client, the database last.
+        let services: [any Service] =
+            [DatabaseService(database: database, logger: logger), HTTPClientService(client: client)] + market.pollers
+        let app = buildApplication(
+            configuration: configuration,
+            dependencies: APIDependencies(
+                database: database, metrics: registry, market: market.market, pollers: market.directory),
+            services: services,
+            logger: logger,
+            onServerRunning: { port in
+                logger.notice("listening on http://\(configuration.server.host):\(port)")
+            })
+        logger.info(
+            "gridbroker \(BrokerVersion.current) starting",
+            metadata: ["database": "\(configuration.databasePath)", "providers": "\(configuration.providers.count)"])
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        logger.notice("stopped")
+    }
+}

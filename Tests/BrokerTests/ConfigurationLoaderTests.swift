@@ -1,0 +1,204 @@
+import BrokerCore
+import Foundation
+import Testing
+
+@testable import Broker
+
+@Suite("Loading the daemon's configuration")
+struct ConfigurationLoaderTests {
+    private let source = "test.yaml"
+
+    private func parse(_ yaml: String, environment: [String: String] = [:]) throws(ConfigurationError)
+        -> BrokerConfiguration
+    {
+        try ConfigurationLoader(environment: environment).parse(yaml: yaml, source: source)
+    }
+
+    /// The error for `yaml`, or a test failure if it loads.
+    private func error(_ yaml: String, environment: [String: String] = [:]) -> ConfigurationError? {
+        do {
+            _ = try parse(yaml, environment: environment)
+            Issue.record("expected a configuration error")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private var embeddedDefault: BrokerConfiguration {
+        get throws {
+            try ConfigurationLoader(environment: [:])
+                .parse(yaml: EmbeddedConfiguration.yaml, source: EmbeddedConfiguration.sourceName)
+        }
+    }
+
+    @Test func embeddedDefaultIsLocalWithEveryProviderOnTheSimulatedMarket() throws {
+        let configuration = try embeddedDefault
+        #expect(configuration.server == ServerConfiguration(host: "127.0.0.1", port: 8080))
+        #expect(configuration.databasePath == "./var/gridbroker.sqlite")
+        #expect(Set(configuration.providers.map(\.kind)) == Set(ProviderKind.allCases))
+        let remote = configuration.providers.filter { $0.kind != .static }
+        #expect(remote.allSatisfy { $0.baseURL?.hasPrefix("http://127.0.0.1:9400/\($0.kind.rawValue)") == true })
+        let aws = try #require(configuration.providers.first { $0.kind == .aws })
+        #expect(aws.regions == ["us-east-1", "us-west-2", "eu-central-1"])
+        #expect(aws.onDemandPrices["p5.48xlarge"] == Money(microdollars: 98_320_000))
+    }
+
+    @Test func repositoryConfigFileMeansTheSameAsTheEmbeddedDefault() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let path = root.appendingPathComponent(ConfigurationLoader.defaultPath).path
+        let configuration = try ConfigurationLoader(environment: [:]).load(path: path)
+        #expect(configuration == (try embeddedDefault))
+    }
+
+    @Test func designExampleLoadsWithEveryValue() throws {
+        let configuration = try parse(
+            """
+            server: {host: 0.0.0.0, port: 9090}
+            data_dir: /srv/gridbroker
+            log_level: debug
+            providers:
+              - id: vast
+                kind: vast
+                base_url: https://console.vast.ai/
+                api_key_env: VAST_API_KEY
+                poll_interval_s: 30
+                offer_expiry_s: 120
+              - id: campus
+                kind: static
+                nodes:
+                  - {name: a100-rack-1, gpu: A100-80GB, gpus: 8, vcpus: 64, memory_gb: 512, disk_gb: 2000,
+                     region: berlin-1, country: DE, market: on_demand, price_per_hour: 9.50, count: 2}
+            webhooks:
+              secrets_env: [GRIDBROKER_WEBHOOK_SECRET, GRIDBROKER_WEBHOOK_SECRET_OLD]
+              tolerance_s: 120
+            """)
+        #expect(configuration.server == ServerConfiguration(host: "0.0.0.0", port: 9090))
+        #expect(configuration.databasePath == "/srv/gridbroker/gridbroker.sqlite")
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.providers.map(\.id) == ["vast", "campus"])
+        let vast = try #require(configuration.providers.first)
+        #expect(vast.kind == .vast)
+        #expect(vast.baseURL == "https://console.vast.ai")
+        #expect(vast.apiKeyEnv == "VAST_API_KEY")
+        #expect(vast.pollIntervalSeconds == 30 && vast.offerExpirySeconds == 120 && vast.enabled)
+        let rack = try #require(configuration.providers.last?.nodes.first)
+        #expect(rack.gpu.name == "A100-80GB")
+        #expect(rack.gpus == 8 && rack.count == 2 && rack.country == "DE" && rack.market == .onDemand)
+        #expect(rack.pricePerHour == Money(microdollars: 9_500_000))
+        #expect(configuration.webhooks.secretsEnv == ["GRIDBROKER_WEBHOOK_SECRET", "GRIDBROKER_WEBHOOK_SECRET_OLD"])
+        #expect(configuration.webhooks.toleranceSeconds == 120)
+    }
+
+    @Test func environmentOverridesFileValuesAndKeysTheFileLeavesOut() throws {
+        let configuration = try parse(
+            """
+            server: {port: 8080}
+            providers:
+              - {id: lambda, kind: lambda, base_url: "http://127.0.0.1:9400/lambda"}
+            """,
+            environment: [
+                "GRIDBROKER_SERVER_PORT": "9001",
+                "GRIDBROKER_SERVER_HOST": "::1",
+                "GRIDBROKER_DATA_DIR": "/tmp/elsewhere",
+                "GRIDBROKER_PROVIDERS_0_POLL_INTERVAL_S": "15",
+                "GRIDBROKER_WEBHOOKS_SECRETS_ENV": "A_SECRET, B_SECRET",
+                "GRIDBROKER_URL": "not a config key, used by the CLI",
+            ])
+        #expect(configuration.server == ServerConfiguration(host: "::1", port: 9001))
+        #expect(configuration.dataDirectory == "/tmp/elsewhere")
+        #expect(configuration.providers.first?.pollIntervalSeconds == 15)
+        #expect(configuration.webhooks.secretsEnv == ["A_SECRET", "B_SECRET"])
+    }
+
+    @Test func badEnvironmentOverrideNamesTheVariable() {
+        let failure = error("server: {port: 8080}", environment: ["GRIDBROKER_SERVER_PORT": "http"])
+        #expect(failure?.description == "GRIDBROKER_SERVER_PORT: server.port: expected a whole number, got 'http'")
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var yaml: String
+        var line: Int?
+        var keyPath: String
+        var message: String
+        var testDescription: String { "\(keyPath): \(message)" }
+    }
+
+    @Test(arguments: [
+        Case(
+            yaml: "server: {port: 70000}", line: 1, keyPath: "server.port", message: "70000 is out of range 0...65535"),
+        Case(yaml: "server:\n  port: -1", line: 2, keyPath: "server.port", message: "-1 is out of range 0...65535"),
+        Case(
+            yaml: "server:\n  port: eighty", line: 2, keyPath: "server.port",
+            message: "expected a whole number, got 'eighty'"),
+        Case(yaml: "server: {host: localhost}\nlisten: 80", line: 2, keyPath: "listen", message: "unknown key"),
+        Case(yaml: "server:\n  hots: localhost", line: 2, keyPath: "server.hots", message: "unknown key"),
+        Case(yaml: "server: [1, 2]", line: 1, keyPath: "server", message: "expected a mapping of keys to values"),
+        Case(
+            yaml: "log_level: loud", line: 1, keyPath: "log_level",
+            message: "expected trace | debug | info | notice | warning | error | critical, got 'loud'"),
+        Case(
+            yaml: "server: {port: 8080\n", line: 2, keyPath: "",
+            message: "invalid YAML: did not find expected ',' or '}'"),
+        Case(
+            yaml: "providers:\n  - {kind: vast, base_url: 'https://x.example'}", line: 2, keyPath: "providers[0]",
+            message: "a provider needs an 'id'"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: ovh, base_url: 'https://x.example'}", line: 2,
+            keyPath: "providers[0].kind",
+            message: "expected vast | runpod | lambda | aws | shadeform | static, got 'ovh'"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: vast}", line: 2, keyPath: "providers[0]",
+            message: "provider 'v' of kind vast needs a 'base_url'"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: vast, base_url: 'ftp://x.example'}", line: 2,
+            keyPath: "providers[0].base_url", message: "expected an http:// or https:// URL, got 'ftp://x.example'"),
+        Case(
+            yaml:
+                "providers:\n  - {id: v, kind: vast, base_url: 'https://a.example'}\n  - {id: v, kind: lambda, base_url: 'https://b.example'}",
+            line: 3, keyPath: "providers[1].id", message: "duplicate provider id 'v'"),
+        Case(
+            yaml:
+                "providers:\n  - {id: v, kind: vast, base_url: 'https://a.example', poll_interval_s: 60, offer_expiry_s: 30}",
+            line: 2, keyPath: "providers[0].offer_expiry_s",
+            message: "30 is shorter than poll_interval_s (60): every offer would expire between polls"),
+        Case(
+            yaml: "providers:\n  - {id: campus, kind: static}", line: 2, keyPath: "providers[0]",
+            message: "static provider 'campus' lists no 'nodes'"),
+        Case(
+            yaml:
+                "providers:\n  - id: campus\n    kind: static\n    nodes:\n      - {name: r1, gpu: Z9000, region: b, country: DE, price_per_hour: 1}",
+            line: 5, keyPath: "providers[0].nodes[0].gpu",
+            message: "expected a GPU model such as A100-80GB, got 'Z9000'"),
+        Case(
+            yaml:
+                "providers:\n  - id: campus\n    kind: static\n    nodes:\n      - {name: r1, gpu: L4, region: b, country: de, price_per_hour: 1}",
+            line: 5, keyPath: "providers[0].nodes[0].country",
+            message: "expected an ISO 3166 alpha-2 code such as DE, got 'de'"),
+        Case(
+            yaml:
+                "providers:\n  - id: campus\n    kind: static\n    nodes:\n      - {name: r1, gpu: L4, region: b, country: DE, price_per_hour: cheap}",
+            line: 5, keyPath: "providers[0].nodes[0].price_per_hour",
+            message: "expected a price in USD such as 9.50, got 'cheap'"),
+        Case(
+            yaml: "webhooks: {secrets_env: [lower-case]}", line: 1, keyPath: "webhooks.secrets_env",
+            message: "'lower-case' is not an environment variable name"),
+    ])
+    func invalidConfigIsRejectedWithWhereAndWhat(_ testCase: Case) {
+        let failure = error(testCase.yaml)
+        #expect(
+            failure
+                == ConfigurationError(
+                    source: source, line: testCase.line, keyPath: testCase.keyPath, message: testCase.message))
+    }
+
+    @Test func unreadableFileNamesThePathAndTheReason() {
+        #expect {
+            try ConfigurationLoader(environment: [:]).load(path: "/nonexistent/gridbroker.yaml")
+        } throws: { error in
+            (error as? ConfigurationError)?.description
+                == "/nonexistent/gridbroker.yaml: cannot read the file: no such file"
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+/// The daemon polling the simulated market, both as real processes, seen through the CLI and API.
+@Suite("The daemon against the simulated market", .serialized)
+struct MarketDataEndToEndTests {
+    private let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-market-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// The repository's config with the simulated market moved to `simPort` and the API on any port.
+    private func config(simPort: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
+            .replacingOccurrences(of: "port: 8080", with: "port: 0")
+        let path = folder.appendingPathComponent("gridbroker.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = try GridbrokerProcess(arguments, in: folder)
+        let status = try await process.waitForExit()
+        return (status, process.log)
+    }
+
+    @Test func liveOffersFromEveryProviderAndAFailingProviderHurtsNoOther() async throws {
+        let environment = ["SIMULATED_MARKET_API_KEY": "test-key"]
+        let sim = try GridbrokerProcess(["sim", "--port", "0", "--offers", "3000", "--seed", "7"], in: folder)
+        let simPort = try await sim.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
+        let daemon = try GridbrokerProcess(
+            ["serve", "--config", try config(simPort: simPort)], in: folder, environment: environment)
+        let apiPort = try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#)
+        let api = "http://127.0.0.1:\(apiPort)"
+        for provider in ["vast", "runpod", "lambda", "aws", "shadeform", "campus"] {
+            _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=\(provider) .*polled")
+        }
+
+        let offers = try await run(["offers", "--url", api, "--gpu", "H100", "--min-gpus", "8", "--limit", "5"])
+        #expect(offers.status == 0)
+        let rows = offers.output.split(separator: "\n")
+        #expect(rows.first?.hasPrefix("OFFER") == true)
+        #expect(rows.count == 6)
+        #expect(rows.dropFirst().allSatisfy { $0.contains("H100-") })
+
+        let gpus = try await run(["gpus", "--url", api, "--json"])
+        #expect(gpus.status == 0 && gpus.output.contains(#""gpu":"A100-80GB""#))
+
+        let invalid = try await run(["offers", "--url", api, "--gpu", "Z9000"])
+        #expect(invalid.status != 0)
+        #expect(invalid.output.contains("gpu: unknown GPU model or family 'Z9000'"))
+
+        // Vast starts failing: its poll reports the error, everyone else stays healthy.
+        let client = CurlHTTPClient()
+        let fault = try await client.execute(
+            HTTPRequest(
+                method: .put, url: "http://127.0.0.1:\(simPort)/_sim/faults/vast",
+                headers: ["Content-Type": "application/json"], body: Array(#"{"error_rate": 1.0}"#.utf8)))
+        #expect(fault.status == 200)
+        let poll = try await client.execute(
+            HTTPRequest(method: .post, url: "\(api)/v1/admin/providers/vast/poll", retry: .none))
+        #expect(poll.status == 200)
+        // The simulated Vast answers 5xx with Vast's own error body, which the poll reports.
+        #expect(poll.bodyString.contains(#""error":"server_error: "#))
+        let health = try await client.execute(HTTPRequest(url: "\(api)/v1/admin/providers"))
+        let statuses = try JSONDecoder().decode(ProviderStatuses.self, from: Data(health.body))
+        #expect(statuses.providers.first { $0.id == "vast" }?.status == "degraded")
+        #expect(statuses.providers.filter { $0.id != "vast" }.allSatisfy { $0.status == "healthy" })
+        // Its offers stay listed until they expire.
+        #expect(statuses.providers.first { $0.id == "vast" }?.offers ?? 0 > 0)
+        await client.shutdown()
+
+        daemon.signal(SIGTERM)
+        sim.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        #expect(try await sim.waitForExit() == 0)
+    }
+
+    private struct ProviderStatuses: Decodable {
+        struct Provider: Decodable {
+            var id: String
+            var status: String
+            var offers: Int
+        }
+        var providers: [Provider]
+    }
+}
