@@ -14,7 +14,8 @@ import Store
 /// 2. Times parsing + normalizing those answers, then upserting the offers into a fresh database
 ///    (one transaction per provider, as a poll does).
 /// 3. Times the daemon's whole path on another fresh database: one poll of every provider through
-///    libcurl into SQLite, all providers at once.
+///    libcurl into SQLite and the live offer book, all providers at once.
+/// 4. Times `GET /v1/offers`-style searches (first page of 100) on that book.
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest", abstract: "Parse, normalize and upsert a simulated market's offers; poll it end to end.")
@@ -106,6 +107,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let pollTime = ContinuousClock.now - pollStart
         await client.shutdown()
+        let search = SearchTimings(book: market.market.current)
 
         let failures = reports.compactMap(\.error)
         let polledOffers = reports.map(\.offers).reduce(0, +)
@@ -124,6 +126,10 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("end_to_end_poll_seconds", .seconds(pollTime)),
             ("end_to_end_offers", .int(polledOffers)),
             ("end_to_end_failures", .int(failures.count)),
+            ("book_offers", .int(search.offers)),
+            ("search_queries", .int(search.queries)),
+            ("search_p50_ms", .number(search.p50Milliseconds)),
+            ("search_p99_ms", .number(search.p99Milliseconds)),
         ]).text
     }
 

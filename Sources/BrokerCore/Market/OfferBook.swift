@@ -12,9 +12,26 @@
 /// "Live" follows the store exactly: an offer stays until its provider has not listed it since
 /// the provider's expiry cutoff.
 public struct OfferBook: Sendable {
+    /// Offers in both search orders: all of them, and per GPU name (so a GPU-filtered search scans
+    /// only the GPUs it asks for).
+    private struct Orders: Sendable {
+        var byPrice: [Offer]
+        var byPricePerGPU: [Offer]
+
+        init(_ offers: [Offer]) {
+            let (priceOrder, perGPUOrder) = (OfferFilter(sort: .price), OfferFilter(sort: .pricePerGPU))
+            byPrice = offers.sorted { priceOrder.orders($0, before: $1) }
+            byPricePerGPU = offers.sorted { perGPUOrder.orders($0, before: $1) }
+        }
+
+        func ordered(by sort: OfferFilter.Sort) -> [Offer] {
+            sort == .price ? byPrice : byPricePerGPU
+        }
+    }
+
     private var offersByProvider: [String: [OfferID: Offer]]
-    private var byPrice: [Offer]
-    private var byPricePerGPU: [Offer]
+    private var all: Orders
+    private var byGPU: [String: Orders]
     /// Per GPU model and market, computed once per book.
     public private(set) var summaries: [GPUMarketSummary]
 
@@ -27,15 +44,14 @@ public struct OfferBook: Sendable {
 
     private init(byProvider: [String: [OfferID: Offer]]) {
         offersByProvider = byProvider
-        let all = byProvider.values.flatMap(\.values)
-        let (priceOrder, perGPUOrder) = (OfferFilter(sort: .price), OfferFilter(sort: .pricePerGPU))
-        byPrice = all.sorted { priceOrder.orders($0, before: $1) }
-        byPricePerGPU = all.sorted { perGPUOrder.orders($0, before: $1) }
-        summaries = GPUMarketSummary.summarize(all)
+        let offers = Array(byProvider.values.flatMap(\.values))
+        all = Orders(offers)
+        byGPU = Dictionary(grouping: offers) { $0.gpu.name }.mapValues(Orders.init)
+        summaries = GPUMarketSummary.summarize(offers)
     }
 
     /// Live offers in the book.
-    public var count: Int { byPrice.count }
+    public var count: Int { all.byPrice.count }
 
     /// Live offers per provider.
     public var offerCounts: [String: Int] { offersByProvider.mapValues(\.count) }
@@ -60,8 +76,24 @@ public struct OfferBook: Sendable {
     public func search(_ filter: OfferFilter, after cursor: OfferCursor? = nil, limit: Int) -> (
         offers: [Offer], more: Bool
     ) {
-        let ordered = filter.sort == .price ? byPrice : byPricePerGPU
-        var index = cursor.map { cursor in firstIndex(in: ordered, after: cursor, filter: filter) } ?? 0
+        guard let gpus = filter.gpus else {
+            return Self.scan(all.ordered(by: filter.sort), filter, after: cursor, limit: limit)
+        }
+        // The first `limit` + 1 of the union are among each GPU's own first `limit` + 1.
+        var found: [Offer] = []
+        for gpu in gpus {
+            guard let orders = byGPU[gpu] else { continue }
+            found += Self.scan(orders.ordered(by: filter.sort), filter, after: cursor, limit: limit + 1).offers
+        }
+        found.sort { filter.orders($0, before: $1) }
+        return (Array(found.prefix(limit)), found.count > limit)
+    }
+
+    /// Up to `limit` offers of `ordered` matching `filter` after `cursor`, and whether more follow.
+    private static func scan(_ ordered: [Offer], _ filter: OfferFilter, after cursor: OfferCursor?, limit: Int) -> (
+        offers: [Offer], more: Bool
+    ) {
+        var index = cursor.map { firstIndex(in: ordered, after: $0, filter: filter) } ?? 0
         var found: [Offer] = []
         while index < ordered.count {
             let offer = ordered[index]
@@ -74,7 +106,7 @@ public struct OfferBook: Sendable {
     }
 
     /// The position of the first offer that comes after `cursor` in `ordered` (binary search).
-    private func firstIndex(in ordered: [Offer], after cursor: OfferCursor, filter: OfferFilter) -> Int {
+    private static func firstIndex(in ordered: [Offer], after cursor: OfferCursor, filter: OfferFilter) -> Int {
         var low = 0
         var high = ordered.count
         while low < high {
