@@ -52,12 +52,13 @@ struct OfferRoutesTests {
             available: 2, reliability: 0.99, firstSeenAt: seen, lastSeenAt: seen, raw: nil)
     }
 
-    private func get<T: Decodable>(_ uri: String, as type: T.Type, status: HTTPResponse.Status = .ok) async throws -> T
+    private func get<T: Decodable & Sendable>(_ uri: String, as type: T.Type, status: HTTPResponse.Status = .ok)
+        async throws -> T
     {
         try await request(uri, method: .get, as: type, status: status)
     }
 
-    private func request<T: Decodable>(
+    private func request<T: Decodable & Sendable>(
         _ uri: String, method: HTTPRequest.Method, as type: T.Type, status: HTTPResponse.Status = .ok
     ) async throws -> T {
         let app = Application(router: buildRouter(dependencies))

@@ -62,7 +62,7 @@ struct DaemonLifecycleTests {
 
     @Test func unwritableDataDirIsReportedInOneLine() async throws {
         let blocker = folder.appendingPathComponent("blocker")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: blocker.path, contents: Data())
         let config = try writeConfig("server: {port: 0}\ndata_dir: ./blocker/var\n")
         let daemon = try GridbrokerProcess(["serve", "--config", config], in: folder)
         #expect(try await daemon.waitForExit() != 0)

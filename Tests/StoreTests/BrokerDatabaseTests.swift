@@ -135,7 +135,7 @@ struct BrokerDatabaseTests {
         #expect(FileManager.default.fileExists(atPath: folder))
 
         let file = folder + "/plain-file"
-        FileManager.default.createFile(atPath: file, contents: Data())
+        _ = FileManager.default.createFile(atPath: file, contents: Data())
         #expect {
             try DataDirectory.prepare(file + "/inside")
         } throws: { error in

@@ -53,7 +53,7 @@ public final class ProviderPoller: Service, Sendable {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var delay = Duration.zero
             while !Task.isCancelled {
                 await self.trigger.wait(upTo: delay)

@@ -8,7 +8,12 @@ struct MetricsRoutes {
 
     func register(on router: some RouterMethods<some RequestContext>) {
         // Which build is answering, as Prometheus' usual `*_build_info` gauge.
-        registry.makeGauge(name: "gridbroker_build_info", labels: [("version", BrokerVersion.current)]).set(Int64(1))
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "gridbroker", metricName: "build", unitName: "info",
+                helpText: "The running build: 1, labelled with its version."),
+            labels: [("version", BrokerVersion.current)]
+        ).set(Int64(1))
         router.get("metrics") { _, _ in
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Columns aligned for a terminal: text left, numbers right.
 struct TextTable {
     enum Alignment {
@@ -38,8 +40,7 @@ extension String {
     }
 }
 
-/// Decimal USD for tables: `14.32`, `0.287`.
+/// Decimal USD for tables, to a tenth of a cent so cheap GPUs stay readable: `14.320`, `0.287`.
 func usd(_ value: Double) -> String {
-    let cents = (value * 100).rounded() / 100
-    return cents == value ? String(format: "%.2f", value) : String(format: "%.3f", value)
+    String(format: "%.3f", value)
 }
