@@ -24,17 +24,9 @@ public struct LambdaPricingSource: PricingSource {
 
     /// `GET /api/v1/instance-types`.
     public func pricingRequest() -> HTTPRequest {
-        var headers = ProviderJSON.headers(hasBody: false)
-        if let key = ProviderJSON.usableKey(apiKey) {
-            headers.add(name: "Authorization", value: "Bearer \(key)")
+        ProviderJSON.pricingGET("\(baseURL)/api/v1/instance-types", apiKey: apiKey) {
+            ("Authorization", "Bearer \($0)")
         }
-        return HTTPRequest(
-            method: .get,
-            url: "\(baseURL)/api/v1/instance-types",
-            headers: headers,
-            timeout: ProviderJSON.pricingTimeout,
-            retry: ProviderJSON.pricingRetry
-        )
     }
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
@@ -57,16 +49,9 @@ public struct LambdaPricingSource: PricingSource {
             if let error = answer.envelope.error { throw error }
             throw .malformed("missing 'data'")
         }
-        var resolver = GPUResolver(catalog: catalog)
-        var offers: [Offer] = []
-        var skipped: [SkippedRecord] = []
-        for key in entries.keys.sorted() {
-            switch offersFor(entries[key]!, key: key, providerID: providerID, now: now, resolver: &resolver) {
-            case .offers(let made): offers.append(contentsOf: made)
-            case .skipped(let skip): skipped.append(skip)
-            }
+        return PricingSnapshot(entries.sorted { $0.key < $1.key }, catalog: catalog) { entry, resolver in
+            offersFor(entry.value, key: entry.key, providerID: providerID, now: now, resolver: &resolver)
         }
-        return PricingSnapshot(offers: offers, skipped: skipped)
     }
 
     /// ISO country of each Lambda region name.

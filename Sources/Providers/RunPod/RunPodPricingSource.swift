@@ -82,16 +82,9 @@ public struct RunPodPricingSource: PricingSource {
         if let error = answer.errors.error { throw error }
         guard let data = answer.data else { throw .malformed("missing 'data'") }
         guard let records = data.gpuTypes else { throw .malformed("missing 'data.gpuTypes'") }
-        var resolver = GPUResolver(catalog: catalog)
-        var offers: [Offer] = []
-        var skipped: [SkippedRecord] = []
-        for record in records {
-            switch offersFor(record, providerID: providerID, now: now, gpuCounts: gpuCounts, resolver: &resolver) {
-            case .offers(let made): offers.append(contentsOf: made)
-            case .skipped(let skip): skipped.append(skip)
-            }
+        return PricingSnapshot(records, catalog: catalog) { record, resolver in
+            offersFor(record, providerID: providerID, now: now, gpuCounts: gpuCounts, resolver: &resolver)
         }
-        return PricingSnapshot(offers: offers, skipped: skipped)
     }
 
     /// How many machines each `stockStatus` stands for; other values (null, "None") mean none.

@@ -24,17 +24,7 @@ public struct ShadeformPricingSource: PricingSource {
 
     /// `GET /v1/instances/types`.
     public func pricingRequest() -> HTTPRequest {
-        var headers = ProviderJSON.headers(hasBody: false)
-        if let key = ProviderJSON.usableKey(apiKey) {
-            headers.add(name: "X-API-KEY", value: key)
-        }
-        return HTTPRequest(
-            method: .get,
-            url: "\(baseURL)/v1/instances/types",
-            headers: headers,
-            timeout: ProviderJSON.pricingTimeout,
-            retry: ProviderJSON.pricingRetry
-        )
+        ProviderJSON.pricingGET("\(baseURL)/v1/instances/types", apiKey: apiKey) { ("X-API-KEY", $0) }
     }
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
@@ -57,16 +47,9 @@ public struct ShadeformPricingSource: PricingSource {
             if let error = answer.envelope.error { throw error }
             throw .malformed("missing 'instance_types'")
         }
-        var resolver = GPUResolver(catalog: catalog)
-        var offers: [Offer] = []
-        var skipped: [SkippedRecord] = []
-        for record in records {
-            switch offersFor(record, providerID: providerID, now: now, resolver: &resolver) {
-            case .offers(let made): offers.append(contentsOf: made)
-            case .skipped(let skip): skipped.append(skip)
-            }
+        return PricingSnapshot(records, catalog: catalog) { record, resolver in
+            offersFor(record, providerID: providerID, now: now, resolver: &resolver)
         }
-        return PricingSnapshot(offers: offers, skipped: skipped)
     }
 
     /// Region-name prefixes that say the country, for regions whose display name does not.

@@ -287,6 +287,18 @@ extension ProviderJSON {
         return try response.successBody()
     }
 
+    /// A pricing `GET` of `url`: JSON accepted, the key (when usable) sent as `authorization(key)`.
+    static func pricingGET(
+        _ url: String, apiKey: String?, authorization: (String) -> (name: String, value: String)
+    ) -> HTTPRequest {
+        var headers = headers(hasBody: false)
+        if let key = usableKey(apiKey) {
+            let header = authorization(key)
+            headers.add(name: header.name, value: header.value)
+        }
+        return HTTPRequest(method: .get, url: url, headers: headers, timeout: pricingTimeout, retry: pricingRetry)
+    }
+
     /// `Accept: application/json`, plus `Content-Type` when there is a body.
     static func headers(hasBody: Bool) -> HTTPHeaders {
         var headers: HTTPHeaders = ["Accept": "application/json"]
@@ -318,4 +330,23 @@ extension HTTPTransport {
 enum RecordOutcome {
     case offers([Offer])
     case skipped(SkippedRecord)
+}
+
+extension PricingSnapshot {
+    /// The snapshot of `records`, each turned into offers or a skip by `outcome`, which shares one
+    /// GPU-name resolver (and its cache) across the answer.
+    init<Records: Sequence>(
+        _ records: Records, catalog: GPUCatalog, outcome: (Records.Element, inout GPUResolver) -> RecordOutcome
+    ) {
+        var resolver = GPUResolver(catalog: catalog)
+        var offers: [Offer] = []
+        var skipped: [SkippedRecord] = []
+        for record in records {
+            switch outcome(record, &resolver) {
+            case .offers(let made): offers.append(contentsOf: made)
+            case .skipped(let skip): skipped.append(skip)
+            }
+        }
+        self.init(offers: offers, skipped: skipped)
+    }
 }
