@@ -74,6 +74,14 @@ struct MarketDataEndToEndTests {
         #expect(statuses.providers.filter { $0.id != "vast" }.allSatisfy { $0.status == "healthy" })
         // Its offers stay listed until they expire.
         #expect(statuses.providers.first { $0.id == "vast" }?.offers ?? 0 > 0)
+
+        // Poll duration, offers and failures per provider reach Prometheus.
+        let metrics = try await client.execute(HTTPRequest(url: "\(api)/metrics")).bodyString
+        #expect(metrics.contains(#"gridbroker_poll_failures_total{provider="vast"} 1"#))
+        #expect(metrics.contains(#"gridbroker_poll_duration_seconds_count{provider="lambda"}"#))
+        #expect(
+            metrics.range(of: #"gridbroker_provider_offers\{provider="aws"\} [1-9]"#, options: .regularExpression)
+                != nil)
         await client.shutdown()
 
         daemon.signal(SIGTERM)
