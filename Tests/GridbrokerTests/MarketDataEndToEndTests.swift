@@ -90,6 +90,40 @@ struct MarketDataEndToEndTests {
         #expect(try await sim.waitForExit() == 0)
     }
 
+    /// SIGTERM while a request is in flight: the daemon stops accepting new ones, answers it, then
+    /// stops its pollers and closes the database.
+    @Test func requestInFlightAtSIGTERMIsAnswered() async throws {
+        let sim = try GridbrokerProcess(["sim", "--port", "0", "--offers", "500", "--seed", "3"], in: folder)
+        let simPort = try await sim.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
+        let daemon = try GridbrokerProcess(
+            ["serve", "--config", try config(simPort: simPort)], in: folder,
+            environment: ["SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_LOG_LEVEL": "debug"])
+        let api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
+        _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")
+
+        let client = CurlHTTPClient()
+        let slow = try await client.execute(
+            HTTPRequest(
+                method: .put, url: "http://127.0.0.1:\(simPort)/_sim/faults/vast",
+                headers: ["Content-Type": "application/json"], body: Array(#"{"latency_ms": 1500}"#.utf8)))
+        #expect(slow.status == 200)
+        let polls = daemon.log.components(separatedBy: "provider=vast [Broker] polling").count
+        async let inFlight = client.execute(
+            HTTPRequest(method: .post, url: "\(api)/v1/admin/providers/vast/poll", retry: .none))
+        // The poll has reached the slow simulated Vast: the request is in flight.
+        _ = try await daemon.waitForLog("(?s)(provider=vast \\[Broker\\] polling.*){\(polls)}")
+        daemon.signal(SIGTERM)
+        let answer = try await inFlight
+        #expect(answer.status == 200)
+        #expect(!answer.bodyString.contains(#""error""#))
+        #expect(answer.bodyString.contains(#""offers":"#) && !answer.bodyString.contains(#""offers":0,"#))
+        #expect(try await daemon.waitForExit() == 0)
+        #expect(daemon.log.contains("database closed"))
+        await client.shutdown()
+        sim.signal(SIGTERM)
+        #expect(try await sim.waitForExit() == 0)
+    }
+
     private struct ProviderStatuses: Decodable {
         struct Provider: Decodable {
             var id: String

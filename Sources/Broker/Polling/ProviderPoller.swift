@@ -112,6 +112,7 @@ public final class ProviderPoller: Service, Sendable {
             state.schedule.pollStarted()
             return state.schedule.circuit
         }
+        logger.debug("polling", metadata: ["circuit": "\(circuit.rawValue)"])
         let started = ContinuousClock.now
         let now = clock.now
         var report = PollReport(provider: providerID, at: now, duration: .zero)
