@@ -15,11 +15,14 @@ public struct APIDependencies: Sendable {
     public var providers: any ProviderRepository
     public var pollers: PollerDirectory
     public var catalog: GPUCatalog
+    /// What "now" is for every decision the API makes (deadlines, quotes).
+    public var clock: any BrokerClock
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
         offers: (any OfferRepository)? = nil, providers: (any ProviderRepository)? = nil,
-        pollers: PollerDirectory = PollerDirectory([]), catalog: GPUCatalog = .standard
+        pollers: PollerDirectory = PollerDirectory([]), catalog: GPUCatalog = .standard,
+        clock: any BrokerClock = SystemClock()
     ) {
         self.database = database
         self.metrics = metrics
@@ -28,6 +31,7 @@ public struct APIDependencies: Sendable {
         self.providers = providers ?? SQLiteProviderRepository(database: database)
         self.pollers = pollers
         self.catalog = catalog
+        self.clock = clock
     }
 }
 
@@ -39,6 +43,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)
+        .register(on: router)
+    QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)

@@ -11,6 +11,7 @@ struct GridBroker: AsyncParsableCommand {
         version: BrokerVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SimCommand.self, OffersCommand.self, GPUsCommand.self,
+            QuoteCommand.self,
         ]
     )
 

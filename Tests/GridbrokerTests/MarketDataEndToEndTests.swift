@@ -52,6 +52,22 @@ struct MarketDataEndToEndTests {
         let gpus = try await run(["gpus", "--url", api, "--json"])
         #expect(gpus.status == 0 && gpus.output.contains(#""gpu":"A100-80GB""#))
 
+        // The example job spec, YAML, quoted on the live market.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let example = root.appendingPathComponent("examples/llama-8b-lora.yaml").path
+        let quote = try await run(["quote", "--url", api, "--json", example])
+        #expect(quote.status == 0)
+        let answer = try JSONDecoder().decode(QuoteAnswer.self, from: Data(quote.output.utf8))
+        #expect(answer.placements.isEmpty == (answer.reason != nil))
+        for placement in answer.placements {
+            #expect(placement.nodes.count == 2 && placement.pricePerHour <= 40)
+            #expect(
+                placement.nodes.allSatisfy {
+                    ["DE", "FR", "NL", "GB", "SE", "FI", "IS", "NO"].contains($0.offer.country ?? "")
+                })
+        }
+
         let invalid = try await run(["offers", "--url", api, "--gpu", "Z9000"])
         #expect(invalid.status != 0)
         #expect(invalid.output.contains("gpu: unknown GPU model or family 'Z9000'"))
@@ -122,6 +138,25 @@ struct MarketDataEndToEndTests {
         await client.shutdown()
         sim.signal(SIGTERM)
         #expect(try await sim.waitForExit() == 0)
+    }
+
+    /// The parts of a quote answer these tests check.
+    private struct QuoteAnswer: Decodable {
+        struct Placement: Decodable {
+            struct Node: Decodable {
+                struct Offer: Decodable { var country: String? }
+                var offer: Offer
+            }
+            var nodes: [Node]
+            var pricePerHour: Double
+
+            enum CodingKeys: String, CodingKey {
+                case nodes
+                case pricePerHour = "price_per_hour"
+            }
+        }
+        var placements: [Placement]
+        var reason: String?
     }
 
     private struct ProviderStatuses: Decodable {

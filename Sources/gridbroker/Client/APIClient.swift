@@ -29,8 +29,9 @@ struct APIClient {
         try await send(.get, path, query: query)
     }
 
-    func post(_ path: String) async throws -> [UInt8] {
-        try await send(.post, path, query: [])
+    /// POSTs a JSON `body` to `path`; never retried (a POST may not be safe to repeat).
+    func post(_ path: String, json body: [UInt8]? = nil) async throws -> [UInt8] {
+        try await send(.post, path, query: [], body: body)
     }
 
     func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
@@ -43,14 +44,18 @@ struct APIClient {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, query: [(String, String?)]) async throws -> [UInt8] {
+    private func send(_ method: HTTPMethod, _ path: String, query: [(String, String?)], body: [UInt8]? = nil)
+        async throws -> [UInt8]
+    {
         var components = URLComponents()
         components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         let queryString = components.percentEncodedQuery.map { "?" + $0 } ?? ""
         let client = CurlHTTPClient()
+        var headers: HTTPHeaders = ["Accept": "application/json"]
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         let request = HTTPRequest(
-            method: method, url: baseURL + path + queryString, headers: ["Accept": "application/json"],
-            timeout: .seconds(30), retry: method == .get ? .default : RetryPolicy.none)
+            method: method, url: baseURL + path + queryString, headers: headers, body: body, timeout: .seconds(30),
+            retry: method == .get ? .default : RetryPolicy.none)
         let outcome: Result<HTTPResponse, any Error>
         do {
             outcome = .success(try await client.execute(request))
