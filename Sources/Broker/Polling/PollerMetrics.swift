@@ -1,3 +1,4 @@
+import BrokerCore
 import Metrics
 
 /// The poller's metrics for one provider, labelled `provider`.
@@ -19,7 +20,7 @@ struct PollerMetrics: Sendable {
 
     func record(_ report: PollReport) {
         polls.increment()
-        duration.recordNanoseconds(report.duration.milliseconds * 1_000_000)
+        duration.recordNanoseconds(report.duration.nanoseconds)
         if report.error != nil {
             failures.increment()
         } else {

@@ -62,8 +62,7 @@ public struct PollSchedule: Sendable, Equatable {
 
     /// `delay` moved by up to ±`jitterFraction`, to the millisecond.
     private func spread(_ delay: Duration, jitter: Double) -> Duration {
-        let (seconds, attoseconds) = delay.components
-        let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        let milliseconds = delay.timeInterval * 1000
         let factor = 1 + jitterFraction * min(max(jitter, -1), 1)
         return .milliseconds(Int64((milliseconds * factor).rounded()))
     }

@@ -1,4 +1,5 @@
 import Broker
+import BrokerCore
 import Foundation
 import Store
 
@@ -78,8 +79,7 @@ public struct PollReportResponse: Codable, Sendable, Equatable {
     public init(_ report: PollReport) {
         provider = report.provider
         at = report.at
-        let (seconds, attoseconds) = report.duration.components
-        durationMs = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        durationMs = report.duration.milliseconds
         offers = report.offers
         unknownGPUOffers = report.unknownGPUOffers
         skipped = report.skipped

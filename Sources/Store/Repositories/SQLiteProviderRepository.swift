@@ -1,3 +1,4 @@
+import BrokerCore
 import Foundation
 import GRDB
 
@@ -49,10 +50,9 @@ public struct SQLiteProviderRepository: ProviderRepository {
 
     public func recordPoll(_ outcome: PollOutcome, provider id: String) async throws {
         try await database.pool.write { db in
-            let (seconds, attoseconds) = outcome.duration.components
             var assignments = [
                 Column("last_poll_at").set(to: outcome.at),
-                Column("last_poll_duration_ms").set(to: seconds * 1000 + attoseconds / 1_000_000_000_000_000),
+                Column("last_poll_duration_ms").set(to: outcome.duration.milliseconds),
                 Column("consecutive_failures").set(to: outcome.consecutiveFailures),
                 Column("circuit_state").set(to: outcome.circuitState),
             ]
