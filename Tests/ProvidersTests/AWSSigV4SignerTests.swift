@@ -1,3 +1,4 @@
+import BrokerCore
 import CurlHTTP
 import Foundation
 import Testing
@@ -229,12 +230,12 @@ struct AWSSigV4SignerTests {
         #expect(AWSTime.amzDate(leap) == "20240229T235958Z")
         #expect(AWSTime.dateStamp(leap) == "20240229")
         #expect(AWSTime.iso8601(leap) == "2024-02-29T23:59:58Z")
-        #expect(AWSTime.parseISO8601("2024-02-29T23:59:58Z") == leap)
-        #expect(AWSTime.parseISO8601("2024-02-29T23:59:58.000Z") == leap)
-        let fraction = try #require(AWSTime.parseISO8601("2026-11-21T15:02:11.250Z"))
+        #expect(RFC3339.date(from: "2024-02-29T23:59:58Z") == leap)
+        #expect(RFC3339.date(from: "2024-02-29T23:59:58.000Z") == leap)
+        let fraction = try #require(RFC3339.date(from: "2026-11-21T15:02:11.250Z"))
         #expect(fraction.timeIntervalSince1970 == 1_795_273_331.25)
         for bad in ["2023-02-29T00:00:00Z", "2026-11-21T15:02:11", "2026-11-21 15:02:11Z", "2026-13-01T00:00:00Z", ""] {
-            #expect(AWSTime.parseISO8601(bad) == nil, "\(bad)")
+            #expect(RFC3339.date(from: bad) == nil, "\(bad)")
         }
     }
 }

@@ -247,7 +247,7 @@ struct AWSResponder: Sendable {
     ) -> ProviderReply {
         let xml =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code
-            + "</Code><Message>" + Timestamp.escapeXML(message) + "</Message></Error></Errors><RequestID>"
+            + "</Code><Message>" + Self.escapeXML(message) + "</Message></Error></Errors><RequestID>"
             + requestID + "</RequestID></Response>"
         return ProviderReply.xml(status, text: xml)
     }
@@ -256,5 +256,20 @@ struct AWSResponder: Sendable {
     static func parseTimestamp(_ text: String) -> Double? {
         if let seconds = Double(text) { return seconds }
         return Timestamp.parseISO8601(text)
+    }
+
+    /// `text` safe inside an XML element.
+    private static func escapeXML(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }

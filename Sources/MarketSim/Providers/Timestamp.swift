@@ -2,7 +2,7 @@ import BrokerCore
 import Foundation
 
 /// The timestamps the simulated APIs write and read: UTC ISO 8601 from Unix seconds, and back
-/// (through BrokerCore's RFC 3339 code), plus XML escaping for the AWS answers.
+/// (through BrokerCore's RFC 3339 code).
 enum Timestamp {
     /// "2026-11-21T15:02:11.000Z" (with `milliseconds`) or "2026-11-21T15:02:11Z".
     static func iso8601(_ unixSeconds: Double, milliseconds: Bool = false) -> String {
@@ -21,19 +21,5 @@ enum Timestamp {
     /// Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)" to Unix seconds; nil when malformed.
     static func parseISO8601(_ text: String) -> Double? {
         RFC3339.date(from: text)?.timeIntervalSince1970
-    }
-
-    static func escapeXML(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -202,7 +202,7 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
                 skip("spot price '\(priceText)' is not positive")
                 continue
             }
-            guard let timeText = item.timestamp, let time = AWSTime.parseISO8601(timeText) else {
+            guard let timeText = item.timestamp, let time = RFC3339.date(from: timeText) else {
                 skip("timestamp '\(item.timestamp ?? "")' is not an ISO 8601 UTC time")
                 continue
             }

@@ -21,9 +21,4 @@ enum AWSTime {
     static func iso8601(_ date: Date) -> String {
         RFC3339.string(from: Date(timeIntervalSinceReferenceDate: date.timeIntervalSinceReferenceDate.rounded(.down)))
     }
-
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (what EC2 answers), or nil.
-    static func parseISO8601(_ text: String) -> Date? {
-        RFC3339.date(from: text)
-    }
 }
