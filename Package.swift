@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GridbrokerTests",
-            dependencies: ["CurlHTTP", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Broker", "CurlHTTP", "Store", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )
