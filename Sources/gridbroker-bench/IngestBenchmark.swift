@@ -108,6 +108,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         let pollTime = ContinuousClock.now - pollStart
         await client.shutdown()
         let search = SearchTimings(book: market.market.current)
+        let update = Self.bookUpdateTime(market.market.current, snapshots: snapshots)
 
         let failures = reports.compactMap(\.error)
         let polledOffers = reports.map(\.offers).reduce(0, +)
@@ -121,8 +122,8 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("upsert_seconds", .seconds(upsertTime)),
             ("parse_normalize_upsert_seconds", .seconds(total)),
             ("upsert_again_seconds", .seconds(againTime)),
-            ("offers_per_second", .int(Int(Double(offers) / total.seconds))),
-            ("seconds_per_100k_offers", .number(total.seconds * 100_000 / Double(max(offers, 1)))),
+            ("offers_per_second", .int(Int(Double(offers) / total.timeInterval))),
+            ("seconds_per_100k_offers", .number(total.timeInterval * 100_000 / Double(max(offers, 1)))),
             ("end_to_end_poll_seconds", .seconds(pollTime)),
             ("end_to_end_offers", .int(polledOffers)),
             ("end_to_end_failures", .int(failures.count)),
@@ -130,7 +131,28 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("search_queries", .int(search.queries)),
             ("search_p50_ms", .number(search.p50Milliseconds)),
             ("search_p99_ms", .number(search.p99Milliseconds)),
+            ("book_update_small_provider_ms", .number(update.small)),
+            ("book_update_largest_provider_ms", .number(update.largest)),
         ]).text
+    }
+
+    /// How long the live book takes to take in one poll of the smallest and of the largest
+    /// provider (median of 5), as a poller does after each poll.
+    private static func bookUpdateTime(_ book: OfferBook, snapshots: [(String, PricingSnapshot)]) -> (
+        small: Double, largest: Double
+    ) {
+        let ordered = snapshots.sorted { $0.1.offers.count < $1.1.offers.count }
+        func median(_ provider: String, _ offers: [Offer]) -> Double {
+            let times = (0..<5).map { _ in
+                let start = ContinuousClock.now
+                let updated = book.updating(provider: provider, seen: offers, expiredBefore: Date())
+                precondition(updated.count > 0)
+                return (ContinuousClock.now - start).timeInterval * 1000
+            }
+            return times.sorted()[2]
+        }
+        guard let small = ordered.first, let large = ordered.last else { return (0, 0) }
+        return (median(small.0, small.1.offers), median(large.0, large.1.offers))
     }
 
     private static func freshDatabase(_ providers: [ProviderConfiguration]) throws -> BrokerDatabase {

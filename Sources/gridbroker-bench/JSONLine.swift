@@ -1,3 +1,4 @@
+import BrokerCore
 import Foundation
 
 /// A flat JSON object, keys in the given order, for benchmark output.
@@ -24,14 +25,7 @@ struct JSONLine {
         case .string(let text): "\"\(text)\""
         case .int(let number): String(number)
         case .number(let number): String(format: "%.4f", number)
-        case .seconds(let duration): String(format: "%.4f", duration.seconds)
+        case .seconds(let duration): String(format: "%.4f", duration.timeInterval)
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -31,7 +31,7 @@ struct SearchTimings {
         samples.sort()
         offers = book.count
         queries = samples.count
-        p50Milliseconds = samples[samples.count / 2].seconds * 1000
-        p99Milliseconds = samples[samples.count * 99 / 100].seconds * 1000
+        p50Milliseconds = samples[samples.count / 2].timeInterval * 1000
+        p99Milliseconds = samples[samples.count * 99 / 100].timeInterval * 1000
     }
 }

@@ -16,20 +16,18 @@ public struct GPUMarketSummary: Sendable, Equatable {
         self.medianPerGPUHour = medianPerGPUHour
     }
 
-    /// One summary per (GPU, market) of `offers`, ordered by GPU name then market.
-    static func summarize(_ offers: [Offer]) -> [GPUMarketSummary] {
-        struct Key: Hashable {
-            var gpu: String
-            var market: Market
-        }
-        let grouped = Dictionary(grouping: offers) { Key(gpu: $0.gpu.name, market: $0.market) }
-        return grouped.map { key, offers in
-            let prices = offers.map(\.pricePerGPUHour.microdollars).sorted()
-            let middle = prices.count / 2
-            let median = prices.count % 2 == 1 ? prices[middle] : (prices[middle - 1] + prices[middle]) / 2
+    /// One summary per market of one GPU's offers, given cheapest per GPU-hour first (the order
+    /// the book keeps), so the cheapest and the median are read off without sorting.
+    static func summaries(of sortedOffers: [Offer]) -> [GPUMarketSummary] {
+        Market.allCases.compactMap { market in
+            let prices = sortedOffers.lazy.filter { $0.market == market }.map(\.pricePerGPUHour.microdollars)
+            guard let gpu = sortedOffers.first?.gpu.name, let cheapest = prices.first else { return nil }
+            let sorted = Array(prices)
+            let middle = sorted.count / 2
+            let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
             return GPUMarketSummary(
-                gpu: key.gpu, market: key.market, offers: prices.count,
-                cheapestPerGPUHour: Money(microdollars: prices[0]), medianPerGPUHour: Money(microdollars: median))
-        }.sorted { ($0.gpu, $0.market.rawValue) < ($1.gpu, $1.market.rawValue) }
+                gpu: gpu, market: market, offers: sorted.count, cheapestPerGPUHour: Money(microdollars: cheapest),
+                medianPerGPUHour: Money(microdollars: median))
+        }.sorted { $0.market.rawValue < $1.market.rawValue }
     }
 }

@@ -12,28 +12,11 @@
 /// "Live" follows the store exactly: an offer stays until its provider has not listed it since
 /// the provider's expiry cutoff.
 public struct OfferBook: Sendable {
-    /// Offers in both search orders: all of them, and per GPU name (so a GPU-filtered search scans
-    /// only the GPUs it asks for).
-    private struct Orders: Sendable {
-        var byPrice: [Offer]
-        var byPricePerGPU: [Offer]
-
-        init(_ offers: [Offer]) {
-            let (priceOrder, perGPUOrder) = (OfferFilter(sort: .price), OfferFilter(sort: .pricePerGPU))
-            byPrice = offers.sorted { priceOrder.orders($0, before: $1) }
-            byPricePerGPU = offers.sorted { perGPUOrder.orders($0, before: $1) }
-        }
-
-        func ordered(by sort: OfferFilter.Sort) -> [Offer] {
-            sort == .price ? byPrice : byPricePerGPU
-        }
-    }
-
     private var offersByProvider: [String: [OfferID: Offer]]
-    private var all: Orders
-    private var byGPU: [String: Orders]
-    /// Per GPU model and market, computed once per book.
-    public private(set) var summaries: [GPUMarketSummary]
+    private var all: OfferOrders
+    /// Per GPU name, so a GPU-filtered search scans only the GPUs it asks for.
+    private var byGPU: [String: OfferOrders]
+    private var summariesByGPU: [String: [GPUMarketSummary]]
 
     /// A book of `offers` (the live offers the store holds at start-up).
     public init(offers: [Offer] = []) {
@@ -44,10 +27,15 @@ public struct OfferBook: Sendable {
 
     private init(byProvider: [String: [OfferID: Offer]]) {
         offersByProvider = byProvider
-        let offers = Array(byProvider.values.flatMap(\.values))
-        all = Orders(offers)
-        byGPU = Dictionary(grouping: offers) { $0.gpu.name }.mapValues(Orders.init)
-        summaries = GPUMarketSummary.summarize(offers)
+        let live = Array(byProvider.values.flatMap(\.values))
+        all = OfferOrders(live)
+        byGPU = Dictionary(grouping: live) { $0.gpu.name }.mapValues(OfferOrders.init)
+        summariesByGPU = byGPU.mapValues { GPUMarketSummary.summaries(of: $0.byPricePerGPU) }
+    }
+
+    /// Per GPU model and market: offers, cheapest and median price per GPU-hour; by GPU, then market.
+    public var summaries: [GPUMarketSummary] {
+        summariesByGPU.keys.sorted().flatMap { summariesByGPU[$0] ?? [] }
     }
 
     /// Live offers in the book.
@@ -59,11 +47,26 @@ public struct OfferBook: Sendable {
     /// The book after a poll of `provider`: `seen` offers added or replaced, the provider's other
     /// offers kept only while last seen at or after `cutoff`.
     public func updating(provider: String, seen: [Offer], expiredBefore cutoff: Date) -> OfferBook {
-        var offers = (offersByProvider[provider] ?? [:]).filter { $0.value.lastSeenAt >= cutoff }
-        for offer in seen { offers[offer.id] = offer }
+        let previous = offersByProvider[provider] ?? [:]
+        var current = previous.filter { $0.value.lastSeenAt >= cutoff }
+        for offer in seen { current[offer.id] = offer }
+        let offers = Array(current.values)
+
         var byProvider = offersByProvider
-        byProvider[provider] = offers.isEmpty ? nil : offers
-        return OfferBook(byProvider: byProvider)
+        byProvider[provider] = current.isEmpty ? nil : current
+        // A provider holding much of the market is cheaper to take in by rebuilding.
+        guard (previous.count + offers.count) * 4 < count else { return OfferBook(byProvider: byProvider) }
+        var book = self
+        book.offersByProvider = byProvider
+        book.all = all.replacing(provider: provider, with: offers)
+        // Only the GPUs the provider listed before or lists now change.
+        let incoming = Dictionary(grouping: offers) { $0.gpu.name }
+        for gpu in Set(previous.values.map(\.gpu.name)).union(incoming.keys) {
+            let orders = (byGPU[gpu] ?? OfferOrders([])).replacing(provider: provider, with: incoming[gpu] ?? [])
+            book.byGPU[gpu] = orders.isEmpty ? nil : orders
+            book.summariesByGPU[gpu] = orders.isEmpty ? nil : GPUMarketSummary.summaries(of: orders.byPricePerGPU)
+        }
+        return book
     }
 
     /// The book without `provider`'s offers last seen before `cutoff` (its polls are failing).
