@@ -15,7 +15,8 @@ import Store
 ///    (one transaction per provider, as a poll does).
 /// 3. Times the daemon's whole path on another fresh database: one poll of every provider through
 ///    libcurl into SQLite and the live offer book, all providers at once.
-/// 4. Times `GET /v1/offers`-style searches (first page of 100) on that book.
+/// 4. Times `GET /v1/offers`-style searches (first page of 100) and `POST /v1/quotes`-style quotes
+///    on that book.
 struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest", abstract: "Parse, normalize and upsert a simulated market's offers; poll it end to end.")
@@ -108,6 +109,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         let pollTime = ContinuousClock.now - pollStart
         await client.shutdown()
         let search = SearchTimings(book: market.market.current)
+        let quotes = try QuoteTimings(book: market.market.current)
         let update = Self.bookUpdateTime(market.market.current, snapshots: snapshots)
 
         let failures = reports.compactMap(\.error)
@@ -131,6 +133,9 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("search_queries", .int(search.queries)),
             ("search_p50_ms", .number(search.p50Milliseconds)),
             ("search_p99_ms", .number(search.p99Milliseconds)),
+            ("quote_count", .int(quotes.quotes)),
+            ("quote_p50_ms", .number(quotes.p50Milliseconds)),
+            ("quote_p99_ms", .number(quotes.p99Milliseconds)),
             ("book_update_small_provider_ms", .number(update.small)),
             ("book_update_largest_provider_ms", .number(update.largest)),
         ]).text
