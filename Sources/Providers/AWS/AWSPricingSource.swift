@@ -293,13 +293,6 @@ extension UInt8 {
 extension ProviderError {
     /// The error with the region named in its message (for the cases that carry one).
     fileprivate func inRegion(_ region: String) -> ProviderError {
-        switch self {
-        case .transport(let message): .transport("region \(region): \(message)")
-        case .http(let status, let snippet): .http(status: status, snippet: "region \(region): \(snippet)")
-        case .api(let code, let message): .api(code: code, message: "region \(region): \(message)")
-        case .malformed(let message): .malformed("region \(region): \(message)")
-        case .misconfigured(let message): .misconfigured("region \(region): \(message)")
-        case .rateLimited, .unauthorized: self
-        }
+        mappingMessages { "region \(region): \($0)" }
     }
 }

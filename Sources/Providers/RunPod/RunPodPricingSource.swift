@@ -171,14 +171,7 @@ public struct RunPodPricingSource: PricingSource {
             text.replacingOccurrences(of: key, with: "<redacted>")
                 .replacingOccurrences(of: Self.percentEncoded(key), with: "<redacted>")
         }
-        switch error {
-        case .transport(let message): return .transport(clean(message))
-        case .http(let status, let snippet): return .http(status: status, snippet: clean(snippet))
-        case .api(let code, let message): return .api(code: code.map(clean), message: clean(message))
-        case .malformed(let message): return .malformed(clean(message))
-        case .misconfigured(let message): return .misconfigured(clean(message))
-        case .rateLimited, .unauthorized: return error
-        }
+        return error.mappingMessages(clean)
     }
 
     private static func percentEncoded(_ text: String) -> String {

@@ -16,6 +16,8 @@ public enum ProviderError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
     /// The adapter is missing something it needs (an API key variable that is not set, ...).
     case misconfigured(String)
+    /// A launch was refused for lack of capacity; `scope` says how far the refusal reaches.
+    case insufficientCapacity(scope: CapacityScope, message: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,34 @@ public enum ProviderError: Error, Equatable, CustomStringConvertible {
         case .api(nil, let message): message
         case .malformed(let message): "malformed answer: \(message)"
         case .misconfigured(let message): "misconfigured: \(message)"
+        case .insufficientCapacity(let scope, let message): "no capacity (\(scope.rawValue)): \(message)"
         }
     }
+}
+
+extension ProviderError {
+    /// The same error with `transform` applied to every text it carries (to add context, or to
+    /// redact a secret).
+    public func mappingMessages(_ transform: (String) -> String) -> ProviderError {
+        switch self {
+        case .transport(let message): .transport(transform(message))
+        case .http(let status, let snippet): .http(status: status, snippet: transform(snippet))
+        case .api(let code, let message): .api(code: code.map(transform), message: transform(message))
+        case .malformed(let message): .malformed(transform(message))
+        case .misconfigured(let message): .misconfigured(transform(message))
+        case .insufficientCapacity(let scope, let message):
+            .insufficientCapacity(scope: scope, message: transform(message))
+        case .rateLimited, .unauthorized: self
+        }
+    }
+}
+
+/// How far a capacity refusal reaches, so the scheduler blocks no more than the error shows.
+public enum CapacityScope: String, Sendable, Hashable, CaseIterable {
+    /// That offer (machine, bundle, instance type in a zone) is taken.
+    case offer
+    /// The provider has no capacity for it in that region.
+    case region
+    /// The provider has no capacity at all (or refuses any launch for now).
+    case provider
 }
