@@ -81,6 +81,7 @@ let package = Package(
             name: "BrokerHTTP",
             dependencies: [
                 "Broker",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -17,12 +17,16 @@ public struct APIDependencies: Sendable {
     public var catalog: GPUCatalog
     /// What "now" is for every decision the API makes (deadlines, quotes).
     public var clock: any BrokerClock
+    public var jobs: any JobRepository
+    public var nodes: any NodeRepository
+    /// How the API nudges the scheduler and the reconciler.
+    public var fleet: FleetSignals
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
         offers: (any OfferRepository)? = nil, providers: (any ProviderRepository)? = nil,
         pollers: PollerDirectory = PollerDirectory([]), catalog: GPUCatalog = .standard,
-        clock: any BrokerClock = SystemClock()
+        clock: any BrokerClock = SystemClock(), fleet: FleetSignals = .none
     ) {
         self.database = database
         self.metrics = metrics
@@ -32,6 +36,9 @@ public struct APIDependencies: Sendable {
         self.pollers = pollers
         self.catalog = catalog
         self.clock = clock
+        self.jobs = SQLiteJobRepository(database: database)
+        self.nodes = SQLiteNodeRepository(database: database)
+        self.fleet = fleet
     }
 }
 
@@ -46,6 +53,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
         .register(on: router)
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
+    JobRoutes(
+        jobs: dependencies.jobs, nodes: dependencies.nodes, catalog: dependencies.catalog, clock: dependencies.clock,
+        signals: dependencies.fleet, teamID: DefaultTeam.id
+    ).register(on: router)
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)
     return router

@@ -6,8 +6,8 @@ struct NodeStateTests {
     /// Every allowed move. Any (state, event) pair not listed must be refused.
     static let allowed: [NodeState: [NodeEvent: NodeState]] = [
         .requested: [.boot: .booting, .terminate: .terminating, .fail: .failed],
-        .booting: [.start: .running, .terminate: .terminating, .fail: .failed],
-        .running: [.preempt: .preempting, .terminate: .terminating],
+        .booting: [.start: .running, .terminate: .terminating, .fail: .failed, .vanish: .terminated],
+        .running: [.preempt: .preempting, .terminate: .terminating, .vanish: .terminated],
         .preempting: [.terminate: .terminating, .vanish: .terminated],
         .terminating: [.confirmTerminated: .terminated],
         .terminated: [:],

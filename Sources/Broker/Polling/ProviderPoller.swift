@@ -23,7 +23,7 @@ public final class ProviderPoller: Service, Sendable {
     private let expiry: Duration
     private let logger: Logger
     private let metrics: PollerMetrics
-    private let trigger = PollTrigger()
+    private let trigger = WakeSignal()
     private let state: Mutex<State>
 
     private struct State {

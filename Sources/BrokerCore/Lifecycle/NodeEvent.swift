@@ -11,7 +11,7 @@ public enum NodeEvent: String, Sendable, Hashable, Codable, CaseIterable {
     case terminate
     /// The provider confirmed the instance is gone.
     case confirmTerminated = "confirm_terminated"
-    /// The instance disappeared while being reclaimed, before the broker terminated it.
+    /// The instance disappeared (reclaimed, stopped, lost) before the broker terminated it.
     case vanish
     /// Provisioning failed.
     case fail

@@ -3,9 +3,10 @@
 ///
 /// ```
 /// requested → booting → running → preempting → terminating → terminated
-///     ↓          ↓                     └──────────(vanish)──────↗
+///     ↓          ↓          └──────────┴──────(vanish)──────↗
 ///   failed     failed
 /// ```
+/// booting can vanish too.
 /// requested, booting, running and preempting can also go straight to terminating.
 /// The only way to move is ``applying(_:)``, whose table is the definition of the allowed moves.
 public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
@@ -28,7 +29,8 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
     /// - `preempt`: running → preempting (a notice, or the provider shows it going)
     /// - `terminate`: requested, booting, running, preempting → terminating
     /// - `confirmTerminated`: terminating → terminated
-    /// - `vanish`: preempting → terminated (the instance is gone before we terminated it)
+    /// - `vanish`: booting, running, preempting → terminated (the instance is gone before the
+    ///   broker terminated it)
     /// - `fail`: requested, booting → failed
     public func applying(_ event: NodeEvent) throws(InvalidTransition) -> NodeState {
         switch (self, event) {
@@ -38,7 +40,7 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
         case (.requested, .terminate), (.booting, .terminate), (.running, .terminate), (.preempting, .terminate):
             return .terminating
         case (.terminating, .confirmTerminated): return .terminated
-        case (.preempting, .vanish): return .terminated
+        case (.booting, .vanish), (.running, .vanish), (.preempting, .vanish): return .terminated
         case (.requested, .fail), (.booting, .fail): return .failed
         default: throw InvalidTransition(subject: "node", state: rawValue, event: event.rawValue)
         }

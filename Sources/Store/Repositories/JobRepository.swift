@@ -17,10 +17,15 @@ public protocol JobRepository: Sendable {
     func apply(_ event: JobEvent, toJob id: String, reason: String?, at: Date) async throws -> JobRecord
     /// The job's timeline, oldest first.
     func events(ofJob id: String) async throws -> [EventRecord]
+    /// A team's jobs, newest first, optionally only those in `states`, after the job `cursor`
+    /// (the last id of the previous page).
+    func list(team: String, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [JobRecord]
 }
 
 /// Where teams live.
 public protocol TeamRepository: Sendable {
     func create(_ team: TeamRecord) async throws -> TeamRecord
     func team(id: String) async throws -> TeamRecord?
+    /// Creates `team` unless a team with its id exists; returns the stored team.
+    func ensure(_ team: TeamRecord) async throws -> TeamRecord
 }

@@ -44,32 +44,23 @@ public struct SQLiteJobRepository: JobRepository {
     }
 
     public func apply(_ event: JobEvent, toJob id: String, reason: String?, at date: Date) async throws -> JobRecord {
-        try await database.pool.write { db in
-            guard var job = try JobRecord.fetchOne(db, key: id) else {
-                throw StoreError.notFound(entity: "job", id: id)
-            }
-            let from = job.state
-            do {
-                job.state = try from.applying(event)
-            } catch let error as InvalidTransition {
-                throw StoreError.invalidTransition(error.description)
-            }
-            job.reason = reason
-            job.updatedAt = date
-            if job.state == .running && job.startedAt == nil { job.startedAt = date }
-            if job.state.isTerminal { job.finishedAt = date }
-            try job.update(db)
-            var record = EventRecord(
-                jobId: id, kind: "job.state", fromState: from.rawValue, toState: job.state.rawValue,
-                message: reason ?? "\(event.rawValue): \(from.rawValue) → \(job.state.rawValue)", at: date)
-            try record.insert(db)
-            return job
-        }
+        try await database.pool.write { db in try db.applying(event, toJob: id, reason: reason, at: date) }
     }
 
     public func events(ofJob id: String) async throws -> [EventRecord] {
         try await database.pool.read { db in
             try EventRecord.filter(Column("job_id") == id).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func list(team: String, states: Set<JobState>?, limit: Int, after cursor: String?) async throws
+        -> [JobRecord]
+    {
+        try await database.pool.read { db in
+            var request = JobRecord.filter(Column("team_id") == team)
+            if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
+            if let cursor { request = request.filter(Column("id") < cursor) }
+            return try request.order(Column("id").desc).limit(limit).fetchAll(db)
         }
     }
 }

@@ -20,4 +20,12 @@ public struct SQLiteTeamRepository: TeamRepository {
     public func team(id: String) async throws -> TeamRecord? {
         try await database.pool.read { db in try TeamRecord.fetchOne(db, key: id) }
     }
+
+    public func ensure(_ team: TeamRecord) async throws -> TeamRecord {
+        try await database.pool.write { db in
+            if let existing = try TeamRecord.fetchOne(db, key: team.id) { return existing }
+            try team.insert(db)
+            return team
+        }
+    }
 }

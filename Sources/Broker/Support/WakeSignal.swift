@@ -1,10 +1,11 @@
 import Synchronization
 
-/// A sleep that can be cut short: the poller waits on it between polls, and "poll now" fires it.
+/// A sleep that can be cut short: a service loop waits on it between passes, and a request for a
+/// pass now ("poll now", a submitted job, a cancel) fires it.
 ///
-/// One waiter at a time (the poller's loop). A fire with no one waiting is remembered, so a
+/// One waiter at a time (the service's loop). A fire with no one waiting is remembered, so a
 /// request that arrives during a poll starts the next one at once.
-final class PollTrigger: Sendable {
+final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var cancelled = false

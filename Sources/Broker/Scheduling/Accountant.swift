@@ -1,0 +1,78 @@
+import BrokerCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Brings spend up to date from the nodes' launch-time prices, and stops a job before it, or its
+/// team, would go over budget: a job whose spend at its current burn rate would pass its
+/// `budget_usd` (or its team's budget) before the next check and the termination that follows is
+/// failed with the reason, and its nodes terminated.
+public final class Accountant: Service, Sendable {
+    private let jobs: any JobRepository
+    private let nodes: any NodeRepository
+    private let clock: any BrokerClock
+    private let settings: SchedulerSettings
+    private let catalog: GPUCatalog
+    private let logger: Logger
+    private let onStop: @Sendable () -> Void
+    private let wakeSignal = WakeSignal()
+
+    public init(
+        jobs: any JobRepository, nodes: any NodeRepository, clock: any BrokerClock, settings: SchedulerSettings,
+        catalog: GPUCatalog = .standard, logger: Logger, onStop: @escaping @Sendable () -> Void = {}
+    ) {
+        self.jobs = jobs
+        self.nodes = nodes
+        self.clock = clock
+        self.settings = settings
+        self.catalog = catalog
+        self.logger = logger
+        self.onStop = onStop
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.pass()
+                await self.wakeSignal.wait(upTo: self.settings.accountingInterval)
+            }
+        }
+    }
+
+    /// Accrues spend and applies the budgets; returns the jobs it stopped, with why.
+    @discardableResult
+    public func pass() async -> [String: String] {
+        var stopped: [String: String] = [:]
+        do {
+            let now = clock.now
+            try await nodes.accrueSpend(at: now)
+            let active = try await jobs.jobs(in: [.provisioning, .running, .migrating], limit: 10_000)
+            let horizon = settings.accountingInterval + settings.reconcileInterval
+            for (teamID, teamJobs) in Dictionary(grouping: active, by: \.teamId) {
+                let usage = try await nodes.usage(team: teamID)
+                let lines = Dictionary(usage.jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                let team = SpendGuard.Account(
+                    spent: usage.spend, burnPerHour: usage.jobs.reduce(.zero) { $0 + $1.burnPerHour },
+                    budget: usage.budget)
+                for job in teamJobs {
+                    let line = lines[job.id]
+                    let account = SpendGuard.Account(
+                        spent: line?.spend ?? .zero, burnPerHour: line?.burnPerHour ?? .zero,
+                        budget: try? job.decodedSpec(catalog: catalog).budget)
+                    guard
+                        let reason = SpendGuard.stopReason(
+                            job: account, team: team, teamName: usage.teamName, horizon: horizon)
+                    else { continue }
+                    _ = try await nodes.finish(job: job.id, with: .fail, reason: reason, at: now)
+                    stopped[job.id] = reason
+                    logger.notice("job stopped on budget", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
+                }
+            }
+        } catch {
+            logger.error("accounting pass failed", metadata: ["error": "\(error)"])
+        }
+        if !stopped.isEmpty { onStop() }
+        return stopped
+    }
+}

@@ -1,0 +1,56 @@
+import BrokerCore
+import Logging
+import Providers
+import ServiceLifecycle
+import Store
+
+/// The services that turn jobs into running nodes and keep them honest: the scheduler, the
+/// reconciler and the accountant, wired so that a release or a budget stop wakes the reconciler.
+public struct Fleet: Sendable {
+    public let scheduler: Scheduler
+    public let reconciler: Reconciler
+    public let accountant: Accountant
+
+    public init(
+        database: BrokerDatabase, market: LiveMarket, provisioners: Provisioners, transport: any HTTPTransport,
+        clock: any BrokerClock, settings: SchedulerSettings, catalog: GPUCatalog = .standard, logger: Logger
+    ) {
+        let jobs = SQLiteJobRepository(database: database)
+        let nodes = SQLiteNodeRepository(database: database)
+        let reconciler = Reconciler(
+            jobs: jobs, nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
+            settings: settings, logger: logger)
+        self.reconciler = reconciler
+        self.scheduler = Scheduler(
+            jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database), market: market,
+            provisioners: provisioners, transport: transport, clock: clock, settings: settings, catalog: catalog,
+            logger: logger, onRelease: { reconciler.wake() })
+        self.accountant = Accountant(
+            jobs: jobs, nodes: nodes, clock: clock, settings: settings, catalog: catalog, logger: logger,
+            onStop: { reconciler.wake() })
+    }
+
+    /// In start order: the reconciler first, so a restarted daemon adopts or cleans up what it
+    /// left before it places anything new.
+    public var services: [any Service] { [reconciler, scheduler, accountant] }
+
+    /// What the API tells the fleet.
+    public var signals: FleetSignals {
+        FleetSignals(jobSubmitted: { [scheduler] in scheduler.wake() }, jobEnded: { [reconciler] in reconciler.wake() })
+    }
+}
+
+/// How the API nudges the fleet: a submitted job is scheduled at once, a cancelled one's nodes are
+/// terminated at once, rather than at the next pass.
+public struct FleetSignals: Sendable {
+    public var jobSubmitted: @Sendable () -> Void
+    public var jobEnded: @Sendable () -> Void
+
+    public init(jobSubmitted: @escaping @Sendable () -> Void, jobEnded: @escaping @Sendable () -> Void) {
+        self.jobSubmitted = jobSubmitted
+        self.jobEnded = jobEnded
+    }
+
+    /// No fleet (tests of the API alone).
+    public static let none = FleetSignals(jobSubmitted: {}, jobEnded: {})
+}

@@ -1,0 +1,18 @@
+import BrokerCore
+
+/// What one reconciliation did, for logs and tests.
+public struct ReconcilePass: Sendable, Equatable {
+    /// Every action taken, by provider.
+    public var actions: [String: [ReconcileActionTaken]] = [:]
+    /// Providers whose instances could not be listed (nothing was decided for them), with the error.
+    public var unreachable: [String: String] = [:]
+
+    public init() {}
+}
+
+/// An action of ``BrokerCore/ReconcileAction`` and whether carrying it out worked.
+public struct ReconcileActionTaken: Sendable, Equatable {
+    public var action: ReconcileAction
+    /// Nil when it worked; the error otherwise (it is tried again next pass).
+    public var error: String?
+}

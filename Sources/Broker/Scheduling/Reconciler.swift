@@ -1,0 +1,123 @@
+import BrokerCore
+import Foundation
+import Logging
+import Providers
+import ServiceLifecycle
+import Store
+
+/// Makes each provider's instances and the broker's nodes agree, periodically and on request:
+/// lists the provider's tagged instances, asks ``BrokerCore/Reconciliation`` what to do, and does
+/// it. Instances nobody owns are terminated; nodes being terminated are terminated again until the
+/// provider agrees; nodes whose instance vanished are marked so; launches whose answer was lost
+/// (a crash) are adopted. A provider that cannot be listed is left alone until the next pass.
+public final class Reconciler: Service, Sendable {
+    private let jobs: any JobRepository
+    private let nodes: any NodeRepository
+    private let provisioners: Provisioners
+    private let transport: any HTTPTransport
+    private let clock: any BrokerClock
+    private let settings: SchedulerSettings
+    private let logger: Logger
+    private let wakeSignal = WakeSignal()
+
+    public init(
+        jobs: any JobRepository, nodes: any NodeRepository, provisioners: Provisioners, transport: any HTTPTransport,
+        clock: any BrokerClock, settings: SchedulerSettings, logger: Logger
+    ) {
+        self.jobs = jobs
+        self.nodes = nodes
+        self.provisioners = provisioners
+        self.transport = transport
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.pass()
+                await self.wakeSignal.wait(upTo: self.settings.reconcileInterval)
+            }
+        }
+    }
+
+    /// Asks for a pass now (a job was cancelled, a gang released).
+    public func wake() { wakeSignal.fire() }
+
+    @discardableResult
+    public func pass() async -> ReconcilePass {
+        var report = ReconcilePass()
+        for provisioner in provisioners.all {
+            let provider = provisioner.providerID
+            do {
+                let instances = try await provisioner.instances(transport: transport)
+                let live = try await nodes.liveNodes(provider: provider)
+                let actions = Reconciliation.plan(
+                    nodes: live.map(\.view), instances: instances.map(Self.sighting), now: clock.now,
+                    launchTimeout: settings.launchTimeout(for: provider))
+                var taken: [ReconcileActionTaken] = []
+                for action in actions {
+                    taken.append(await carryOut(action, provisioner: provisioner))
+                }
+                if !taken.isEmpty { report.actions[provider] = taken }
+            } catch {
+                report.unreachable[provider] = "\(error)"
+                logger.warning("cannot reconcile provider", metadata: ["provider": "\(provider)", "error": "\(error)"])
+            }
+        }
+        return report
+    }
+
+    private func carryOut(_ action: ReconcileAction, provisioner: any InstanceProvisioner) async -> ReconcileActionTaken
+    {
+        let now = clock.now
+        do {
+            switch action {
+            case .terminateOrphan(let nativeID, let nodeID):
+                try await provisioner.terminate(nativeID: nativeID, transport: transport)
+                try await nodes.recordOrphanTerminated(
+                    provider: provisioner.providerID, nativeInstanceID: nativeID, nodeID: nodeID, at: now)
+                logger.notice(
+                    "terminated an instance no live node owns",
+                    metadata: ["provider": "\(provisioner.providerID)", "instance": "\(nativeID)", "node": "\(nodeID)"])
+            case .adopt(let nodeID, let nativeID):
+                _ = try await nodes.recordLaunch(node: nodeID, nativeInstanceID: nativeID, at: now)
+            case .failUnlaunched(let nodeID):
+                _ = try await nodes.apply(
+                    .fail, toNode: nodeID, reason: "the launch never reached the provider", at: now)
+            case .markRunning(let nodeID):
+                _ = try await nodes.apply(.start, toNode: nodeID, reason: "the provider reports it running", at: now)
+            case .markVanished(let nodeID, let reason):
+                let node = try await nodes.apply(.vanish, toNode: nodeID, reason: reason, at: now)
+                try await interruptIfRunning(job: node.jobId, because: "node \(node.rank) vanished: \(reason)", at: now)
+            case .terminateAgain(_, let nativeID):
+                try await provisioner.terminate(nativeID: nativeID, transport: transport)
+            case .confirmTerminated(let nodeID):
+                _ = try await nodes.apply(
+                    .confirmTerminated, toNode: nodeID, reason: "the provider confirms it is gone", at: now)
+            }
+            return ReconcileActionTaken(action: action, error: nil)
+        } catch {
+            logger.error("reconcile action failed", metadata: ["action": "\(action)", "error": "\(error)"])
+            return ReconcileActionTaken(action: action, error: "\(error)")
+        }
+    }
+
+    /// A running job that lost a node is migrating; a provisioning one is the scheduler's to release.
+    private func interruptIfRunning(job id: String, because reason: String, at now: Date) async throws {
+        guard let job = try await jobs.job(id: id), job.state == .running else { return }
+        _ = try await jobs.apply(.interrupt, toJob: id, reason: reason, at: now)
+    }
+
+    static func sighting(_ instance: ProviderInstance) -> InstanceSighting {
+        let status: InstanceSighting.Status =
+            switch instance.status {
+            case .pending: .pending
+            case .running: .running
+            case .stopping: .stopping
+            case .terminated: .gone
+            }
+        return InstanceSighting(nativeID: instance.nativeID, nodeID: instance.nodeID, status: status)
+    }
+}

@@ -1,0 +1,262 @@
+import BrokerCore
+import Foundation
+import Logging
+import Providers
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Places queued jobs, highest priority and oldest first: quotes each on the live market (leaving
+/// out what capacity refusals blocked), records the intent to launch its gang, launches every node
+/// through its provider, and on a refusal releases the gang and fails over to the next placement.
+/// Provisioning jobs start when every node runs, and are given up when a launch fails or makes no
+/// progress within its provider's timeout. Terminations are the reconciler's: the scheduler wakes
+/// it after a release.
+public final class Scheduler: Service, Sendable {
+    private let jobs: any JobRepository
+    private let nodes: any NodeRepository
+    private let teams: any TeamRepository
+    private let market: LiveMarket
+    private let provisioners: Provisioners
+    private let transport: any HTTPTransport
+    private let clock: any BrokerClock
+    private let settings: SchedulerSettings
+    private let planner: PlacementPlanner
+    private let logger: Logger
+    private let wakeSignal = WakeSignal()
+    private let blocklist: Mutex<CapacityBlocklist>
+    private let onRelease: @Sendable () -> Void
+
+    public init(
+        jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, market: LiveMarket,
+        provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
+        settings: SchedulerSettings, catalog: GPUCatalog = .standard, logger: Logger,
+        onRelease: @escaping @Sendable () -> Void = {}
+    ) {
+        self.jobs = jobs
+        self.nodes = nodes
+        self.teams = teams
+        self.market = market
+        self.provisioners = provisioners
+        self.transport = transport
+        self.clock = clock
+        self.settings = settings
+        self.planner = PlacementPlanner(catalog: catalog)
+        self.logger = logger
+        self.blocklist = Mutex(CapacityBlocklist(durations: settings.blockDurations))
+        self.onRelease = onRelease
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.pass()
+                await self.wakeSignal.wait(upTo: self.settings.interval)
+            }
+        }
+    }
+
+    /// Asks for a pass now (a job was submitted, the market changed).
+    public func wake() { wakeSignal.fire() }
+
+    /// One pass: check provisioning jobs, then place queued ones.
+    @discardableResult
+    public func pass() async -> SchedulingPass {
+        var report = SchedulingPass()
+        do {
+            for job in try await jobs.jobs(in: [.provisioning], limit: 1000) {
+                await check(job, into: &report)
+            }
+            for job in try await jobs.jobs(in: [.queued], limit: 1000) {
+                await place(job, into: &report)
+            }
+        } catch {
+            logger.error("scheduling pass failed", metadata: ["error": "\(error)"])
+        }
+        if !report.released.isEmpty { onRelease() }
+        return report
+    }
+
+    /// The blocks in force now, for the admin API and tests.
+    public var blocks: CapacityBlocklist { blocklist.withLock { $0 } }
+
+    private func check(_ job: JobRecord, into report: inout SchedulingPass) async {
+        do {
+            let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id))
+            let now = clock.now
+            switch GangLaunchCheck.decide(nodes: gang.map(\.view), now: now, timeout: settings.launchTimeout(for:)) {
+            case .wait:
+                return
+            case .start:
+                _ = try await jobs.apply(.start, toJob: job.id, reason: "all \(gang.count) nodes running", at: now)
+                report.started.append(job.id)
+            case .release(let reason, let stuck):
+                for node in gang where stuck.contains(node.id) {
+                    guard let offer = OfferID(node.offerId) else { continue }
+                    let key = CapacityBlocklist.Key(
+                        .offer, provider: node.providerId, region: node.region, offer: offer)
+                    blocklist.withLock { $0.block(key, now: now) }
+                }
+                _ = try await nodes.releaseGang(ofJob: job.id, reason: reason, at: now)
+                report.released[job.id] = reason
+                logger.notice("gang released", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
+            }
+        } catch {
+            logger.error("could not check provisioning job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// The newest attempt's nodes: the last node requested at each rank (`nodes` in request order).
+    static func currentGang(_ nodes: [NodeRecord]) -> [NodeRecord] {
+        var newest: [Int: NodeRecord] = [:]
+        for node in nodes { newest[node.rank] = node }
+        return newest.values.sorted { $0.rank < $1.rank }
+    }
+
+    private func place(_ job: JobRecord, into report: inout SchedulingPass) async {
+        do {
+            let now = clock.now
+            let spec = try job.decodedSpec(catalog: planner.catalog)
+            if let deadline = spec.deadline, deadline <= now {
+                _ = try await nodes.finish(
+                    job: job.id, with: .fail,
+                    reason: "the deadline \(RFC3339.string(from: deadline)) passed before a placement was found",
+                    at: now)
+                report.expired.append(job.id)
+                return
+            }
+            if let team = try await teams.team(id: job.teamId), let budget = team.budget, team.spend >= budget {
+                try await wait(
+                    job, "team \(team.name) has spent its budget (\(team.spend.formatted()) of \(budget.formatted()))",
+                    into: &report)
+                return
+            }
+            var failures: [String] = []
+            for placement in quote(spec, now: now).placements where !isBlocked(placement, at: clock.now) {
+                if try await launch(placement, of: job, spec: spec) {
+                    report.placed.append(job.id)
+                    return
+                }
+                failures.append(try await releaseReason(of: job.id))
+                if failures.count >= settings.placementsPerPass { break }
+            }
+            let reason =
+                failures.isEmpty
+                ? quote(spec, now: clock.now).reason ?? "every placement is blocked after capacity refusals"
+                : "\(failures.count) placement(s) failed: " + failures.joined(separator: "; ")
+            if !failures.isEmpty { report.released[job.id] = reason }
+            try await wait(job, reason, into: &report)
+        } catch let error as JobSpecError {
+            _ = try? await nodes.finish(
+                job: job.id, with: .fail, reason: "stored spec unreadable: \(error)", at: clock.now)
+        } catch {
+            logger.error("could not place job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    private func wait(_ job: JobRecord, _ reason: String, into report: inout SchedulingPass) async throws {
+        report.waiting[job.id] = reason
+        try await nodes.setWaitingReason(job: job.id, reason: reason, at: clock.now)
+    }
+
+    private func releaseReason(of jobID: String) async throws -> String {
+        try await jobs.job(id: jobID)?.reason ?? "released"
+    }
+
+    private func quote(_ spec: JobSpec, now: Date) -> Quote {
+        let book = market.current
+        let blocks = blocklist.withLock { list in
+            list.prune(now: now)
+            return list
+        }
+        if blocks.isEmpty(at: now) {
+            return planner.quote(spec, book: book, now: now, limit: settings.placementsPerPass)
+        }
+        let open = book.search(OfferFilter(), limit: book.count).offers.filter { !blocks.isBlocked($0, at: now) }
+        return planner.quote(spec, offers: open, now: now, limit: settings.placementsPerPass)
+    }
+
+    private func isBlocked(_ placement: Placement, at now: Date) -> Bool {
+        let blocks = blocklist.withLock { $0 }
+        return placement.nodes.contains { blocks.isBlocked($0.offer, at: now) }
+    }
+
+    /// Records the intent, launches every node at once, and keeps the gang only if every launch
+    /// was accepted; otherwise releases it (the job goes back to queued) and returns false.
+    private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> Bool {
+        let now = clock.now
+        let records = placement.nodes.map { placed in
+            NodeRecord(
+                id: Identifier.make("node", at: now), jobID: job.id, rank: placed.rank, offer: placed.offer,
+                requestedAt: now)
+        }
+        _ = try await nodes.beginProvisioning(job: job.id, nodes: records, at: now)
+        let requests = zip(records, placement.nodes).map { record, placed in
+            (
+                record,
+                LaunchRequest(
+                    nodeID: record.id, offer: placed.offer, image: spec.image, command: spec.command,
+                    environment: Self.environment(spec, job: job, node: record, nodes: records.count),
+                    diskGB: spec.resources.minDiskGB)
+            )
+        }
+        let outcomes = await withTaskGroup(of: (NodeRecord, Offer, Result<ProviderInstance, ProviderError>).self) {
+            group in
+            for (record, request) in requests {
+                group.addTask {
+                    (record, request.offer, await self.launch(request))
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        var failures: [String] = []
+        for (record, offer, outcome) in outcomes.sorted(by: { $0.0.rank < $1.0.rank }) {
+            switch outcome {
+            case .success(let instance):
+                _ = try await nodes.recordLaunch(node: record.id, nativeInstanceID: instance.nativeID, at: clock.now)
+            case .failure(let error):
+                let scope = Self.blockScope(for: error)
+                let block = blocklist.withLock { $0.block(scope, of: offer, now: clock.now) }
+                failures.append(
+                    "node \(record.rank) on \(offer.id): \(error) (blocked \(block.key) until \(RFC3339.string(from: block.until)))"
+                )
+                _ = try await nodes.apply(.fail, toNode: record.id, reason: "\(error)", at: clock.now)
+            }
+        }
+        guard !failures.isEmpty else { return true }
+        _ = try await nodes.releaseGang(ofJob: job.id, reason: failures.joined(separator: "; "), at: clock.now)
+        return false
+    }
+
+    private func launch(_ request: LaunchRequest) async -> Result<ProviderInstance, ProviderError> {
+        guard let provisioner = provisioners[request.offer.id.provider] else {
+            return .failure(.misconfigured("no provisioner for provider \(request.offer.id.provider)"))
+        }
+        do {
+            return .success(try await provisioner.launch(request, transport: transport))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// What a failed launch blocks: what a capacity refusal names, the offer for anything else
+    /// (a transient error should not hold a whole provider back).
+    static func blockScope(for error: ProviderError) -> CapacityBlocklist.Scope {
+        switch error {
+        case .insufficientCapacity(.offer, _): .offer
+        case .insufficientCapacity(.region, _): .region
+        case .insufficientCapacity(.provider, _), .unauthorized, .misconfigured, .rateLimited: .provider
+        default: .offer
+        }
+    }
+
+    /// What the node's command sees: the job's own variables and the gang's shape.
+    static func environment(_ spec: JobSpec, job: JobRecord, node: NodeRecord, nodes: Int) -> [String: String] {
+        spec.env.merging(
+            [
+                "NODE_RANK": String(node.rank), "NNODES": String(nodes),
+                "GPUS_PER_NODE": String(spec.resources.gpusPerNode), "GRIDBROKER_JOB_ID": job.id,
+                "GRIDBROKER_NODE_ID": node.id,
+            ], uniquingKeysWith: { _, broker in broker })
+    }
+}

@@ -1,0 +1,36 @@
+import BrokerCore
+
+/// How the scheduler, the reconciler and the accountant pace themselves.
+public struct SchedulerSettings: Sendable, Equatable {
+    /// Between scheduling passes (a submitted job wakes the scheduler at once).
+    public var interval: Duration
+    /// Between reconciliations of each provider's instances with the broker's nodes.
+    public var reconcileInterval: Duration
+    /// Between spend accruals and budget checks.
+    public var accountingInterval: Duration
+    /// How long a launch may take to reach running, per provider id; ``defaultLaunchTimeout`` otherwise.
+    public var launchTimeouts: [String: Duration]
+    public var defaultLaunchTimeout: Duration
+    public var blockDurations: CapacityBlocklist.Durations
+    /// Placements tried per job per pass before it waits for the market again.
+    public var placementsPerPass: Int
+
+    public init(
+        interval: Duration = .seconds(5), reconcileInterval: Duration = .seconds(30),
+        accountingInterval: Duration = .seconds(60), launchTimeouts: [String: Duration] = [:],
+        defaultLaunchTimeout: Duration = .seconds(600), blockDurations: CapacityBlocklist.Durations = .init(),
+        placementsPerPass: Int = 5
+    ) {
+        self.interval = interval
+        self.reconcileInterval = reconcileInterval
+        self.accountingInterval = accountingInterval
+        self.launchTimeouts = launchTimeouts
+        self.defaultLaunchTimeout = defaultLaunchTimeout
+        self.blockDurations = blockDurations
+        self.placementsPerPass = placementsPerPass
+    }
+
+    public func launchTimeout(for provider: String) -> Duration {
+        launchTimeouts[provider] ?? defaultLaunchTimeout
+    }
+}

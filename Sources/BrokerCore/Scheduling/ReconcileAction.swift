@@ -1,0 +1,18 @@
+/// What the reconciler does after comparing a provider's instances with the broker's nodes.
+public enum ReconcileAction: Sendable, Equatable {
+    /// An instance tagged with a node that is not live: terminate it (nothing may bill unseen).
+    case terminateOrphan(nativeID: String, nodeID: String)
+    /// A node whose launch answer was lost (a crash between the provider's answer and the
+    /// database write): its instance exists, record it.
+    case adopt(nodeID: String, nativeID: String)
+    /// A node whose launch never reached the provider, past its timeout: it has no instance.
+    case failUnlaunched(nodeID: String)
+    /// The provider shows the node's instance running.
+    case markRunning(nodeID: String)
+    /// The node's instance is gone (or stopped) without the broker terminating it.
+    case markVanished(nodeID: String, reason: String)
+    /// The node is being terminated and the provider still shows its instance: ask again.
+    case terminateAgain(nodeID: String, nativeID: String)
+    /// The node is being terminated and the provider agrees it is gone.
+    case confirmTerminated(nodeID: String)
+}

@@ -1,0 +1,130 @@
+import BrokerCore
+import Foundation
+import Store
+
+/// One job as the API shows it: its spec, state and why, its nodes, shards and spend.
+public struct JobResponse: Encodable, Sendable {
+    public struct Node: Encodable, Sendable {
+        public var id: String
+        public var rank: Int
+        public var state: String
+        public var reason: String?
+        public var provider: String
+        public var offerId: String
+        public var instanceId: String?
+        public var market: String
+        public var gpu: String
+        public var gpuCount: Int
+        public var region: String
+        public var pricePerHour: Double
+        public var spendUsd: Double
+        public var requestedAt: Date
+        public var launchedAt: Date?
+        public var terminatedAt: Date?
+
+        init(_ node: NodeRecord) {
+            id = node.id
+            rank = node.rank
+            state = node.state.rawValue
+            reason = node.reason
+            provider = node.providerId
+            offerId = node.offerId
+            instanceId = node.nativeInstanceId
+            market = node.market.rawValue
+            gpu = node.gpu
+            gpuCount = node.gpuCount
+            region = node.region
+            pricePerHour = node.pricePerHour.dollars
+            spendUsd = node.spend.dollars
+            requestedAt = node.requestedAt
+            launchedAt = node.launchedAt
+            terminatedAt = node.terminatedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, rank, state, reason, provider, market, gpu, region
+            case offerId = "offer_id"
+            case instanceId = "instance_id"
+            case gpuCount = "gpu_count"
+            case pricePerHour = "price_per_hour"
+            case spendUsd = "spend_usd"
+            case requestedAt = "requested_at"
+            case launchedAt = "launched_at"
+            case terminatedAt = "terminated_at"
+        }
+    }
+
+    public struct Shards: Encodable, Sendable {
+        public var total: Int
+        public var done: Int
+    }
+
+    public var id: String
+    public var name: String
+    public var state: String
+    public var reason: String?
+    public var priority: Int
+    public var spec: JobSpec?
+    public var nodes: [Node]
+    public var shards: Shards
+    public var spendUsd: Double
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    init(_ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog) {
+        id = job.id
+        name = job.name
+        state = job.state.rawValue
+        reason = job.reason
+        priority = job.priority
+        spec = try? job.decodedSpec(catalog: catalog)
+        self.nodes = nodes.map(Node.init)
+        shards = Shards(total: spec?.dataset?.shards ?? 0, done: 0)
+        spendUsd = job.spend.dollars
+        createdAt = job.createdAt
+        startedAt = job.startedAt
+        finishedAt = job.finishedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, state, reason, priority, spec, nodes, shards
+        case spendUsd = "spend_usd"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(state, forKey: .state)
+        try container.encode(reason, forKey: .reason)  // null, not absent: clients read it
+        try container.encode(priority, forKey: .priority)
+        try container.encode(spec, forKey: .spec)
+        try container.encode(nodes, forKey: .nodes)
+        try container.encode(shards, forKey: .shards)
+        try container.encode(spendUsd, forKey: .spendUsd)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+    }
+}
+
+/// `GET /v1/jobs`: a page of jobs, newest first, without their nodes.
+public struct JobListResponse: Encodable, Sendable {
+    public var jobs: [JobResponse]
+    public var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case jobs
+        case nextCursor = "next_cursor"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(jobs, forKey: .jobs)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}

@@ -1,0 +1,71 @@
+import BrokerCore
+import Foundation
+import GRDB
+
+/// A node as stored: one machine of a job, from the broker's intent to launch it until the
+/// provider confirms it is gone. Its price is the offer's at launch time, never re-read.
+public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "node"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var jobId: String
+    public var rank: Int
+    public var providerId: String
+    public var offerId: String
+    /// The provider's instance id, once the provider accepted the launch.
+    public var nativeInstanceId: String?
+    public var market: Market
+    public var gpu: String
+    public var gpuCount: Int
+    public var region: String
+    /// The price per hour at launch: the snapshot every cost report uses.
+    public var pricePerHourMicros: Int64
+    public var state: NodeState
+    public var reason: String?
+    public var replacesNodeId: String?
+    public var agentTokenHash: String?
+    public var spendMicros: Int64
+    public var requestedAt: Date
+    public var launchedAt: Date?
+    public var lastHeartbeatAt: Date?
+    public var terminatedAt: Date?
+
+    /// The intent to launch `offer` as rank `rank` of `jobID`, stored before the provider is called.
+    public init(id: String, jobID: String, rank: Int, offer: Offer, requestedAt: Date) {
+        self.id = id
+        self.jobId = jobID
+        self.rank = rank
+        self.providerId = offer.id.provider
+        self.offerId = offer.id.description
+        self.nativeInstanceId = nil
+        self.market = offer.market
+        self.gpu = offer.gpu.name
+        self.gpuCount = offer.gpuCount
+        self.region = offer.region
+        self.pricePerHourMicros = offer.pricePerHour.microdollars
+        self.state = .requested
+        self.reason = nil
+        self.replacesNodeId = nil
+        self.agentTokenHash = nil
+        self.spendMicros = 0
+        self.requestedAt = requestedAt
+        self.launchedAt = nil
+        self.lastHeartbeatAt = nil
+        self.terminatedAt = nil
+    }
+
+    public var pricePerHour: Money { Money(microdollars: pricePerHourMicros) }
+    public var spend: Money { Money(microdollars: spendMicros) }
+
+    /// What the scheduler's and the reconciler's decisions see of this node.
+    public var view: NodeView {
+        NodeView(
+            id: id, jobID: jobId, rank: rank, providerID: providerId, state: state, nativeInstanceID: nativeInstanceId,
+            requestedAt: requestedAt, launchedAt: launchedAt)
+    }
+}
+
+extension NodeState: DatabaseValueConvertible {}
+extension Market: DatabaseValueConvertible {}

@@ -1,0 +1,36 @@
+import BrokerCore
+import Foundation
+
+/// Where jobs' nodes live, and the compound changes of a job and its nodes that must happen in
+/// one transaction (the intent to launch, a gang's release, a job's end).
+public protocol NodeRepository: Sendable {
+    /// Moves a queued job to provisioning and stores its nodes as `requested`: the broker's intent,
+    /// written before any provider is called.
+    func beginProvisioning(job id: String, nodes: [NodeRecord], at: Date) async throws -> JobRecord
+    /// Records the provider's instance for a node and moves it to booting (if it is still
+    /// requested: a node cancelled meanwhile keeps its state, and now its instance id).
+    func recordLaunch(node id: String, nativeInstanceID: String, at: Date) async throws -> NodeRecord
+    func apply(_ event: NodeEvent, toNode id: String, reason: String?, at: Date) async throws -> NodeRecord
+    /// Gives up a provisioning job's gang: its live nodes go to terminating and the job back to
+    /// queued with `reason`. Returns the nodes to terminate.
+    func releaseGang(ofJob id: String, reason: String, at: Date) async throws -> [NodeRecord]
+    /// Ends a job (`cancel`, `fail`, `succeed`) and sends its live nodes to terminating, in one
+    /// transaction. Returns the job and the nodes to terminate.
+    func finish(job id: String, with event: JobEvent, reason: String?, at: Date) async throws -> (
+        job: JobRecord, terminating: [NodeRecord]
+    )
+    /// Sets why a queued job waits; writes (and records an event) only when the reason changed.
+    func setWaitingReason(job id: String, reason: String, at: Date) async throws
+    /// Every node the job ever had, in the order they were requested.
+    func nodes(ofJob id: String) async throws -> [NodeRecord]
+    /// Every node not yet terminated or failed, of one provider or all.
+    func liveNodes(provider: String?) async throws -> [NodeRecord]
+    func node(id: String) async throws -> NodeRecord?
+    /// Brings every node's, job's and team's spend up to `now` from the nodes' launch-time prices.
+    func accrueSpend(at now: Date) async throws
+    /// A team's spend, by job and by provider, as of the last ``accrueSpend(at:)``.
+    func usage(team id: String) async throws -> UsageReport
+    /// Records on the timeline that an instance tagged with `nodeID` that the broker did not
+    /// believe in was terminated (on the node's and its job's timeline when the node is known).
+    func recordOrphanTerminated(provider: String, nativeInstanceID: String, nodeID: String, at: Date) async throws
+}

@@ -1,0 +1,170 @@
+import BrokerCore
+import Foundation
+import GRDB
+
+/// ``NodeRepository`` on the broker's database.
+public struct SQLiteNodeRepository: NodeRepository {
+    private let database: BrokerDatabase
+
+    public init(database: BrokerDatabase) {
+        self.database = database
+    }
+
+    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date) async throws -> JobRecord {
+        try await database.pool.write { db in
+            let placement = nodes.first.map {
+                "\(nodes.count) × \($0.gpuCount) \($0.gpu) on \($0.providerId) \($0.region)"
+            }
+            let job = try db.applying(.provision, toJob: id, reason: placement.map { "provisioning " + $0 }, at: date)
+            for node in nodes {
+                try node.insert(db)
+                var event = EventRecord(
+                    jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
+                    toState: node.state.rawValue,
+                    message: "node \(node.rank): launch \(node.offerId) at \(node.pricePerHour.formatted())/h", at: date
+                )
+                try event.insert(db)
+            }
+            return job
+        }
+    }
+
+    public func recordLaunch(node id: String, nativeInstanceID: String, at date: Date) async throws -> NodeRecord {
+        try await database.pool.write { db in
+            guard var node = try NodeRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "node", id: id)
+            }
+            if node.nativeInstanceId == nativeInstanceID { return node }
+            node.nativeInstanceId = nativeInstanceID
+            node.launchedAt = node.launchedAt ?? date
+            try node.update(db)
+            guard node.state == .requested else { return node }
+            return try db.applying(.boot, toNode: id, reason: "instance \(nativeInstanceID) accepted", at: date)
+        }
+    }
+
+    public func apply(_ event: NodeEvent, toNode id: String, reason: String?, at date: Date) async throws
+        -> NodeRecord
+    {
+        try await database.pool.write { db in try db.applying(event, toNode: id, reason: reason, at: date) }
+    }
+
+    public func releaseGang(ofJob id: String, reason: String, at date: Date) async throws -> [NodeRecord] {
+        try await database.pool.write { db in
+            let terminating = try db.terminatingNodes(ofJob: id, reason: "gang released", at: date)
+            _ = try db.applying(.placementFailed, toJob: id, reason: reason, at: date)
+            return terminating
+        }
+    }
+
+    public func finish(job id: String, with event: JobEvent, reason: String?, at date: Date) async throws -> (
+        job: JobRecord, terminating: [NodeRecord]
+    ) {
+        try await database.pool.write { db in
+            let job = try db.applying(event, toJob: id, reason: reason, at: date)
+            let terminating = try db.terminatingNodes(ofJob: id, reason: "job \(job.state.rawValue)", at: date)
+            return (job, terminating)
+        }
+    }
+
+    public func setWaitingReason(job id: String, reason: String, at date: Date) async throws {
+        try await database.pool.write { db in
+            guard var job = try JobRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "job", id: id)
+            }
+            guard job.state == .queued, job.reason != reason else { return }
+            job.reason = reason
+            job.updatedAt = date
+            try job.update(db)
+            var event = EventRecord(jobId: id, kind: "job.waiting", message: reason, at: date)
+            try event.insert(db)
+        }
+    }
+
+    public func nodes(ofJob id: String) async throws -> [NodeRecord] {
+        try await database.pool.read { db in
+            try NodeRecord.filter(Column("job_id") == id).order(Column.rowID).fetchAll(db)
+        }
+    }
+
+    public func liveNodes(provider: String?) async throws -> [NodeRecord] {
+        try await database.pool.read { db in
+            var request = NodeRecord.filter(
+                [NodeState.requested, .booting, .running, .preempting, .terminating].map(\.rawValue)
+                    .contains(Column("state")))
+            if let provider { request = request.filter(Column("provider_id") == provider) }
+            return try request.order(Column("requested_at"), Column("id")).fetchAll(db)
+        }
+    }
+
+    public func node(id: String) async throws -> NodeRecord? {
+        try await database.pool.read { db in try NodeRecord.fetchOne(db, key: id) }
+    }
+
+    public func accrueSpend(at now: Date) async throws {
+        try await database.pool.write { db in
+            let billing = try NodeRecord.filter(Column("launched_at") != nil).fetchAll(db)
+            for var node in billing {
+                let spend = SpendGuard.accrued(
+                    price: node.pricePerHour, from: node.launchedAt, to: node.terminatedAt ?? now)
+                guard spend.microdollars != node.spendMicros else { continue }
+                node.spendMicros = spend.microdollars
+                try node.update(db, columns: ["spend_micros"])
+            }
+            try db.execute(
+                sql: """
+                    UPDATE job SET spend_micros = (SELECT coalesce(sum(spend_micros), 0) FROM node WHERE node.job_id = job.id)
+                    WHERE id IN (SELECT DISTINCT job_id FROM node WHERE launched_at IS NOT NULL);
+                    UPDATE team SET spend_micros = (SELECT coalesce(sum(spend_micros), 0) FROM job WHERE job.team_id = team.id);
+                    """)
+        }
+    }
+
+    public func usage(team id: String) async throws -> UsageReport {
+        try await database.pool.read { db in
+            guard let team = try TeamRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "team", id: id)
+            }
+            let jobs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT job.id, job.name, job.state, job.spend_micros,
+                        (SELECT coalesce(sum(price_per_hour_micros), 0) FROM node
+                         WHERE node.job_id = job.id AND node.launched_at IS NOT NULL
+                           AND node.state IN ('booting', 'running', 'preempting', 'terminating')) AS burn
+                    FROM job WHERE team_id = ? ORDER BY job.created_at, job.id
+                    """, arguments: [id]
+            ).map { row in
+                UsageReport.JobLine(
+                    id: row["id"], name: row["name"], state: JobState(rawValue: row["state"]) ?? .failed,
+                    spend: Money(microdollars: row["spend_micros"]), burnPerHour: Money(microdollars: row["burn"]))
+            }
+            let providers = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT node.provider_id, sum(node.spend_micros) AS spend, count(*) AS nodes FROM node
+                    JOIN job ON job.id = node.job_id WHERE job.team_id = ? AND node.launched_at IS NOT NULL
+                    GROUP BY node.provider_id ORDER BY node.provider_id
+                    """, arguments: [id]
+            ).map { row in
+                UsageReport.ProviderLine(
+                    provider: row["provider_id"], spend: Money(microdollars: row["spend"]), nodes: row["nodes"])
+            }
+            return UsageReport(
+                teamID: team.id, teamName: team.name, budget: team.budget, spend: team.spend, jobs: jobs,
+                providers: providers)
+        }
+    }
+
+    public func recordOrphanTerminated(provider: String, nativeInstanceID: String, nodeID: String, at date: Date)
+        async throws
+    {
+        try await database.pool.write { db in
+            let node = try NodeRecord.fetchOne(db, key: nodeID)
+            var event = EventRecord(
+                jobId: node?.jobId, nodeId: node?.id, providerId: provider, kind: "instance.orphan_terminated",
+                message: "terminated instance \(nativeInstanceID) tagged \(nodeID), which no live node owns", at: date)
+            try event.insert(db)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import BrokerCore
+import Foundation
+import GRDB
+
+/// State changes inside a write: the row and its timeline event together, so every compound
+/// operation of the repositories moves jobs and nodes the same way.
+extension Database {
+    func applying(_ event: JobEvent, toJob id: String, reason: String?, at date: Date) throws -> JobRecord {
+        guard var job = try JobRecord.fetchOne(self, key: id) else { throw StoreError.notFound(entity: "job", id: id) }
+        let from = job.state
+        do {
+            job.state = try from.applying(event)
+        } catch {
+            throw StoreError.invalidTransition(error.description)
+        }
+        job.reason = reason
+        job.updatedAt = date
+        if job.state == .running && job.startedAt == nil { job.startedAt = date }
+        if job.state.isTerminal { job.finishedAt = date }
+        try job.update(self)
+        var record = EventRecord(
+            jobId: id, kind: "job.state", fromState: from.rawValue, toState: job.state.rawValue,
+            message: reason ?? "\(event.rawValue): \(from.rawValue) → \(job.state.rawValue)", at: date)
+        try record.insert(self)
+        return job
+    }
+
+    func applying(_ event: NodeEvent, toNode id: String, reason: String?, at date: Date) throws -> NodeRecord {
+        guard var node = try NodeRecord.fetchOne(self, key: id) else {
+            throw StoreError.notFound(entity: "node", id: id)
+        }
+        let from = node.state
+        do {
+            node.state = try from.applying(event)
+        } catch {
+            throw StoreError.invalidTransition(error.description)
+        }
+        if let reason { node.reason = reason }
+        if node.state.isTerminal { node.terminatedAt = date }
+        try node.update(self)
+        var record = EventRecord(
+            jobId: node.jobId, nodeId: id, providerId: node.providerId, kind: "node.state", fromState: from.rawValue,
+            toState: node.state.rawValue,
+            message: "node \(node.rank): " + (reason ?? "\(event.rawValue): \(from.rawValue) → \(node.state.rawValue)"),
+            at: date)
+        try record.insert(self)
+        return node
+    }
+
+    /// Asks for every live node of `jobID` to go: nodes not yet terminating move to terminating
+    /// (the provisioner and the reconciler then terminate their instances and confirm).
+    func terminatingNodes(ofJob jobID: String, reason: String, at date: Date) throws -> [NodeRecord] {
+        let live = try NodeRecord.filter(Column("job_id") == jobID)
+            .filter([NodeState.requested, .booting, .running, .preempting].map(\.rawValue).contains(Column("state")))
+            .order(Column("rank"))
+            .fetchAll(self)
+        return try live.map { try applying(.terminate, toNode: $0.id, reason: reason, at: date) }
+    }
+}

@@ -1,0 +1,232 @@
+import BrokerCore
+import Foundation
+import Testing
+
+@Suite("Capacity blocklist")
+struct CapacityBlocklistTests {
+    let now = MatchingFixtures.now
+    let offer = MatchingFixtures.offer("vast:1", dollars: 10, region: "r1")
+    let sibling = MatchingFixtures.offer("vast:2", dollars: 10, region: "r1")
+    let elsewhere = MatchingFixtures.offer("vast:3", dollars: 10, region: "r2")
+    let otherProvider = MatchingFixtures.offer("aws:1", dollars: 10, region: "r1")
+
+    @Test("an offer block covers that offer only, until it ends")
+    func offerScope() {
+        var list = CapacityBlocklist(durations: .init(offer: .seconds(60)))
+        list.block(.offer, of: offer, now: now)
+        #expect(list.isBlocked(offer, at: now.addingTimeInterval(59)))
+        #expect(!list.isBlocked(offer, at: now.addingTimeInterval(60)))
+        #expect(!list.isBlocked(sibling, at: now))
+    }
+
+    @Test("a region block covers the provider's offers in that region, not elsewhere or other providers")
+    func regionScope() {
+        var list = CapacityBlocklist()
+        list.block(.region, of: offer, now: now)
+        #expect(list.isBlocked(sibling, at: now))
+        #expect(!list.isBlocked(elsewhere, at: now))
+        #expect(!list.isBlocked(otherProvider, at: now))
+    }
+
+    @Test("a provider block covers all of that provider's offers")
+    func providerScope() {
+        var list = CapacityBlocklist()
+        list.block(.provider, of: offer, now: now)
+        #expect(list.isBlocked(elsewhere, at: now))
+        #expect(!list.isBlocked(otherProvider, at: now))
+    }
+
+    @Test("a new block never shortens a longer one; prune forgets ended blocks")
+    func extendAndPrune() {
+        var list = CapacityBlocklist(durations: .init(offer: .seconds(100)))
+        list.block(.offer, of: offer, now: now)
+        let second = list.block(.offer, of: offer, now: now.addingTimeInterval(-50))
+        #expect(second.until == now.addingTimeInterval(100))
+        list.prune(now: now.addingTimeInterval(100))
+        #expect(list.isEmpty(at: now))
+    }
+}
+
+@Suite("Gang launch check")
+struct GangLaunchCheckTests {
+    let now = MatchingFixtures.now
+
+    func node(_ rank: Int, _ state: NodeState, requestedSecondsAgo: Double = 10, provider: String = "vast")
+        -> NodeView
+    {
+        NodeView(
+            id: "node_\(rank)", jobID: "job_1", rank: rank, providerID: provider, state: state,
+            nativeInstanceID: state == .requested ? nil : "i-\(rank)",
+            requestedAt: now.addingTimeInterval(-requestedSecondsAgo), launchedAt: nil)
+    }
+
+    func decide(_ nodes: [NodeView]) -> GangLaunchCheck.Decision {
+        GangLaunchCheck.decide(nodes: nodes, now: now) { $0 == "slow" ? .seconds(600) : .seconds(60) }
+    }
+
+    @Test("waits while nodes boot, starts when every node runs")
+    func waitThenStart() {
+        #expect(decide([node(0, .running), node(1, .booting)]) == .wait)
+        #expect(decide([node(0, .running), node(1, .running)]) == .start)
+    }
+
+    @Test("a failed or vanished node releases the gang")
+    func lostNode() {
+        guard case .release(let reason, let stuck) = decide([node(0, .running), node(1, .failed)]) else {
+            Issue.record("expected release")
+            return
+        }
+        #expect(reason.contains("node 1"))
+        #expect(stuck.isEmpty)
+        guard case .release = decide([node(0, .terminated), node(1, .running)]) else {
+            Issue.record("expected release")
+            return
+        }
+    }
+
+    @Test("a launch past its provider's timeout is abandoned, and only that provider's timeout counts")
+    func timeout() {
+        let decision = decide([node(0, .running), node(1, .booting, requestedSecondsAgo: 61)])
+        #expect(decision == .release(reason: "launch made no progress in time: node 1 (vast)", stuck: ["node_1"]))
+        #expect(decide([node(0, .booting, requestedSecondsAgo: 300, provider: "slow")]) == .wait)
+    }
+}
+
+@Suite("Reconciliation")
+struct ReconciliationTests {
+    let now = MatchingFixtures.now
+
+    func node(_ id: String, _ state: NodeState, native: String?, requestedSecondsAgo: Double = 10) -> NodeView {
+        NodeView(
+            id: id, jobID: "job_1", rank: 0, providerID: "vast", state: state, nativeInstanceID: native,
+            requestedAt: now.addingTimeInterval(-requestedSecondsAgo), launchedAt: nil)
+    }
+
+    func plan(_ nodes: [NodeView], _ instances: [InstanceSighting]) -> [ReconcileAction] {
+        Reconciliation.plan(nodes: nodes, instances: instances, now: now, launchTimeout: .seconds(300))
+    }
+
+    @Test("a tagged instance with no live node is terminated; gone instances are ignored")
+    func orphan() {
+        let actions = plan(
+            [],
+            [
+                .init(nativeID: "7", nodeID: "node_x", status: .running),
+                .init(nativeID: "8", nodeID: "node_y", status: .gone),
+            ])
+        #expect(actions == [.terminateOrphan(nativeID: "7", nodeID: "node_x")])
+    }
+
+    @Test("a node that never heard back from its launch adopts its instance; a duplicate is terminated")
+    func adopt() {
+        let actions = plan(
+            [node("node_a", .requested, native: nil)],
+            [
+                .init(nativeID: "2", nodeID: "node_a", status: .pending),
+                .init(nativeID: "1", nodeID: "node_a", status: .pending),
+            ])
+        #expect(
+            actions == [.terminateOrphan(nativeID: "2", nodeID: "node_a"), .adopt(nodeID: "node_a", nativeID: "1")])
+    }
+
+    @Test("a requested node without an instance fails only after the launch timeout")
+    func unlaunched() {
+        #expect(plan([node("node_a", .requested, native: nil)], []) == [])
+        #expect(
+            plan([node("node_a", .requested, native: nil, requestedSecondsAgo: 300)], [])
+                == [.failUnlaunched(nodeID: "node_a")])
+    }
+
+    @Test("booting becomes running when the provider says so; a missing or stopped instance vanished")
+    func liveNodes() {
+        #expect(
+            plan([node("node_a", .booting, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .running)])
+                == [.markRunning(nodeID: "node_a")])
+        #expect(
+            plan([node("node_a", .running, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .running)])
+                == [])
+        #expect(
+            plan([node("node_a", .running, native: "1")], [])
+                == [.markVanished(nodeID: "node_a", reason: "the provider no longer lists the instance")])
+        #expect(
+            plan([node("node_a", .running, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .stopping)])
+                == [.markVanished(nodeID: "node_a", reason: "the provider stopped the instance")])
+    }
+
+    @Test("terminating is asked again until the provider agrees the instance is gone")
+    func terminating() {
+        #expect(
+            plan(
+                [node("node_a", .terminating, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .stopping)]
+            )
+                == [.terminateAgain(nodeID: "node_a", nativeID: "1")])
+        #expect(
+            plan([node("node_a", .terminating, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .gone)])
+                == [.confirmTerminated(nodeID: "node_a")])
+    }
+
+    @Test("an instance other than the one the node recorded is an orphan")
+    func otherInstance() {
+        let actions = plan(
+            [node("node_a", .running, native: "1")],
+            [
+                .init(nativeID: "1", nodeID: "node_a", status: .running),
+                .init(nativeID: "9", nodeID: "node_a", status: .running),
+            ])
+        #expect(actions == [.terminateOrphan(nativeID: "9", nodeID: "node_a")])
+    }
+}
+
+@Suite("Spend guard")
+struct SpendGuardTests {
+    func account(spent: Double, burn: Double, budget: Double?) -> SpendGuard.Account {
+        .init(
+            spent: Money(dollars: spent)!, burnPerHour: Money(dollars: burn)!,
+            budget: budget.map { Money(dollars: $0)! })
+    }
+
+    @Test("a job stops when the next interval at its burn rate would pass its budget")
+    func jobBudget() {
+        let team = account(spent: 0, burn: 0, budget: nil)
+        // $36/h for 60 s is $0.60.
+        #expect(
+            SpendGuard.stopReason(
+                job: account(spent: 99.40, burn: 36, budget: 100), team: team, teamName: "t", horizon: .seconds(60))
+                == nil)
+        let reason = SpendGuard.stopReason(
+            job: account(spent: 99.41, burn: 36, budget: 100), team: team, teamName: "t", horizon: .seconds(60))
+        #expect(reason == "stopped before exceeding its budget: spent $99.41 of $100.00 at $36.00/h")
+    }
+
+    @Test("the team's budget stops a job too")
+    func teamBudget() {
+        let reason = SpendGuard.stopReason(
+            job: account(spent: 1, burn: 10, budget: nil), team: account(spent: 50, burn: 10, budget: 50),
+            teamName: "ml",
+            horizon: .seconds(60))
+        #expect(reason?.hasPrefix("stopped before team ml exceeds its budget") == true)
+    }
+
+    @Test("accrual runs from launch to the end, exactly, and is zero before launch")
+    func accrual() {
+        let start = MatchingFixtures.now
+        #expect(
+            SpendGuard.accrued(price: Money(dollars: 3.6)!, from: start, to: start.addingTimeInterval(10))
+                == Money(cents: 1))
+        #expect(SpendGuard.accrued(price: Money(dollars: 3.6)!, from: nil, to: start) == .zero)
+        #expect(SpendGuard.accrued(price: Money(dollars: 3.6)!, from: start, to: start.addingTimeInterval(-5)) == .zero)
+    }
+}
+
+@Suite("Identifiers")
+struct IdentifierTests {
+    @Test("ids carry the prefix, sort by time and differ")
+    func ids() {
+        let first = Identifier.make("job", at: Date(timeIntervalSince1970: 1_000))
+        let second = Identifier.make("job", at: Date(timeIntervalSince1970: 2_000))
+        #expect(first.hasPrefix("job_"))
+        #expect(first.count == 4 + 26)
+        #expect(first < second)
+        #expect(Identifier.make("job", at: Date(timeIntervalSince1970: 1_000)) != first)
+    }
+}

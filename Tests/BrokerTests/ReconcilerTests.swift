@@ -1,0 +1,124 @@
+import BrokerCore
+import Foundation
+import Providers
+import Store
+import Testing
+
+@testable import Broker
+
+@Suite("Reconciler and accountant: nothing left billing, every cent counted")
+struct ReconcilerTests {
+    @Test("cancelling terminates every instance and the nodes end terminated once the provider agrees")
+    func cancelTerminates() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 10, available: 2)])
+        let job = try await harness.submit(nodes: 2)
+        await harness.fleet.scheduler.pass()
+        _ = try await harness.nodes.finish(
+            job: job.id, with: .cancel, reason: "cancelled by the team", at: harness.clock.now)
+        await harness.fleet.reconciler.pass()
+        #expect(harness.providers["vast"]!.live.isEmpty)
+        #expect(try await harness.nodes.nodes(ofJob: job.id).map(\.state) == [.terminating, .terminating])
+        await harness.fleet.reconciler.pass()
+        #expect(try await harness.nodes.nodes(ofJob: job.id).map(\.state) == [.terminated, .terminated])
+        #expect(try await harness.job(job.id).state == .cancelled)
+    }
+
+    @Test("a tagged instance without a live node is terminated and recorded")
+    func orphan() async throws {
+        let harness = try await FleetHarness()
+        let id = harness.providers["aws"]!.plant(nodeID: "node_unknown", status: .running)
+        let pass = await harness.fleet.reconciler.pass()
+        #expect(pass.actions["aws"]?.map(\.action) == [.terminateOrphan(nativeID: id, nodeID: "node_unknown")])
+        #expect(harness.providers["aws"]!.live.isEmpty)
+    }
+
+    @Test("after a crash between the launch and its write, the instance is adopted, not launched again")
+    func adoptsAfterCrash() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 10)])
+        let job = try await harness.submit()
+        // The intent was written, the provider created the instance, the answer was never stored.
+        let node = NodeRecord(
+            id: "node_crashed", jobID: job.id, rank: 0, offer: harness.offer("vast:a", dollars: 10),
+            requestedAt: harness.clock.now)
+        _ = try await harness.nodes.beginProvisioning(job: job.id, nodes: [node], at: harness.clock.now)
+        let instance = harness.providers["vast"]!.plant(nodeID: "node_crashed")
+        await harness.fleet.reconciler.pass()
+        let adopted = try #require(try await harness.nodes.node(id: "node_crashed"))
+        #expect(adopted.state == .booting)
+        #expect(adopted.nativeInstanceId == instance)
+        await harness.fleet.scheduler.pass()
+        #expect(harness.providers["vast"]!.launches.isEmpty)
+        #expect(harness.providers["vast"]!.live.map(\.nativeID) == [instance])
+    }
+
+    @Test("a launch that never reached the provider fails after the timeout; a late instance is then an orphan")
+    func unlaunched() async throws {
+        let harness = try await FleetHarness()
+        let job = try await harness.submit()
+        let node = NodeRecord(
+            id: "node_lost", jobID: job.id, rank: 0, offer: harness.offer("vast:a", dollars: 10),
+            requestedAt: harness.clock.now)
+        _ = try await harness.nodes.beginProvisioning(job: job.id, nodes: [node], at: harness.clock.now)
+        harness.clock.advance(by: 300)
+        await harness.fleet.reconciler.pass()
+        #expect(try await harness.nodes.node(id: "node_lost")?.state == .failed)
+        harness.providers["vast"]!.plant(nodeID: "node_lost")
+        await harness.fleet.reconciler.pass()
+        #expect(harness.providers["vast"]!.live.isEmpty)
+    }
+
+    @Test("a running node whose instance vanished is marked so, and its job is interrupted")
+    func vanished() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 10)])
+        let job = try await harness.submit()
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.terminated)
+        await harness.fleet.reconciler.pass()
+        let node = try #require(try await harness.nodes.nodes(ofJob: job.id).first)
+        #expect(node.state == .terminated)
+        #expect(node.reason == "the provider no longer lists the instance")
+        #expect(try await harness.job(job.id).state == .migrating)
+    }
+
+    @Test("spend accrues from the launch-time price, not today's")
+    func spendSnapshot() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 36)])
+        let job = try await harness.submit()
+        await harness.fleet.scheduler.pass()
+        harness.list([harness.offer("vast:a", dollars: 72)])
+        harness.clock.advance(by: 100)
+        await harness.fleet.accountant.pass()
+        // $36/h for 100 s.
+        #expect(try await harness.job(job.id).spend == Money(dollars: 1)!)
+        let usage = try await harness.nodes.usage(team: DefaultTeam.id)
+        #expect(usage.spend == Money(dollars: 1)!)
+        #expect(usage.providers.map(\.provider) == ["vast"])
+    }
+
+    @Test("a job is stopped before it exceeds its budget, with the reason, and its nodes terminated")
+    func budgetStop() async throws {
+        let harness = try await FleetHarness(
+            settings: SchedulerSettings(reconcileInterval: .seconds(30), accountingInterval: .seconds(60)))
+        harness.list([harness.offer("vast:a", dollars: 36)])
+        // $36/h is $0.01 a second; the guard looks 90 s ahead.
+        let job = try await harness.submit { $0.budget = Money(dollars: 10)! }
+        await harness.fleet.scheduler.pass()
+        harness.clock.advance(by: 900)
+        #expect(await harness.fleet.accountant.pass().isEmpty)
+        harness.clock.advance(by: 20)
+        let stopped = await harness.fleet.accountant.pass()
+        #expect(stopped[job.id]?.hasPrefix("stopped before exceeding its budget") == true)
+        let failed = try await harness.job(job.id)
+        #expect(failed.state == .failed)
+        #expect(failed.spend <= Money(dollars: 10)!)
+        await harness.fleet.reconciler.pass()
+        #expect(harness.providers["vast"]!.live.isEmpty)
+    }
+}

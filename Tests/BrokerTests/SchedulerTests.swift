@@ -1,0 +1,143 @@
+import BrokerCore
+import Foundation
+import Providers
+import Store
+import Testing
+
+@testable import Broker
+
+@Suite("Scheduler: placing, failover, blocking, timeouts")
+struct SchedulerTests {
+    @Test("a queued gang goes to the cheapest placement; every node is launched, tagged, and booting")
+    func placesCheapestGang() async throws {
+        let harness = try await FleetHarness()
+        harness.list([
+            harness.offer("vast:a", dollars: 20, available: 2), harness.offer("aws:b", dollars: 15, available: 2),
+        ])
+        let job = try await harness.submit(nodes: 2)
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.placed == [job.id])
+        #expect(try await harness.job(job.id).state == .provisioning)
+        let nodes = try await harness.nodes.nodes(ofJob: job.id)
+        #expect(nodes.map(\.state) == [.booting, .booting])
+        #expect(nodes.map(\.providerId) == ["aws", "aws"])
+        #expect(nodes.allSatisfy { $0.nativeInstanceId != nil && $0.pricePerHour == Money(dollars: 15)! })
+        let launches = harness.providers["aws"]!.launches
+        #expect(Set(launches.map(\.nodeID)) == Set(nodes.map(\.id)))
+        #expect(launches.allSatisfy { $0.environment["NNODES"] == "2" && $0.command == ["torchrun", "train.py"] })
+    }
+
+    @Test("the intent is stored before the provider is called")
+    func intentBeforeCall() async throws {
+        let seen = SeenStates()
+        let harness = try await FleetHarness(providers: [
+            FakeInstanceProvider("vast") { request in await seen.record(request.nodeID) }
+        ])
+        await seen.use(harness.nodes)
+        harness.list([harness.offer("vast:a", dollars: 10)])
+        try await harness.submit()
+        await harness.fleet.scheduler.pass()
+        #expect(await seen.states == [.requested])
+    }
+
+    @Test("a capacity refusal releases the gang, blocks what it names, and fails over in the same pass")
+    func failover() async throws {
+        let harness = try await FleetHarness()
+        harness.list([
+            harness.offer("vast:cheap", dollars: 10, available: 2),
+            harness.offer("vast:sibling", dollars: 11, available: 2),
+            harness.offer("aws:dear", dollars: 30, available: 2),
+        ])
+        harness.providers["vast"]!.refuse(
+            "vast:cheap", with: .insufficientCapacity(scope: .region, message: "sold out"))
+        let job = try await harness.submit(nodes: 2)
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.placed == [job.id])
+        let nodes = try await harness.nodes.nodes(ofJob: job.id)
+        let current = Scheduler.currentGang(nodes)
+        // The region block covers vast:sibling too, so the next placement is on AWS.
+        #expect(current.map(\.offerId) == ["aws:dear", "aws:dear"])
+        #expect(current.allSatisfy { $0.state == .booting })
+        let first = nodes.filter { $0.providerId == "vast" }
+        #expect(first.count == 2)
+        #expect(first.allSatisfy { $0.state == .failed || $0.state == .terminating })
+        #expect(
+            harness.fleet.scheduler.blocks.isBlocked(harness.offer("vast:sibling", dollars: 11), at: harness.clock.now))
+        #expect(
+            !harness.fleet.scheduler.blocks.isBlocked(
+                harness.offer("vast:x", dollars: 1, region: "r2"), at: harness.clock.now))
+        let timeline = try await harness.jobs.events(ofJob: job.id).map(\.message)
+        #expect(timeline.contains { $0.contains("no capacity (region): sold out") })
+    }
+
+    @Test("when nothing fits, the job waits with the reason in numbers, recorded once")
+    func waitsWithReason() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 50)])
+        let job = try await harness.submit { $0.maxPricePerHour = Money(dollars: 40)! }
+        await harness.fleet.scheduler.pass()
+        await harness.fleet.scheduler.pass()
+        let waiting = try await harness.job(job.id)
+        #expect(waiting.state == .queued)
+        #expect(waiting.reason?.contains("$50.00/h") == true)
+        #expect(try await harness.jobs.events(ofJob: job.id).filter { $0.kind == "job.waiting" }.count == 1)
+    }
+
+    @Test("a launch that makes no progress in time is abandoned, its offer blocked, and the job placed elsewhere")
+    func launchTimeout() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:slow", dollars: 10), harness.offer("aws:ok", dollars: 20)])
+        let job = try await harness.submit()
+        await harness.fleet.scheduler.pass()
+        harness.clock.advance(by: 299)
+        #expect(await harness.fleet.scheduler.pass().released.isEmpty)
+        harness.clock.advance(by: 1)
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.released[job.id]?.contains("no progress") == true)
+        #expect(pass.placed == [job.id])
+        let gang = Scheduler.currentGang(try await harness.nodes.nodes(ofJob: job.id))
+        #expect(gang.map(\.offerId) == ["aws:ok"])
+        // The reconciler terminates the abandoned instance.
+        await harness.fleet.reconciler.pass()
+        #expect(harness.providers["vast"]!.live.isEmpty)
+    }
+
+    @Test("the job starts when the provider reports every node running")
+    func starts() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 10, available: 2)])
+        let job = try await harness.submit(nodes: 2)
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.started == [job.id])
+        let running = try await harness.job(job.id)
+        #expect(running.state == .running)
+        #expect(running.startedAt == harness.clock.now)
+    }
+
+    @Test("a deadline that passes while the job waits fails it with the reason")
+    func deadlinePasses() async throws {
+        let harness = try await FleetHarness()
+        let job = try await harness.submit { $0.deadline = harness.clock.now.addingTimeInterval(60) }
+        await harness.fleet.scheduler.pass()
+        harness.clock.advance(by: 60)
+        #expect(await harness.fleet.scheduler.pass().expired == [job.id])
+        let failed = try await harness.job(job.id)
+        #expect(failed.state == .failed)
+        #expect(failed.reason?.contains("deadline") == true)
+    }
+}
+
+/// Records the state of each node at the moment its launch reaches the provider.
+actor SeenStates {
+    var states: [NodeState] = []
+    var nodes: SQLiteNodeRepository?
+
+    func use(_ nodes: SQLiteNodeRepository) { self.nodes = nodes }
+
+    func record(_ nodeID: String) async {
+        if let node = try? await nodes?.node(id: nodeID) { states.append(node.state) }
+    }
+}

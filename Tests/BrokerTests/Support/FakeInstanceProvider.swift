@@ -1,0 +1,85 @@
+import BrokerCore
+import Foundation
+import Providers
+import Synchronization
+
+/// An in-memory provider instance API: launches succeed (pending) unless the test makes an offer
+/// refuse; the test moves instances along and watches what the broker did.
+final class FakeInstanceProvider: InstanceProvisioner {
+    let providerID: String
+    private let state = Mutex(State())
+    /// Called inside each launch, before the instance exists: tests check the broker's intent here.
+    let beforeLaunch: @Sendable (LaunchRequest) async -> Void
+
+    struct State {
+        var instances: [String: ProviderInstance] = [:]
+        var refusals: [OfferID: ProviderError] = [:]
+        var launches: [LaunchRequest] = []
+        var terminations: [String] = []
+        var counter = 0
+    }
+
+    init(_ providerID: String, beforeLaunch: @escaping @Sendable (LaunchRequest) async -> Void = { _ in }) {
+        self.providerID = providerID
+        self.beforeLaunch = beforeLaunch
+    }
+
+    func refuse(_ offer: String, with error: ProviderError) {
+        state.withLock { $0.refusals[OfferID(offer)!] = error }
+    }
+
+    func launch(_ request: LaunchRequest, transport: any HTTPTransport) async throws(ProviderError)
+        -> ProviderInstance
+    {
+        await beforeLaunch(request)
+        return try state.withLock { state throws(ProviderError) in
+            state.launches.append(request)
+            if let refusal = state.refusals[request.offer.id] { throw refusal }
+            state.counter += 1
+            let instance = ProviderInstance(
+                nativeID: "\(providerID)-\(state.counter)", nodeID: request.nodeID, status: .pending)
+            state.instances[instance.nativeID] = instance
+            return instance
+        }
+    }
+
+    func instances(transport: any HTTPTransport) async throws(ProviderError) -> [ProviderInstance] {
+        state.withLock { Array($0.instances.values).sorted { $0.nativeID < $1.nativeID } }
+    }
+
+    func terminate(nativeID: String, transport: any HTTPTransport) async throws(ProviderError) {
+        state.withLock { state in
+            state.terminations.append(nativeID)
+            state.instances[nativeID]?.status = .terminated
+        }
+    }
+
+    /// Creates a tagged instance as if a launch had happened that the broker never heard back from.
+    @discardableResult
+    func plant(nodeID: String, status: InstanceStatus = .pending) -> String {
+        state.withLock { state in
+            state.counter += 1
+            let id = "\(providerID)-\(state.counter)"
+            state.instances[id] = ProviderInstance(nativeID: id, nodeID: nodeID, status: status)
+            return id
+        }
+    }
+
+    /// Every instance not terminated moves to `status`.
+    func setAll(_ status: InstanceStatus) {
+        state.withLock { state in
+            for id in state.instances.keys where state.instances[id]?.status != .terminated {
+                state.instances[id]?.status = status
+            }
+        }
+    }
+
+    /// Instances still billing (not terminated).
+    var live: [ProviderInstance] {
+        state.withLock { Array($0.instances.values.filter { $0.status != .terminated }) }.sorted {
+            $0.nativeID < $1.nativeID
+        }
+    }
+
+    var launches: [LaunchRequest] { state.withLock { $0.launches } }
+}

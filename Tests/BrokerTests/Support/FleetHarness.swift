@@ -1,0 +1,78 @@
+import BrokerCore
+import Foundation
+import Logging
+import Providers
+import Store
+import Testing
+
+@testable import Broker
+
+/// A broker's fleet on a fresh database, a live market the test fills, fake providers and a
+/// manual clock: the scheduler, reconciler and accountant are driven pass by pass.
+struct FleetHarness {
+    let database: BrokerDatabase
+    let market = LiveMarket()
+    let clock = ManualClock(now: Date(timeIntervalSince1970: 1_795_000_000))
+    let providers: [String: FakeInstanceProvider]
+    let fleet: Fleet
+    let jobs: SQLiteJobRepository
+    let nodes: SQLiteNodeRepository
+    let settings: SchedulerSettings
+
+    init(
+        providers: [FakeInstanceProvider] = [FakeInstanceProvider("vast"), FakeInstanceProvider("aws")],
+        settings: SchedulerSettings = SchedulerSettings(defaultLaunchTimeout: .seconds(300))
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-fleet-\(UUID())")
+        try DataDirectory.prepare(folder.path)
+        database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
+        let now = clock.now
+        try await SQLiteProviderRepository(database: database).sync(
+            providers.map { provider in
+                ProviderRecord(
+                    id: provider.providerID, kind: "vast", baseUrl: "http://127.0.0.1:9/", enabled: true,
+                    pollIntervalS: 60, offerExpiryS: 300, createdAt: now)
+            })
+        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: now)
+        self.providers = Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.settings = settings
+        fleet = Fleet(
+            database: database, market: market, provisioners: Provisioners(providers), transport: UnusedTransport(),
+            clock: clock, settings: settings, logger: Logger(label: "test"))
+        jobs = SQLiteJobRepository(database: database)
+        nodes = SQLiteNodeRepository(database: database)
+    }
+
+    func offer(
+        _ id: String, dollars: Double, gpu: String = "H100-SXM", gpus: Int = 8, region: String = "r1",
+        market: Market = .onDemand, available: Int = 1
+    ) -> Offer {
+        Offer(
+            id: OfferID(id)!, gpu: GPUName(resolving: gpu), gpuCount: gpus, gpuMemoryGB: 80, interconnect: "nvlink",
+            vcpus: 96, memoryGB: 1024, diskGB: 2000, region: region, country: "US", market: market,
+            pricePerHour: Money(dollars: dollars)!, available: available, reliability: nil, firstSeenAt: clock.now,
+            lastSeenAt: clock.now, raw: nil)
+    }
+
+    func list(_ offers: [Offer]) {
+        for (provider, seen) in Dictionary(grouping: offers, by: \.id.provider) {
+            market.record(provider: provider, seen: seen, expiredBefore: clock.now.addingTimeInterval(-3600))
+        }
+    }
+
+    /// Submits a job of `nodes` nodes of 8 H100-SXMs (spec changed by `change`) for the default team.
+    @discardableResult
+    func submit(nodes count: Int = 1, _ change: (inout JobSpec) -> Void = { _ in }) async throws -> JobRecord {
+        var spec = JobSpec(
+            name: "train", resources: JobSpec.Resources(gpu: ["H100-SXM"], gpusPerNode: 8, nodes: count), image: "img",
+            command: ["torchrun", "train.py"])
+        change(&spec)
+        let encoded = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        return try await jobs.submit(
+            JobRecord(
+                id: Identifier.make("job", at: clock.now), teamId: DefaultTeam.id, name: spec.name, spec: encoded,
+                deadline: spec.deadline, createdAt: clock.now))
+    }
+
+    func job(_ id: String) async throws -> JobRecord { try #require(try await jobs.job(id: id)) }
+}
