@@ -11,7 +11,8 @@ struct GridBroker: AsyncParsableCommand {
         version: BrokerVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SimCommand.self, OffersCommand.self, GPUsCommand.self,
-            QuoteCommand.self,
+            QuoteCommand.self, SubmitCommand.self, JobsCommand.self, JobCommand.self, CancelCommand.self,
+            UsageCommand.self,
         ]
     )
 

@@ -182,6 +182,15 @@ struct ConfigurationLoaderTests {
             line: 5, keyPath: "providers[0].nodes[0].price_per_hour",
             message: "expected a price in USD such as 9.50, got 'cheap'"),
         Case(
+            yaml: "scheduler: {launch_timeout_s: 5}", line: 1, keyPath: "scheduler.launch_timeout_s",
+            message: "5 is out of range 10...86400"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: vast, base_url: 'https://a.example', ssh_key_names: [k]}", line: 2,
+            keyPath: "providers[0].ssh_key_names", message: "only a lambda provider takes 'ssh_key_names'"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: vast, base_url: 'https://a.example', image_id: ami-1}", line: 2,
+            keyPath: "providers[0].image_id", message: "only an aws provider takes 'image_id' (the AMI its nodes boot)"),
+        Case(
             yaml: "webhooks: {secrets_env: [lower-case]}", line: 1, keyPath: "webhooks.secrets_env",
             message: "'lower-case' is not an environment variable name"),
     ])
@@ -191,6 +200,21 @@ struct ConfigurationLoaderTests {
             failure
                 == ConfigurationError(
                     source: source, line: testCase.line, keyPath: testCase.keyPath, message: testCase.message))
+    }
+
+    @Test func schedulerSettingsTakeEachProvidersLaunchTimeout() throws {
+        let configuration = try parse(
+            """
+            scheduler: {interval_s: 2, launch_timeout_s: 120}
+            providers:
+              - {id: slow, kind: lambda, base_url: 'https://l.example', launch_timeout_s: 900, ssh_key_names: [me]}
+              - {id: quick, kind: vast, base_url: 'https://v.example'}
+            """)
+        let settings = configuration.schedulerSettings
+        #expect(settings.interval == .seconds(2))
+        #expect(settings.launchTimeout(for: "slow") == .seconds(900))
+        #expect(settings.launchTimeout(for: "quick") == .seconds(120))
+        #expect(configuration.providers[0].sshKeyNames == ["me"])
     }
 
     @Test func unreadableFileNamesThePathAndTheReason() {

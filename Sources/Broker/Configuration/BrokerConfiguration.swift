@@ -9,6 +9,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var providers: [ProviderConfiguration]
+    public var scheduler: SchedulerConfiguration
     public var webhooks: WebhookConfiguration
 
     public init(
@@ -16,12 +17,14 @@ public struct BrokerConfiguration: Sendable, Equatable {
         dataDirectory: String = "./var",
         logLevel: Logger.Level = .info,
         providers: [ProviderConfiguration] = [],
+        scheduler: SchedulerConfiguration = .init(),
         webhooks: WebhookConfiguration = .init()
     ) {
         self.server = server
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.providers = providers
+        self.scheduler = scheduler
         self.webhooks = webhooks
     }
 
@@ -53,5 +56,40 @@ public struct WebhookConfiguration: Sendable, Equatable {
     public init(secretsEnv: [String] = ["GRIDBROKER_WEBHOOK_SECRET"], toleranceSeconds: Int = 300) {
         self.secretsEnv = secretsEnv
         self.toleranceSeconds = toleranceSeconds
+    }
+}
+
+/// How often the scheduler, the reconciler and the accountant run, and how long a launch may take.
+public struct SchedulerConfiguration: Sendable, Equatable {
+    public var intervalSeconds: Int
+    public var reconcileIntervalSeconds: Int
+    public var accountingIntervalSeconds: Int
+    /// For providers that do not set their own `launch_timeout_s`.
+    public var launchTimeoutSeconds: Int
+
+    public init(
+        intervalSeconds: Int = 5, reconcileIntervalSeconds: Int = 30, accountingIntervalSeconds: Int = 60,
+        launchTimeoutSeconds: Int = 600
+    ) {
+        self.intervalSeconds = intervalSeconds
+        self.reconcileIntervalSeconds = reconcileIntervalSeconds
+        self.accountingIntervalSeconds = accountingIntervalSeconds
+        self.launchTimeoutSeconds = launchTimeoutSeconds
+    }
+}
+
+extension BrokerConfiguration {
+    /// The scheduler's settings: the `scheduler` section and each provider's `launch_timeout_s`.
+    public var schedulerSettings: SchedulerSettings {
+        SchedulerSettings(
+            interval: .seconds(scheduler.intervalSeconds),
+            reconcileInterval: .seconds(scheduler.reconcileIntervalSeconds),
+            accountingInterval: .seconds(scheduler.accountingIntervalSeconds),
+            launchTimeouts: Dictionary(
+                providers.compactMap { provider in
+                    provider.launchTimeoutSeconds.map { (provider.id, Duration.seconds($0)) }
+                },
+                uniquingKeysWith: { first, _ in first }),
+            defaultLaunchTimeout: .seconds(scheduler.launchTimeoutSeconds))
     }
 }

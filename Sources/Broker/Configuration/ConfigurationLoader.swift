@@ -67,6 +67,14 @@ public struct ConfigurationLoader: Sendable {
             providers.append(provider)
         }
 
+        var scheduler = try root.nested("scheduler")
+        let schedulerConfiguration = SchedulerConfiguration(
+            intervalSeconds: try scheduler.int("interval_s", default: 5, range: 1...3600),
+            reconcileIntervalSeconds: try scheduler.int("reconcile_interval_s", default: 30, range: 1...3600),
+            accountingIntervalSeconds: try scheduler.int("accounting_interval_s", default: 60, range: 1...3600),
+            launchTimeoutSeconds: try scheduler.int("launch_timeout_s", default: 600, range: 10...86_400))
+        try scheduler.finish()
+
         var webhooks = try root.nested("webhooks")
         let webhookConfiguration = WebhookConfiguration(
             secretsEnv: try webhooks.stringList("secrets_env", default: ["GRIDBROKER_WEBHOOK_SECRET"]),
@@ -79,7 +87,7 @@ public struct ConfigurationLoader: Sendable {
 
         return BrokerConfiguration(
             server: serverConfiguration, dataDirectory: dataDirectory, logLevel: logLevel,
-            providers: providers, webhooks: webhookConfiguration)
+            providers: providers, scheduler: schedulerConfiguration, webhooks: webhookConfiguration)
     }
 
     private func readProvider(_ entry: inout ConfigurationReader) throws -> ProviderConfiguration {
@@ -122,6 +130,15 @@ public struct ConfigurationLoader: Sendable {
                 "\(expiry) is shorter than poll_interval_s (\(pollInterval)): every offer would expire between polls",
                 key: "offer_expiry_s")
         }
+        let launchTimeout = try entry.int("launch_timeout_s", range: 10...86_400)
+        let sshKeyNames = try entry.stringList("ssh_key_names", default: [])
+        if kind != .lambda && !sshKeyNames.isEmpty {
+            throw entry.error("only a lambda provider takes 'ssh_key_names'", key: "ssh_key_names")
+        }
+        let imageID = try entry.string("image_id")
+        if kind != .aws && imageID != nil {
+            throw entry.error("only an aws provider takes 'image_id' (the AMI its nodes boot)", key: "image_id")
+        }
         let enabled = try entry.bool("enabled", default: true)
         let nodes = try entry.list("nodes").map { item in
             var item = item
@@ -139,7 +156,8 @@ public struct ConfigurationLoader: Sendable {
         return ProviderConfiguration(
             id: id, kind: kind, baseURL: baseURL, apiKeyEnv: apiKeyEnv, apiSecretEnv: apiSecretEnv, regions: regions,
             onDemandPrices: onDemandPrices, enabled: enabled,
-            pollIntervalSeconds: pollInterval, offerExpirySeconds: expiry, nodes: nodes)
+            pollIntervalSeconds: pollInterval, offerExpirySeconds: expiry, launchTimeoutSeconds: launchTimeout,
+            sshKeyNames: sshKeyNames, imageID: imageID, nodes: nodes)
     }
 
     private func readStaticNode(_ item: inout ConfigurationReader) throws -> StaticMachine {

@@ -45,7 +45,12 @@ struct ConfigurationReader {
     }
 
     mutating func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let scalar = try scalar(key) else { return value }
+        try int(key, range: range) ?? value
+    }
+
+    /// The whole number at `key` within `range`, or nil when the key is absent.
+    mutating func int(_ key: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let scalar = try scalar(key) else { return nil }
         guard let number = Int(scalar.text.trimmingCharacters(in: .whitespaces)) else {
             throw scalar.error("expected a whole number, got '\(scalar.text)'")
         }

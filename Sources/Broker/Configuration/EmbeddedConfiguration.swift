@@ -30,6 +30,7 @@ enum EmbeddedConfiguration {
             kind: lambda
             base_url: http://127.0.0.1:9400/lambda
             api_key_env: SIMULATED_MARKET_API_KEY
+            ssh_key_names: [gridbroker]
             poll_interval_s: 30
             offer_expiry_s: 120
           - id: aws
@@ -38,6 +39,8 @@ enum EmbeddedConfiguration {
             api_key_env: SIMULATED_MARKET_API_KEY
             api_secret_env: SIMULATED_MARKET_API_KEY
             regions: [us-east-1, us-west-2, eu-central-1]
+            image_id: ami-0gridbroker0sim0
+            launch_timeout_s: 900
             on_demand_prices:
               p5.48xlarge: 98.32
               p4de.24xlarge: 40.97
@@ -64,6 +67,12 @@ enum EmbeddedConfiguration {
             nodes:
               - {name: a100-rack-1, gpu: A100-80GB, gpus: 8, vcpus: 64, memory_gb: 512, disk_gb: 2000,
                  region: berlin-1, country: DE, market: on_demand, price_per_hour: 9.50, count: 2}
+
+        scheduler:
+          interval_s: 5
+          reconcile_interval_s: 30
+          accounting_interval_s: 60
+          launch_timeout_s: 600
 
         webhooks:
           secrets_env: [GRIDBROKER_WEBHOOK_SECRET]

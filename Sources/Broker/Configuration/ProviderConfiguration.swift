@@ -28,13 +28,21 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var pollIntervalSeconds: Int
     /// Offers not seen for this long are withdrawn.
     public var offerExpirySeconds: Int
+    /// How long a launch may take to reach running before it is abandoned (the scheduler's
+    /// default when nil).
+    public var launchTimeoutSeconds: Int?
+    /// The SSH keys Lambda installs on launched instances (Lambda requires one).
+    public var sshKeyNames: [String]
+    /// The AMI AWS nodes boot.
+    public var imageID: String?
     /// The machines of a static pool.
     public var nodes: [StaticMachine]
 
     public init(
         id: String, kind: ProviderKind, baseURL: String? = nil, apiKeyEnv: String? = nil, apiSecretEnv: String? = nil,
         regions: [String] = [], onDemandPrices: [String: Money] = [:], enabled: Bool = true,
-        pollIntervalSeconds: Int = 60, offerExpirySeconds: Int = 300, nodes: [StaticMachine] = []
+        pollIntervalSeconds: Int = 60, offerExpirySeconds: Int = 300, launchTimeoutSeconds: Int? = nil,
+        sshKeyNames: [String] = [], imageID: String? = nil, nodes: [StaticMachine] = []
     ) {
         self.id = id
         self.kind = kind
@@ -46,6 +54,9 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.enabled = enabled
         self.pollIntervalSeconds = pollIntervalSeconds
         self.offerExpirySeconds = offerExpirySeconds
+        self.launchTimeoutSeconds = launchTimeoutSeconds
+        self.sshKeyNames = sshKeyNames
+        self.imageID = imageID
         self.nodes = nodes
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Store
 
 /// `GET /v1/jobs/{id}/events`: the job's timeline, oldest first.
-public struct EventListResponse: Encodable, Sendable {
-    public struct Event: Encodable, Sendable {
+public struct EventListResponse: Codable, Sendable {
+    public struct Event: Codable, Sendable {
         public var id: Int64
         public var at: Date
         public var kind: String

@@ -3,8 +3,8 @@ import Foundation
 import Store
 
 /// One job as the API shows it: its spec, state and why, its nodes, shards and spend.
-public struct JobResponse: Encodable, Sendable {
-    public struct Node: Encodable, Sendable {
+public struct JobResponse: Codable, Sendable {
+    public struct Node: Codable, Sendable {
         public var id: String
         public var rank: Int
         public var state: String
@@ -54,7 +54,7 @@ public struct JobResponse: Encodable, Sendable {
         }
     }
 
-    public struct Shards: Encodable, Sendable {
+    public struct Shards: Codable, Sendable {
         public var total: Int
         public var done: Int
     }
@@ -95,6 +95,23 @@ public struct JobResponse: Encodable, Sendable {
         case finishedAt = "finished_at"
     }
 
+    /// Reads a job back (the CLI); the spec is left out, as only the server can validate it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        state = try container.decode(String.self, forKey: .state)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        priority = try container.decode(Int.self, forKey: .priority)
+        spec = nil
+        nodes = try container.decode([Node].self, forKey: .nodes)
+        shards = try container.decode(Shards.self, forKey: .shards)
+        spendUsd = try container.decode(Double.self, forKey: .spendUsd)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+        startedAt = try container.decodeIfPresent(Date.self, forKey: .startedAt)
+        finishedAt = try container.decodeIfPresent(Date.self, forKey: .finishedAt)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -113,7 +130,7 @@ public struct JobResponse: Encodable, Sendable {
 }
 
 /// `GET /v1/jobs`: a page of jobs, newest first, without their nodes.
-public struct JobListResponse: Encodable, Sendable {
+public struct JobListResponse: Codable, Sendable {
     public var jobs: [JobResponse]
     public var nextCursor: String?
 

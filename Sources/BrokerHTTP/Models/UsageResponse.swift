@@ -1,8 +1,8 @@
 import Store
 
 /// `GET /v1/usage`: what the team spent, by job and by provider, in decimal USD.
-public struct UsageResponse: Encodable, Sendable {
-    public struct Job: Encodable, Sendable {
+public struct UsageResponse: Codable, Sendable {
+    public struct Job: Codable, Sendable {
         public var id: String
         public var name: String
         public var state: String
@@ -16,7 +16,7 @@ public struct UsageResponse: Encodable, Sendable {
         }
     }
 
-    public struct Provider: Encodable, Sendable {
+    public struct Provider: Codable, Sendable {
         public var provider: String
         public var spendUsd: Double
         public var nodes: Int

@@ -30,8 +30,8 @@ struct APIClient {
     }
 
     /// POSTs a JSON `body` to `path`; never retried (a POST may not be safe to repeat).
-    func post(_ path: String, json body: [UInt8]? = nil) async throws -> [UInt8] {
-        try await send(.post, path, query: [], body: body)
+    func post(_ path: String, json body: [UInt8]? = nil, headers: [(String, String)] = []) async throws -> [UInt8] {
+        try await send(.post, path, query: [], body: body, extraHeaders: headers)
     }
 
     func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
@@ -44,15 +44,17 @@ struct APIClient {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, query: [(String, String?)], body: [UInt8]? = nil)
-        async throws -> [UInt8]
-    {
+    private func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String?)], body: [UInt8]? = nil,
+        extraHeaders: [(String, String)] = []
+    ) async throws -> [UInt8] {
         var components = URLComponents()
         components.queryItems = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         let queryString = components.percentEncodedQuery.map { "?" + $0 } ?? ""
         let client = CurlHTTPClient()
         var headers: HTTPHeaders = ["Accept": "application/json"]
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         let request = HTTPRequest(
             method: method, url: baseURL + path + queryString, headers: headers, body: body, timeout: .seconds(30),
             retry: method == .get ? .default : RetryPolicy.none)
