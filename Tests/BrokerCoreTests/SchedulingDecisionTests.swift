@@ -153,6 +153,16 @@ struct ReconciliationTests {
                 == [.markVanished(nodeID: "node_a", reason: "the provider stopped the instance")])
     }
 
+    @Test("a just-launched node missing from an eventually consistent listing is given a grace period")
+    func listingGrace() {
+        var node = node("node_a", .booting, native: "1")
+        node.launchedAt = now.addingTimeInterval(-59)
+        #expect(plan([node], []) == [])
+        node.launchedAt = now.addingTimeInterval(-60)
+        #expect(
+            plan([node], []) == [.markVanished(nodeID: "node_a", reason: "the provider no longer lists the instance")])
+    }
+
     @Test("terminating is asked again until the provider agrees the instance is gone")
     func terminating() {
         #expect(

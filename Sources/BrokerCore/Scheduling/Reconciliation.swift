@@ -12,8 +12,11 @@ public enum Reconciliation {
     ///   - nodes: every non-terminal node on the provider.
     ///   - instances: every instance the provider lists with a gridbroker tag.
     ///   - launchTimeout: how long a node may stay `requested` before its launch is taken as lost.
+    ///   - listingGrace: how long after a launch the provider's listing may still miss the new
+    ///     instance (listings are eventually consistent) before the node counts as vanished.
     public static func plan(
-        nodes: [NodeView], instances: [InstanceSighting], now: Date, launchTimeout: Duration
+        nodes: [NodeView], instances: [InstanceSighting], now: Date, launchTimeout: Duration,
+        listingGrace: Duration = .seconds(60)
     ) -> [ReconcileAction] {
         let live = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var claimed: [String: InstanceSighting] = [:]
@@ -31,13 +34,15 @@ public enum Reconciliation {
             }
         }
         for node in nodes.sorted(by: { $0.id < $1.id }) {
-            actions += plan(node: node, sighting: claimed[node.id], now: now, launchTimeout: launchTimeout)
+            actions += plan(
+                node: node, sighting: claimed[node.id], now: now, launchTimeout: launchTimeout,
+                listingGrace: listingGrace)
         }
         return actions
     }
 
     private static func plan(
-        node: NodeView, sighting: InstanceSighting?, now: Date, launchTimeout: Duration
+        node: NodeView, sighting: InstanceSighting?, now: Date, launchTimeout: Duration, listingGrace: Duration
     ) -> [ReconcileAction] {
         switch node.state {
         case .requested:
@@ -48,6 +53,8 @@ public enum Reconciliation {
             return []
         case .booting, .running, .preempting:
             guard let sighting else {
+                let launched = node.launchedAt ?? node.requestedAt
+                if node.state == .booting, now.timeIntervalSince(launched) < listingGrace.timeInterval { return [] }
                 return [.markVanished(nodeID: node.id, reason: "the provider no longer lists the instance")]
             }
             switch sighting.status {
