@@ -19,8 +19,6 @@ import Foundation
 public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     /// The real EC2 endpoint, per region.
     public static let defaultEndpoint = "https://ec2.{region}.amazonaws.com"
-    /// The Query API version the adapter speaks.
-    static let apiVersion = "2016-11-15"
     /// The product description asked for and accepted.
     static let productDescription = "Linux/UNIX"
     /// The page size asked for (EC2's maximum).
@@ -98,46 +96,25 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     // MARK: Requests
 
     private func checkConfiguration() throws(ProviderError) {
-        guard credentials.isComplete else {
-            throw .misconfigured("AWS credentials are missing (access key id and secret access key are required)")
-        }
-        guard !regions.isEmpty else { throw .misconfigured("no AWS regions configured") }
-        for region in regions {
-            guard !region.isEmpty, region.utf8.allSatisfy({ $0.isLowercaseAlphanumericOrDash }) else {
-                throw .misconfigured("'\(region)' is not an AWS region name")
-            }
-        }
+        try AWSQuery.checkConfiguration(credentials: credentials, regions: regions)
     }
 
     /// Every item of every page of `region`'s spot price history.
     private func spotPriceItems(
         region: String, transport: any HTTPTransport, now: Date
     ) async throws(ProviderError) -> [AWSSpotPricePage.Item] {
-        var items: [AWSSpotPricePage.Item] = []
-        var token: String?
-        var pages = 0
-        repeat {
+        try await AWSQuery.allPages(maxPages: Self.maxPages) { token throws(ProviderError) in
             let request = try spotPriceRequest(region: region, nextToken: token, now: now)
-            let response = try await transport.send(request)
-            let page = try AWSQueryResponse.spotPricePage(from: response)
-            items.append(contentsOf: page.items)
-            pages += 1
-            if let next = page.nextToken, next == token {
-                throw .malformed("the same NextToken came back twice")
-            }
-            guard pages < Self.maxPages || page.nextToken == nil else {
-                throw .malformed("still paginating after \(Self.maxPages) pages")
-            }
-            token = page.nextToken
-        } while token != nil
-        return items
+            let page = try AWSQueryResponse.spotPricePage(from: try await transport.send(request))
+            return (page.items, page.nextToken)
+        }
     }
 
     /// The signed `DescribeSpotPriceHistory` request for one page of `region`.
     func spotPriceRequest(region: String, nextToken: String?, now: Date) throws(ProviderError) -> HTTPRequest {
         var parameters: [(String, String)] = [
             ("Action", "DescribeSpotPriceHistory"),
-            ("Version", Self.apiVersion),
+            ("Version", AWSQuery.apiVersion),
             ("ProductDescription.1", Self.productDescription),
             ("StartTime", AWSTime.iso8601(now)),
             ("MaxResults", String(Self.pageSize)),
@@ -146,15 +123,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
             parameters.append(("InstanceType.\(number + 1)", type.name))
         }
         if let nextToken { parameters.append(("NextToken", nextToken)) }
-        let query = parameters.map { "\(AWSURL.encode($0.0))=\(AWSURL.encode($0.1))" }.joined(separator: "&")
-
-        var base = endpoint.replacingOccurrences(of: "{region}", with: region)
-        if let queryStart = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<queryStart]) }
-        guard AWSURL(base) != nil else {
-            throw .misconfigured("the AWS endpoint '\(endpoint)' is not an absolute http(s) URL")
-        }
-        if !base.hasSuffix("/") { base += "/" }
-        let request = HTTPRequest(method: .get, url: "\(base)?\(query)")
+        let base = try AWSQuery.regionURL(endpoint: endpoint, region: region)
+        let request = HTTPRequest(method: .get, url: "\(base)?\(AWSQuery.encoded(parameters))")
         return try SigV4Signer(credentials: credentials, region: region, service: "ec2").sign(request, at: now)
     }
 
@@ -280,19 +250,5 @@ extension Money {
         let magnitude = microdollars.magnitude
         let fraction = String(magnitude % 1_000_000)
         return "\(sign)\(magnitude / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
-    }
-}
-
-extension UInt8 {
-    fileprivate var isLowercaseAlphanumericOrDash: Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
-            || self == UInt8(ascii: "-")
-    }
-}
-
-extension ProviderError {
-    /// The error with the region named in its message (for the cases that carry one).
-    fileprivate func inRegion(_ region: String) -> ProviderError {
-        mappingMessages { "region \(region): \($0)" }
     }
 }

@@ -16,7 +16,8 @@ struct AWSSpotPricePage: Equatable {
     var nextToken: String?
 }
 
-/// Reads EC2 Query API answers: spot price pages and the `<Response><Errors>` envelope.
+/// Reads EC2 Query API answers: their root element, spot price pages and the `<Response><Errors>`
+/// envelope.
 enum AWSQueryResponse {
     /// The error codes EC2 uses for "slow down".
     static let throttlingCodes: Set<String> = [
@@ -27,14 +28,7 @@ enum AWSQueryResponse {
     /// Decodes a `DescribeSpotPriceHistory` answer of any status: the page of a 2xx answer, or the
     /// ``ProviderError`` an error answer stands for.
     static func spotPricePage(from response: HTTPResponse) throws(ProviderError) -> AWSSpotPricePage {
-        guard response.isSuccess else { throw error(from: response) }
-        let root = try parse(response.body)
-        if let envelope = errorEnvelope(root) {
-            throw classify(envelope, status: response.status, retryAfter: response.header("Retry-After"))
-        }
-        guard root.name == "DescribeSpotPriceHistoryResponse" else {
-            throw .malformed("expected <DescribeSpotPriceHistoryResponse>, got <\(root.name)>")
-        }
+        let root = try root(of: response, expecting: "DescribeSpotPriceHistoryResponse")
         guard let set = root.child("spotPriceHistorySet") else {
             throw .malformed("<DescribeSpotPriceHistoryResponse> has no <spotPriceHistorySet>")
         }
@@ -48,6 +42,18 @@ enum AWSQueryResponse {
         }
         let token = root.childText("nextToken")
         return AWSSpotPricePage(items: items, nextToken: token?.isEmpty == false ? token : nil)
+    }
+
+    /// The root element of a 2xx answer, checked to be called `name`; the ``ProviderError`` of an
+    /// error answer (see ``error(from:)``), also when it comes with a 2xx status.
+    static func root(of response: HTTPResponse, expecting name: String) throws(ProviderError) -> AWSXMLElement {
+        guard response.isSuccess else { throw error(from: response) }
+        let root = try parse(response.body)
+        if let envelope = errorEnvelope(root) {
+            throw classify(envelope, status: response.status, retryAfter: response.header("Retry-After"))
+        }
+        guard root.name == name else { throw .malformed("expected <\(name)>, got <\(root.name)>") }
+        return root
     }
 
     /// The error a non-2xx answer stands for: its `<Errors>` envelope when it has one (throttling

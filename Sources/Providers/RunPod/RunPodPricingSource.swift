@@ -42,28 +42,19 @@ public struct RunPodPricingSource: PricingSource {
 
     /// The `gpuTypes` query, with the key (percent-encoded) in the URL.
     public func pricingRequest() -> HTTPRequest {
-        var url = "\(baseURL)/graphql"
-        if let key = ProviderJSON.usableKey(apiKey) {
-            url += "?api_key=\(Self.percentEncoded(key))"
-        }
-        let body = (try? JSONEncoder().encode(["query": Self.gpuTypesQuery])).map { [UInt8]($0) }
-        return HTTPRequest(
-            method: .post,
-            url: url,
-            headers: ProviderJSON.headers(hasBody: true),
-            body: body,
-            timeout: ProviderJSON.pricingTimeout,
-            retry: ProviderJSON.pricingRetry
-        )
+        var request = RunPodGraphQL.request(baseURL: baseURL, apiKey: apiKey, query: Self.gpuTypesQuery)
+        request.timeout = ProviderJSON.pricingTimeout
+        request.retry = ProviderJSON.pricingRetry
+        return request
     }
 
     public func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
         do {
-            let body = try await transport.fetchBody(pricingRequest(), errors: RunPodErrorsOnly.self)
+            let body = try await transport.fetchBody(pricingRequest(), errors: RunPodErrors.self)
             return try Self.parse(
                 body, providerID: providerID, catalog: catalog, now: now, gpuCounts: gpuCounts)
         } catch {
-            throw redacted(error)
+            throw RunPodGraphQL.redacted(error, apiKey: apiKey)
         }
     }
 
@@ -78,9 +69,7 @@ public struct RunPodPricingSource: PricingSource {
         now: Date,
         gpuCounts: [Int] = [1, 2, 4, 8]
     ) throws(ProviderError) -> PricingSnapshot {
-        let answer = try ProviderJSON.decode(RunPodAnswer.self, from: body)
-        if let error = answer.errors.error { throw error }
-        guard let data = answer.data else { throw .malformed("missing 'data'") }
+        let data = try RunPodGraphQL.data(RunPodData.self, from: body)
         guard let records = data.gpuTypes else { throw .malformed("missing 'data.gpuTypes'") }
         return PricingSnapshot(records, catalog: catalog) { record, resolver in
             offersFor(record, providerID: providerID, now: now, gpuCounts: gpuCounts, resolver: &resolver)
@@ -163,76 +152,10 @@ public struct RunPodPricingSource: PricingSource {
         }
         return .offers(offers)
     }
-
-    /// `error` with every trace of the API key removed.
-    private func redacted(_ error: ProviderError) -> ProviderError {
-        guard let key = ProviderJSON.usableKey(apiKey) else { return error }
-        func clean(_ text: String) -> String {
-            text.replacingOccurrences(of: key, with: "<redacted>")
-                .replacingOccurrences(of: Self.percentEncoded(key), with: "<redacted>")
-        }
-        return error.mappingMessages(clean)
-    }
-
-    private static func percentEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
-}
-
-/// `{"data": {"gpuTypes": [...]}}` or `{"errors": [...], "data": null}`.
-private struct RunPodAnswer: Decodable {
-    var data: RunPodData?
-    var errors: RunPodErrorsOnly
-
-    private enum CodingKeys: String, CodingKey {
-        case data
-    }
-
-    init(from decoder: any Decoder) throws {
-        errors = try RunPodErrorsOnly(from: decoder)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        data = errors.error == nil ? try container.decodeIfPresent(RunPodData.self, forKey: .data) : nil
-    }
 }
 
 private struct RunPodData: Decodable {
     var gpuTypes: [RunPodGPUType]?
-}
-
-/// The `errors` of a GraphQL answer: `[{"message": "...", "extensions": {"code": "..."}}]`.
-private struct RunPodErrorsOnly: ProviderErrorEnvelope {
-    var messages: [String] = []
-    var code: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case errors
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard container.contains(.errors), (try? container.decodeNil(forKey: .errors)) == false,
-            var list = try? container.nestedUnkeyedContainer(forKey: .errors)
-        else { return }
-        while !list.isAtEnd {
-            guard let item = try? list.nestedContainer(keyedBy: JSONKey.self) else {
-                _ = try? list.decode(IgnoredValue.self)
-                continue
-            }
-            messages.append(item.lenientString(JSONKey("message")) ?? "unknown error")
-            if code == nil { code = item.lenientObject(JSONKey("extensions"))?.lenientString(JSONKey("code")) }
-        }
-    }
-
-    var error: ProviderError? {
-        messages.isEmpty ? nil : .api(code: code, message: messages.joined(separator: "; "))
-    }
-}
-
-/// Any JSON value, decoded and dropped.
-private struct IgnoredValue: Decodable {
-    init(from decoder: any Decoder) throws {}
 }
 
 /// The fields of one `gpuTypes` entry.

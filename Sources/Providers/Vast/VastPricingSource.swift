@@ -266,31 +266,6 @@ private struct VastNormalizer {
     }
 }
 
-/// `{"success": false, "error": "invalid_args", "msg": "..."}`, Vast's error answer.
-private struct VastErrorEnvelope: ProviderErrorEnvelope {
-    var code: String?
-    var message: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case error, msg, message, detail
-    }
-
-    init() {}
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        code = container.lenientString(.error)
-        message =
-            container.lenientString(.msg) ?? container.lenientString(.message)
-            ?? container.lenientString(.detail)
-    }
-
-    var error: ProviderError? {
-        guard code != nil || message != nil else { return nil }
-        return .api(code: code, message: message ?? code ?? "")
-    }
-}
-
 /// The fields of a Vast offer the adapter reads; the rest (there are about a hundred) are skipped.
 private struct VastOfferRecord {
     var id: String?
