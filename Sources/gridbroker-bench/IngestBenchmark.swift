@@ -45,7 +45,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             return provider
         }
         let environment = ["SIMULATED_MARKET_API_KEY": "bench"]
-        let sources = PricingSources(environment: environment)
+        let sources = ProviderAdapters(environment: environment)
         let client = CurlHTTPClient()
 
         // 1 + 2: parse and normalize, then upsert.

@@ -26,7 +26,7 @@ public struct MarketData: Sendable {
                     enabled: provider.enabled, pollIntervalS: provider.pollIntervalSeconds,
                     offerExpiryS: provider.offerExpirySeconds, createdAt: clock.now)
             })
-        let sources = PricingSources(environment: environment)
+        let sources = ProviderAdapters(environment: environment)
         let offers = SQLiteOfferRepository(database: database)
         let market = try await LiveMarket.loading(from: offers)
         let pollers = configuration.providers.map { provider in

@@ -30,6 +30,28 @@ public struct Fleet: Sendable {
             onStop: { reconciler.wake() })
     }
 
+    /// The fleet of the configured providers: the default team exists, and a static pool is told
+    /// which of its machines the broker's nodes already hold.
+    public static func start(
+        configuration: BrokerConfiguration, database: BrokerDatabase, market: LiveMarket, transport: any HTTPTransport,
+        clock: any BrokerClock, environment: [String: String], logger: Logger
+    ) async throws -> Fleet {
+        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
+        let adapters = ProviderAdapters(environment: environment)
+        let nodes = SQLiteNodeRepository(database: database)
+        var provisioners: [any InstanceProvisioner] = []
+        for provider in configuration.providers {
+            let held = provider.kind == .static ? try await nodes.liveNodes(provider: provider.id) : []
+            let existing = held.compactMap { node in
+                node.nativeInstanceId.map { ProviderInstance(nativeID: $0, nodeID: node.id, status: .running) }
+            }
+            provisioners.append(adapters.provisioner(for: provider, existing: existing))
+        }
+        return Fleet(
+            database: database, market: market, provisioners: Provisioners(provisioners), transport: transport,
+            clock: clock, settings: configuration.schedulerSettings, logger: logger)
+    }
+
     /// In start order: the reconciler first, so a restarted daemon adopts or cleans up what it
     /// left before it places anything new.
     public var services: [any Service] { [reconciler, scheduler, accountant] }

@@ -36,16 +36,24 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let client = CurlHTTPClient()
+        let clock = SystemClock()
+        let environment = ProcessInfo.processInfo.environment
         let market = try await MarketData.start(
-            configuration: configuration, database: database, transport: client, clock: SystemClock(),
-            environment: ProcessInfo.processInfo.environment, logger: logger)
-        // Started in this order, stopped in reverse: pollers first, then the HTTP client, the database last.
+            configuration: configuration, database: database, transport: client, clock: clock,
+            environment: environment, logger: logger)
+        let fleet = try await Fleet.start(
+            configuration: configuration, database: database, market: market.market, transport: client, clock: clock,
+            environment: environment, logger: logger)
+        // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
+        // client, the database last.
         let services: [any Service] =
             [DatabaseService(database: database, logger: logger), HTTPClientService(client: client)] + market.pollers
+            + fleet.services
         let app = buildApplication(
             configuration: configuration,
             dependencies: APIDependencies(
-                database: database, metrics: registry, market: market.market, pollers: market.directory),
+                database: database, metrics: registry, market: market.market, pollers: market.directory,
+                clock: clock, fleet: fleet.signals),
             services: services,
             logger: logger,
             onServerRunning: { port in

@@ -1,0 +1,79 @@
+import BrokerCore
+import Providers
+
+/// Builds each configured provider's adapters (its pricing source and its instance provisioner),
+/// reading credentials from the environment variables the config names (never from the config).
+public struct ProviderAdapters: Sendable {
+    private let environment: [String: String]
+    private let catalog: GPUCatalog
+
+    public init(environment: [String: String], catalog: GPUCatalog = .standard) {
+        self.environment = environment
+        self.catalog = catalog
+    }
+
+    public func source(for provider: ProviderConfiguration) -> any PricingSource {
+        let key = apiKey(of: provider)
+        let baseURL = provider.baseURL ?? ""
+        switch provider.kind {
+        case .vast:
+            return VastPricingSource(providerID: provider.id, baseURL: baseURL, apiKey: key, catalog: catalog)
+        case .runpod:
+            return RunPodPricingSource(providerID: provider.id, baseURL: baseURL, apiKey: key, catalog: catalog)
+        case .lambda:
+            return LambdaPricingSource(providerID: provider.id, baseURL: baseURL, apiKey: key, catalog: catalog)
+        case .shadeform:
+            return ShadeformPricingSource(providerID: provider.id, baseURL: baseURL, apiKey: key, catalog: catalog)
+        case .aws:
+            return AWSPricingSource(
+                providerID: provider.id, endpoint: provider.baseURL ?? AWSPricingSource.defaultEndpoint,
+                regions: provider.regions, credentials: awsCredentials(of: provider),
+                onDemandPrices: provider.onDemandPrices, catalog: catalog)
+        case .static:
+            return StaticPoolSource(providerID: provider.id, machines: provider.nodes)
+        }
+    }
+
+    /// The provider's instance API. `existing` are the instances the broker's nodes hold there,
+    /// which a static pool (no API to ask) must not hand out again.
+    public func provisioner(for provider: ProviderConfiguration, existing: [ProviderInstance] = [])
+        -> any InstanceProvisioner
+    {
+        let key = apiKey(of: provider)
+        let baseURL = provider.baseURL ?? ""
+        switch provider.kind {
+        case .vast:
+            return VastProvisioner(providerID: provider.id, baseURL: baseURL, apiKey: key)
+        case .runpod:
+            return RunPodProvisioner(providerID: provider.id, baseURL: baseURL, apiKey: key)
+        case .lambda:
+            return LambdaProvisioner(
+                providerID: provider.id, baseURL: baseURL, apiKey: key, sshKeyNames: provider.sshKeyNames)
+        case .shadeform:
+            return ShadeformProvisioner(providerID: provider.id, baseURL: baseURL, apiKey: key)
+        case .aws:
+            return AWSProvisioner(
+                providerID: provider.id, endpoint: provider.baseURL ?? AWSPricingSource.defaultEndpoint,
+                regions: provider.regions, credentials: awsCredentials(of: provider), imageID: provider.imageID ?? "")
+        case .static:
+            return StaticPoolProvisioner(providerID: provider.id, machines: provider.nodes, existing: existing)
+        }
+    }
+
+    /// The environment variables a provider names that are not set, for a warning at start-up.
+    public func missingCredentials(for provider: ProviderConfiguration) -> [String] {
+        [provider.apiKeyEnv, provider.apiSecretEnv].compactMap { $0 }.filter { environment[$0]?.isEmpty ?? true }
+    }
+
+    private func apiKey(of provider: ProviderConfiguration) -> String? {
+        provider.apiKeyEnv.flatMap { environment[$0] }
+    }
+
+    /// Missing credentials are reported by every call (the provider shows as failing), rather than
+    /// stopping the daemon and every other provider with it.
+    private func awsCredentials(of provider: ProviderConfiguration) -> AWSCredentials {
+        AWSCredentials(
+            accessKeyID: apiKey(of: provider) ?? "",
+            secretAccessKey: provider.apiSecretEnv.flatMap { environment[$0] } ?? "")
+    }
+}
