@@ -15,6 +15,13 @@ import Foundation
 ///
 /// Auth is `Authorization: Bearer <key>`.
 public struct LambdaProvisioner: InstanceProvisioner {
+    /// `booting` → pending, `active` → running, `unhealthy`/`terminating` → stopping,
+    /// `terminated`/`preempted` → terminated.
+    static let statuses: [String: InstanceStatus] = [
+        "booting": .pending, "active": .running, "unhealthy": .stopping, "terminating": .stopping,
+        "terminated": .terminated, "preempted": .terminated,
+    ]
+
     public let providerID: String
     /// The API root without a trailing slash, e.g. `https://cloud.lambda.ai`.
     public let baseURL: String
@@ -78,10 +85,7 @@ public struct LambdaProvisioner: InstanceProvisioner {
             let body = try await transport.fetchBody(request, errors: LambdaErrorEnvelope.self)
             let answer = try ProviderJSON.decode(LambdaInstancesAnswer.self, from: body)
             guard let records = answer.data else { throw .malformed("missing 'data'") }
-            return records.compactMap { record in
-                guard let id = record.id, let nodeID = InstanceTag.nodeID(fromName: record.name) else { return nil }
-                return ProviderInstance(nativeID: id, nodeID: nodeID, status: record.status)
-            }
+            return records.compactMap { $0.tagged(statuses: Self.statuses) }
         } catch {
             throw error.redacting([ProviderJSON.usableKey(apiKey) ?? ""])
         }
@@ -137,34 +141,5 @@ private struct LambdaLaunchAnswer: Decodable {
 }
 
 private struct LambdaInstancesAnswer: Decodable {
-    var data: [LambdaInstance]?
-}
-
-private struct LambdaInstance: Decodable {
-    var id: String?
-    var name: String?
-    var rawStatus: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case id, name
-        case rawStatus = "status"
-    }
-
-    init(from decoder: any Decoder) throws {
-        guard let container = try? decoder.container(keyedBy: CodingKeys.self) else { return }
-        id = container.lenientID(.id)
-        name = container.lenientString(.name)
-        rawStatus = container.lenientString(.rawStatus)
-    }
-
-    /// `booting` → pending, `active` → running, `unhealthy`/`terminating` → stopping,
-    /// `terminated`/`preempted` → terminated.
-    var status: InstanceStatus {
-        switch rawStatus {
-        case "active": .running
-        case "unhealthy", "terminating": .stopping
-        case "terminated", "preempted": .terminated
-        default: .pending
-        }
-    }
+    var data: [ListedInstance]?
 }

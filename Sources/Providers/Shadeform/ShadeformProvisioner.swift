@@ -14,6 +14,13 @@ import Foundation
 ///
 /// Auth is the `X-API-KEY` header.
 public struct ShadeformProvisioner: InstanceProvisioner {
+    /// `creating`/`pending_provider`/`pending` → pending, `active` → running, `error`/`deleting` →
+    /// stopping, `deleted` → terminated.
+    static let statuses: [String: InstanceStatus] = [
+        "creating": .pending, "pending_provider": .pending, "pending": .pending, "active": .running,
+        "error": .stopping, "deleting": .stopping, "deleted": .terminated,
+    ]
+
     public let providerID: String
     /// The API root without a trailing slash, e.g. `https://api.shadeform.ai`.
     public let baseURL: String
@@ -82,10 +89,7 @@ public struct ShadeformProvisioner: InstanceProvisioner {
             let body = try await transport.fetchBody(request, errors: ShadeformErrorEnvelope.self)
             let answer = try ProviderJSON.decode(ShadeformInstancesAnswer.self, from: body)
             guard let records = answer.instances else { throw .malformed("missing 'instances'") }
-            return records.compactMap { record in
-                guard let id = record.id, let nodeID = InstanceTag.nodeID(fromName: record.name) else { return nil }
-                return ProviderInstance(nativeID: id, nodeID: nodeID, status: record.status)
-            }
+            return records.compactMap { $0.tagged(statuses: Self.statuses) }
         } catch {
             throw error.redacting([ProviderJSON.usableKey(apiKey) ?? ""])
         }
@@ -150,34 +154,5 @@ private struct ShadeformCreated: Decodable {
 }
 
 private struct ShadeformInstancesAnswer: Decodable {
-    var instances: [ShadeformInstance]?
-}
-
-private struct ShadeformInstance: Decodable {
-    var id: String?
-    var name: String?
-    var rawStatus: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case id, name
-        case rawStatus = "status"
-    }
-
-    init(from decoder: any Decoder) throws {
-        guard let container = try? decoder.container(keyedBy: CodingKeys.self) else { return }
-        id = container.lenientID(.id)
-        name = container.lenientString(.name)
-        rawStatus = container.lenientString(.rawStatus)
-    }
-
-    /// `creating`/`pending_provider`/`pending` → pending, `active` → running, `error` → stopping,
-    /// `deleted` → terminated.
-    var status: InstanceStatus {
-        switch rawStatus {
-        case "active": .running
-        case "error", "deleting": .stopping
-        case "deleted": .terminated
-        default: .pending
-        }
-    }
+    var instances: [ListedInstance]?
 }
