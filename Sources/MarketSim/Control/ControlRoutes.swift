@@ -14,8 +14,9 @@ import Hummingbird
 /// - `PUT /_sim/faults/{provider}` with a ``FaultPlan`` in JSON → the plan now in force
 /// - `DELETE /_sim/faults/{provider}` → 204, faults cleared
 /// - `GET /_sim/instances` → every provider's instances not yet terminated, oldest first:
-///   `{"instances": [{"provider", "id", "name", "offer", "state"}]}` with `state` one of
-///   `booting`, `running`, `stopping`
+///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "state"}]}`: `id` as the
+///   provider spells it, `native_id` as the broker's adapters do (`<region>/<id>` on AWS), `offer`
+///   the native offer id, `state` one of `booting`, `running`, `stopping`
 struct ControlRoutes: Sendable {
     let simulator: MarketSimulator
 
@@ -85,6 +86,8 @@ struct ControlRoutes: Sendable {
             json.string(instance.provider.rawValue)
             json.raw(",\"id\":")
             json.string(instance.id)
+            json.raw(",\"native_id\":")
+            json.string(instance.provider == .aws ? instance.region + "/" + instance.id : instance.id)
             json.raw(",\"name\":")
             json.string(instance.name)
             json.raw(",\"offer\":")

@@ -40,7 +40,8 @@ final class InstanceRegistry: Sendable {
     func unitsInUse(_ provider: SimulatedProvider, at time: Double) -> [String: Int] {
         state.withLock { state in
             var used: [String: Int] = [:]
-            for instance in state.instances where instance.provider == provider && instance.phase(at: time) != .terminated {
+            for instance in state.instances
+            where instance.provider == provider && instance.phase(at: time) != .terminated {
                 used[instance.pool, default: 0] += instance.units
             }
             return used

@@ -74,7 +74,9 @@ struct LambdaMarket: Sendable {
     func capacity(_ type: LambdaInstanceType, region: Int, at time: Double) -> Int {
         guard type.regions.contains(region) else { return 0 }
         let key = SplitMix64.hash(SplitMix64.key(type.name), UInt64(region))
-        guard drift.isAvailable(key: key, at: time, slotSeconds: Self.slotSeconds, outage: Self.outage) else { return 0 }
+        guard drift.isAvailable(key: key, at: time, slotSeconds: Self.slotSeconds, outage: Self.outage) else {
+            return 0
+        }
         return 1 + Int(SplitMix64.hash(drift.seed, key, 0x4341_5041) % 3)
     }
 

@@ -34,7 +34,8 @@ struct AWSInstances: Sendable {
         guard let minText = call.value("MinCount") else { return Self.missing("MinCount", call) }
         guard let maxText = call.value("MaxCount") else { return Self.missing("MaxCount", call) }
         guard let minCount = Int(minText), let maxCount = Int(maxText), minCount >= 1, minCount <= maxCount else {
-            return call.error("InvalidParameterValue", "MinCount and MaxCount must be integers with 1 <= MinCount <= MaxCount.")
+            return call.error(
+                "InvalidParameterValue", "MinCount and MaxCount must be integers with 1 <= MinCount <= MaxCount.")
         }
         guard let regionIndex = AWSMarket.regions.firstIndex(where: { $0.name == call.region }) else {
             return call.error("InvalidParameterValue", "Invalid region: \(call.region)")
@@ -50,13 +51,20 @@ struct AWSInstances: Sendable {
         guard !series.isEmpty else {
             let place = zone.map { "Availability Zone (\($0))" } ?? "region (\(call.region))"
             return call.error(
-                "Unsupported", "Your requested instance type (\(typeName)) is not supported in your requested \(place).")
+                "Unsupported", "Your requested instance type (\(typeName)) is not supported in your requested \(place)."
+            )
         }
         let spot = call.value("InstanceMarketOptions.MarketType") == "spot"
         let onDemand = AWSMarket.onDemandPrice(AWSMarket.instanceTypes[typeIndex], regionIndex: regionIndex)
         var affordable = series
         if spot {
-            let maxPrice = call.value("InstanceMarketOptions.SpotOptions.MaxPrice").flatMap(Double.init) ?? onDemand
+            var maxPrice = onDemand
+            if let text = call.value("InstanceMarketOptions.SpotOptions.MaxPrice") {
+                guard let price = Double(text), price.isFinite, price > 0, price < 1e9 else {
+                    return call.error("InvalidParameterValue", "Invalid value '\(text)' for SpotOptions.MaxPrice.")
+                }
+                maxPrice = price
+            }
             affordable = series.filter { market.spotPrice($0, at: call.time) <= maxPrice }
             guard !affordable.isEmpty else {
                 let lowest = series.map { market.spotPrice($0, at: call.time) }.min() ?? 0
@@ -105,8 +113,8 @@ struct AWSInstances: Sendable {
         }
         let filters = AWSResponder.filters(in: call.parameters)
         let known = ["tag-key", "instance-state-name", "instance-id", "instance-type", "availability-zone"]
-        if let (name, _) = filters.first(where: { !known.contains($0.0) && !$0.0.hasPrefix("tag:") }) {
-            return call.error("InvalidParameterValue", "The filter '\(name)' is invalid")
+        if let bad = filters.first(where: { !known.contains($0.0) && !$0.0.hasPrefix("tag:") }) {
+            return call.error("InvalidParameterValue", "The filter '\(bad.0)' is invalid")
         }
         let listed = instances.instances(.aws, at: call.time).filter { $0.region == call.region }
         if let unknown = ids.first(where: { id in !listed.contains { $0.id == id } }) {
@@ -121,7 +129,8 @@ struct AWSInstances: Sendable {
         if let text = call.value("MaxResults") {
             guard ids.isEmpty else {
                 return call.error(
-                    "InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
+                    "InvalidParameterCombination",
+                    "The parameter instancesSet cannot be used with the parameter maxResults")
             }
             guard let size = Int(text), (5...1_000).contains(size) else {
                 return call.error("InvalidParameterValue", "Value ( \(text) ) for parameter maxResults is invalid.")
@@ -153,7 +162,8 @@ struct AWSInstances: Sendable {
         if offset + page.count < selected.count {
             body += "<nextToken>" + AWSResponder.encodeToken(offset + page.count) + "</nextToken>"
         }
-        return ProviderReply.xml(.ok, text: AWSInstanceXML.response("DescribeInstances", requestID: call.requestID, body))
+        return ProviderReply.xml(
+            .ok, text: AWSInstanceXML.response("DescribeInstances", requestID: call.requestID, body))
     }
 
     /// Terminates every listed id, or none when one of them is malformed or unknown.
@@ -169,10 +179,10 @@ struct AWSInstances: Sendable {
         }
         var body = "<instancesSet>"
         for id in ids {
-            guard let (before, instance) = instances.terminate(.aws, id: id, at: call.time) else { continue }
+            guard let change = instances.terminate(.aws, id: id, at: call.time) else { continue }
             body += "<item><instanceId>" + id + "</instanceId>"
-            body += AWSInstanceXML.stateXML("currentState", instance.phase(at: call.time))
-            body += AWSInstanceXML.stateXML("previousState", before) + "</item>"
+            body += AWSInstanceXML.stateXML("currentState", change.instance.phase(at: call.time))
+            body += AWSInstanceXML.stateXML("previousState", change.before) + "</item>"
         }
         body += "</instancesSet>"
         return ProviderReply.xml(
@@ -214,7 +224,7 @@ struct AWSInstances: Sendable {
             if type == "instance" {
                 var index = 1
                 while let key = AWSResponder.value("\(prefix).\(index).Key", in: parameters) {
-                    tags.append((key, AWSResponder.value("\(prefix).\(index).Value", in: parameters) ?? ""))
+                    tags.append((key: key, value: AWSResponder.value("\(prefix).\(index).Value", in: parameters) ?? ""))
                     index += 1
                 }
             }
@@ -223,7 +233,9 @@ struct AWSInstances: Sendable {
         return tags
     }
 
-    private static func matches(_ instance: SimulatedInstance, filter: String, values: [String], at time: Double) -> Bool {
+    private static func matches(_ instance: SimulatedInstance, filter: String, values: [String], at time: Double)
+        -> Bool
+    {
         let candidates: [String]
         switch filter {
         case "tag-key": candidates = instance.tags.map(\.key)

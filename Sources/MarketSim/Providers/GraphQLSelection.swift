@@ -25,7 +25,7 @@ indirect enum GraphQLValue: Sendable {
     var intValue: Int? {
         switch self {
         case .int(let value): value
-        case .float(let value): Int(value)
+        case .float(let value): value.isFinite && abs(value) < 1e15 ? Int(value) : nil
         case .string(let text): Int(text)
         default: nil
         }

@@ -21,8 +21,13 @@ struct LambdaInstances: Sendable {
         guard case .array(let keys) = body["ssh_key_names"], !keys.isEmpty,
             keys.allSatisfy({ $0.stringValue?.isEmpty == false })
         else { return Self.invalid("ssh_key_names must name one SSH key.") }
-        let quantity = body["quantity"].map { $0.numberValue.map { Int($0) } ?? -1 } ?? 1
-        guard (1...8).contains(quantity) else { return Self.invalid("quantity must be between 1 and 8.") }
+        var quantity = 1
+        if let value = body["quantity"] {
+            guard let number = value.numberValue, (1...8).contains(number), number == number.rounded() else {
+                return Self.invalid("quantity must be a whole number from 1 to 8.")
+            }
+            quantity = Int(number)
+        }
 
         let capacity = request.refusesLaunches ? 0 : market.capacity(type, region: region, at: time)
         let price = Double(market.priceCents(type, at: time)) / 100
@@ -33,7 +38,7 @@ struct LambdaInstances: Sendable {
             SimulatedInstance(
                 name: body["name"]?.stringValue ?? "", offer: type.name + ":" + regionName, type: type.name,
                 region: regionName, image: body["image"]?["family"]?.stringValue ?? "lambda-stack-22-04",
-                pricePerHour: price, tags: keys.compactMap(\.stringValue).map { ("ssh_key", $0) })
+                pricePerHour: price, tags: keys.compactMap(\.stringValue).map { (key: "ssh_key", value: $0) })
         }
         guard case .launched(let made) = outcome else {
             return LambdaResponder.error(
@@ -83,18 +88,17 @@ struct LambdaInstances: Sendable {
         guard case .array(let values) = request.jsonObject?["instance_ids"], !values.isEmpty else {
             return Self.invalid("instance_ids must list at least one instance id.")
         }
-        let ids = values.compactMap(\.stringValue)
+        let ids = values.compactMap { if case .string(let id) = $0 { id } else { nil } }
+        guard ids.count == values.count else { return Self.invalid("instance_ids must be strings.") }
         let listed = Set(instances.instances(.lambda, at: time).map(\.id))
-        if let unknown = ids.first(where: { !listed.contains($0) }) ?? (ids.count < values.count ? "" : nil) {
-            return Self.notFound(unknown)
-        }
+        if let unknown = ids.first(where: { !listed.contains($0) }) { return Self.notFound(unknown) }
         var json = JSONWriter()
         json.raw("{\"data\":{\"terminated_instances\":[")
         var first = true
         for id in ids {
-            guard let (_, instance) = instances.terminate(.lambda, id: id, at: time) else { continue }
+            guard let change = instances.terminate(.lambda, id: id, at: time) else { continue }
             json.separator(&first)
-            write(instance, at: time, to: &json)
+            write(change.instance, at: time, to: &json)
         }
         json.raw("]}}")
         return ProviderReply.json(.ok, json)

@@ -91,9 +91,10 @@ struct RunPodPods: Sendable {
             ? [("secure", "SECURE", quote.secureSpotPrice), ("community", "COMMUNITY", quote.communitySpotPrice)]
             : [("secure", "SECURE", quote.securePrice), ("community", "COMMUNITY", quote.communityPrice)]
         let wanted = input["cloudType"]?.textValue?.uppercased() ?? "ALL"
-        guard let (cloud, cloudType, price) = prices.first(where: { ($0.1 == wanted || wanted == "ALL") && $0.2 != nil }),
-            let perGPU = price
+        guard let choice = prices.first(where: { ($0.1 == wanted || wanted == "ALL") && $0.2 != nil }),
+            let perGPU = choice.2
         else { return .failure(refusal) }
+        let (cloud, cloudType) = (choice.0, choice.1)
         let capacity = refusesLaunches ? 0 : quote.maxGpuCountAvailable
         let outcome = instances.launch(
             .runpod, candidates: [.init(pool: RunPodMarket.pool(type), capacity: capacity)], units: gpuCount, count: 1,

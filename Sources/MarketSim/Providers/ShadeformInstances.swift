@@ -143,7 +143,8 @@ struct ShadeformInstances: Sendable {
 
     /// `creating`, `pending_provider`, `pending` in thirds of the boot time, then `active`;
     /// `deleting`, then `deleted`.
-    private static func status(_ instance: SimulatedInstance, phase: SimulatedInstance.Phase, at time: Double) -> String {
+    private static func status(_ instance: SimulatedInstance, phase: SimulatedInstance.Phase, at time: Double) -> String
+    {
         switch phase {
         case .booting:
             let share = (time - instance.createdAt) / max(instance.timings.bootSeconds, 1e-9)

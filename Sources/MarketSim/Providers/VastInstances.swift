@@ -12,7 +12,8 @@ struct VastInstances: Sendable {
     init(market: VastMarket, instances: InstanceRegistry) {
         self.market = market
         self.instances = instances
-        asks = Dictionary(market.offers.enumerated().map { ($1.askContractID, $0) }, uniquingKeysWith: { first, _ in first })
+        asks = Dictionary(
+            market.offers.enumerated().map { ($1.askContractID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func create(askID text: String?, _ request: ProviderRequest, at time: Double) -> ProviderReply {
@@ -78,7 +79,8 @@ struct VastInstances: Sendable {
         json.string(instance.name)
         json.raw(",\"actual_status\":")
         if running { json.string("running") } else { json.string("loading") }
-        json.raw(",\"intended_status\":\"running\",\"cur_state\":\"running\",\"next_state\":\"running\",\"image_uuid\":")
+        json.raw(
+            ",\"intended_status\":\"running\",\"cur_state\":\"running\",\"next_state\":\"running\",\"image_uuid\":")
         json.string(instance.image)
         json.raw(",\"gpu_name\":")
         json.string(instance.type)
