@@ -8,10 +8,16 @@ public struct MarketConfiguration: Sendable {
     public var totalOffers: Int
     /// Faults per provider at start-up; change them at run time through the control API.
     public var faults: [SimulatedProvider: FaultPlan]
+    /// How long launched instances take to boot and to shut down.
+    public var instanceTimings: InstanceTimings
 
-    public init(seed: UInt64 = 1, totalOffers: Int = 10_000, faults: [SimulatedProvider: FaultPlan] = [:]) {
+    public init(
+        seed: UInt64 = 1, totalOffers: Int = 10_000, faults: [SimulatedProvider: FaultPlan] = [:],
+        instanceTimings: InstanceTimings = InstanceTimings()
+    ) {
         self.seed = seed
         self.totalOffers = totalOffers
         self.faults = faults
+        self.instanceTimings = instanceTimings
     }
 }

@@ -23,6 +23,8 @@ public struct MarketSimulator: Sendable {
     let market: SimulatedMarket
     let faults: FaultBoard
     let clock: any BrokerClock
+    /// The instances launched on every provider.
+    let instances: InstanceRegistry
 
     /// Generates the market (100,000 offers take a few tens of milliseconds in a release build).
     public init(configuration: MarketConfiguration, clock: any BrokerClock = SystemClock()) {
@@ -30,6 +32,7 @@ public struct MarketSimulator: Sendable {
         self.market = SimulatedMarket(seed: configuration.seed, totalOffers: configuration.totalOffers)
         self.faults = FaultBoard(seed: configuration.seed, plans: configuration.faults)
         self.clock = clock
+        self.instances = InstanceRegistry(seed: configuration.seed, timings: configuration.instanceTimings)
     }
 
     /// Offers per provider, for `gridbroker sim` to print.
@@ -56,11 +59,11 @@ public struct MarketSimulator: Sendable {
 
     /// Adds the providers' and the control API's routes to an existing router.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        let vast = VastResponder(market: market.vast)
-        let runpod = RunPodResponder(market: market.runpod)
-        let lambda = LambdaResponder(market: market.lambda)
-        let aws = AWSResponder(market: market.aws, seed: configuration.seed)
-        let shadeform = ShadeformResponder(market: market.shadeform)
+        let vast = VastResponder(market: market.vast, instances: instances)
+        let runpod = RunPodResponder(market: market.runpod, instances: instances)
+        let lambda = LambdaResponder(market: market.lambda, instances: instances)
+        let aws = AWSResponder(market: market.aws, seed: configuration.seed, instances: instances)
+        let shadeform = ShadeformResponder(market: market.shadeform, instances: instances)
 
         for method in [HTTPRequest.Method.post, .get] {
             router.on("vast/api/v0/bundles", method: method) { request, context in
@@ -86,7 +89,55 @@ public struct MarketSimulator: Sendable {
         router.get("shadeform/v1/instances/types") { request, context in
             try await serve(.shadeform, request, context) { shadeform.instanceTypes($0, at: $1) }
         }
+        addInstanceRoutes(to: router)
         ControlRoutes(simulator: self).add(to: router)
+    }
+
+    /// The providers' instance APIs (create, list, terminate); RunPod's and AWS's share the
+    /// pricing endpoints above.
+    private func addInstanceRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let vast = VastInstances(market: market.vast, instances: instances)
+        let lambda = LambdaInstances(market: market.lambda, instances: instances)
+        let shadeform = ShadeformInstances(market: market.shadeform, instances: instances)
+
+        router.put("vast/api/v0/asks/:id") { request, context in
+            let id = context.parameters.get("id")
+            return try await serve(.vast, request, context) { vast.create(askID: id, $0, at: $1) }
+        }
+        router.get("vast/api/v0/instances") { request, context in
+            try await serve(.vast, request, context) { vast.list($0, at: $1) }
+        }
+        router.delete("vast/api/v0/instances/:id") { request, context in
+            let id = context.parameters.get("id")
+            return try await serve(.vast, request, context) { vast.destroy(id: id, $0, at: $1) }
+        }
+        router.post("lambda/api/v1/instance-operations/launch") { request, context in
+            try await serve(.lambda, request, context) { lambda.launch($0, at: $1) }
+        }
+        router.post("lambda/api/v1/instance-operations/terminate") { request, context in
+            try await serve(.lambda, request, context) { lambda.terminate($0, at: $1) }
+        }
+        router.get("lambda/api/v1/instances") { request, context in
+            try await serve(.lambda, request, context) { lambda.list($0, at: $1) }
+        }
+        router.get("lambda/api/v1/instances/:id") { request, context in
+            let id = context.parameters.get("id")
+            return try await serve(.lambda, request, context) { lambda.get(id: id, $0, at: $1) }
+        }
+        router.post("shadeform/v1/instances/create") { request, context in
+            try await serve(.shadeform, request, context) { shadeform.create($0, at: $1) }
+        }
+        router.get("shadeform/v1/instances") { request, context in
+            try await serve(.shadeform, request, context) { shadeform.list($0, at: $1) }
+        }
+        router.get("shadeform/v1/instances/:id/info") { request, context in
+            let id = context.parameters.get("id")
+            return try await serve(.shadeform, request, context) { shadeform.info(id: id, $0, at: $1) }
+        }
+        router.post("shadeform/v1/instances/:id/delete") { request, context in
+            let id = context.parameters.get("id")
+            return try await serve(.shadeform, request, context) { shadeform.delete(id: id, $0, at: $1) }
+        }
     }
 
     /// Reads the request, runs `respond` at the clock's time inside the provider's fault plan,
@@ -104,8 +155,10 @@ public struct MarketSimulator: Sendable {
             body: Array(body.readableBytesView)
         )
         let injector = FaultInjector(provider: provider, board: faults)
-        let reply = try await injector.run {
-            respond(input, clock.now.timeIntervalSince1970)
+        let reply = try await injector.run { plan in
+            var input = input
+            input.refusesLaunches = plan.noCapacity
+            return respond(input, clock.now.timeIntervalSince1970)
         }
         return Self.response(reply)
     }

@@ -95,7 +95,7 @@ struct AWSTests {
     func unknownAction() async throws {
         try await withClient(makeSimulator()) { client in
             let response = try await client.execute(
-                uri: "/aws/eu-central-1/?Action=RunInstances", method: .get, headers: awsHeaders)
+                uri: "/aws/eu-central-1/?Action=StartInstances", method: .get, headers: awsHeaders)
             #expect(response.status == .badRequest)
             let xml = text(response.body)
             #expect(xml.contains("<Response><Errors><Error><Code>InvalidAction</Code>"))

@@ -72,7 +72,10 @@ struct RunPodTests {
     @Test("an unknown query is answered with errors and HTTP 200, as RunPod does")
     func unknownQuery() async throws {
         try await withClient(makeSimulator()) { client in
-            for body in [#"{"query": "query { myself { id } }"}"#, #"{"query": "query { gpuTypes { id "}"#, "{}"] {
+            for body in [
+                #"{"query": "query { pod(input: {podId: \"x\"}) { id } }"}"#, #"{"query": "query { gpuTypes { id "}"#,
+                "{}",
+            ] {
                 let response = try await client.execute(uri: "/runpod/graphql", method: .post, body: jsonBody(body))
                 #expect(response.status == .ok)
                 let errors = try decode(RunPodErrors.self, response.body)

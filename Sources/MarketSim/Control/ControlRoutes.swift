@@ -13,6 +13,10 @@ import Hummingbird
 /// - `GET /_sim/faults` → every provider's fault plan; `GET /_sim/faults/{provider}` → one
 /// - `PUT /_sim/faults/{provider}` with a ``FaultPlan`` in JSON → the plan now in force
 /// - `DELETE /_sim/faults/{provider}` → 204, faults cleared
+/// - `GET /_sim/instances` → every provider's instances not yet terminated, oldest first:
+///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "state"}]}`: `id` as the
+///   provider spells it, `native_id` as the broker's adapters do (`<region>/<id>` on AWS), `offer`
+///   the native offer id, `state` one of `booting`, `running`, `stopping`
 struct ControlRoutes: Sendable {
     let simulator: MarketSimulator
 
@@ -23,6 +27,9 @@ struct ControlRoutes: Sendable {
         }
         group.get("market") { _, _ in
             marketSummary()
+        }
+        group.get("instances") { _, _ in
+            liveInstances()
         }
         group.get("faults") { _, _ in
             var json = JSONWriter()
@@ -66,6 +73,35 @@ struct ControlRoutes: Sendable {
             simulator.setFaultPlan(.none, for: provider)
             return Response(status: .noContent)
         }
+    }
+
+    private func liveInstances() -> Response {
+        let time = simulator.clock.now.timeIntervalSince1970
+        var json = JSONWriter()
+        json.raw("{\"instances\":[")
+        var first = true
+        for instance in simulator.instances.live(at: time) {
+            json.separator(&first)
+            json.raw("{\"provider\":")
+            json.string(instance.provider.rawValue)
+            json.raw(",\"id\":")
+            json.string(instance.id)
+            json.raw(",\"native_id\":")
+            json.string(instance.provider == .aws ? instance.region + "/" + instance.id : instance.id)
+            json.raw(",\"name\":")
+            json.string(instance.name)
+            json.raw(",\"offer\":")
+            json.string(instance.offer)
+            json.raw(",\"state\":")
+            switch instance.phase(at: time) {
+            case .booting: json.string("booting")
+            case .running: json.string("running")
+            case .stopping, .terminated: json.string("stopping")
+            }
+            json.raw("}")
+        }
+        json.raw("]}")
+        return Self.json(.ok, json.bytes)
     }
 
     private func marketSummary() -> Response {
@@ -115,6 +151,8 @@ struct ControlRoutes: Sendable {
         json.bool(plan.malformed)
         json.raw(",\"truncated\":")
         json.bool(plan.truncated)
+        json.raw(",\"no_capacity\":")
+        json.bool(plan.noCapacity)
         json.raw("}")
     }
 

@@ -1,10 +1,11 @@
 /// Applies a provider's fault plan around its responder: latency first, then 429 or a 5xx
-/// instead of the answer, then a malformed or truncated body.
+/// instead of the answer, then a malformed or truncated body. The responder gets the plan, for
+/// faults it applies itself (``FaultPlan/noCapacity``).
 struct FaultInjector: Sendable {
     let provider: SimulatedProvider
     let board: FaultBoard
 
-    func run(_ respond: () async throws -> ProviderReply) async throws -> ProviderReply {
+    func run(_ respond: (FaultPlan) async throws -> ProviderReply) async throws -> ProviderReply {
         let (plan, failRequest) = board.decide(for: provider)
         if plan.latencyMilliseconds > 0 {
             try await Task.sleep(for: .milliseconds(plan.latencyMilliseconds))
@@ -17,7 +18,7 @@ struct FaultInjector: Sendable {
         if failRequest {
             return ProviderErrors.serverError(provider)
         }
-        var reply = try await respond()
+        var reply = try await respond(plan)
         if plan.malformed {
             reply.body = Self.malform(reply.body, xml: reply.contentType.hasPrefix("text/xml"))
         } else if plan.truncated {

@@ -3,7 +3,7 @@
 ///
 /// JSON form (all keys optional, missing ones mean "no fault"):
 /// `{"latency_ms": 250, "error_rate": 0.1, "rate_limit": {"retry_after_s": 2}, "malformed": false,
-///   "truncated": false}`.
+///   "truncated": false, "no_capacity": false}`.
 public struct FaultPlan: Sendable, Codable, Hashable {
     /// Rate limiting: while set, every request is answered with HTTP 429 and a `Retry-After` header.
     public struct RateLimit: Sendable, Codable, Hashable {
@@ -31,18 +31,23 @@ public struct FaultPlan: Sendable, Codable, Hashable {
     /// Answer with the first half of a valid body, with a `Content-Length` matching the cut body.
     public var truncated: Bool
 
+    /// Refuse every launch for lack of capacity, in the provider's own words (pricing answers
+    /// are unchanged), so tests can force a failover.
+    public var noCapacity: Bool
+
     /// No faults.
     public static let none = FaultPlan()
 
     public init(
         latencyMilliseconds: Int = 0, errorRate: Double = 0, rateLimit: RateLimit? = nil, malformed: Bool = false,
-        truncated: Bool = false
+        truncated: Bool = false, noCapacity: Bool = false
     ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.errorRate = errorRate
         self.rateLimit = rateLimit
         self.malformed = malformed
         self.truncated = truncated
+        self.noCapacity = noCapacity
     }
 
     /// Whether the plan injects anything.
@@ -62,6 +67,7 @@ public struct FaultPlan: Sendable, Codable, Hashable {
         case rateLimit = "rate_limit"
         case malformed
         case truncated
+        case noCapacity = "no_capacity"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,6 +77,7 @@ public struct FaultPlan: Sendable, Codable, Hashable {
         rateLimit = try container.decodeIfPresent(RateLimit.self, forKey: .rateLimit)
         malformed = try container.decodeIfPresent(Bool.self, forKey: .malformed) ?? false
         truncated = try container.decodeIfPresent(Bool.self, forKey: .truncated) ?? false
+        noCapacity = try container.decodeIfPresent(Bool.self, forKey: .noCapacity) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,5 +87,6 @@ public struct FaultPlan: Sendable, Codable, Hashable {
         try container.encode(rateLimit, forKey: .rateLimit)
         try container.encode(malformed, forKey: .malformed)
         try container.encode(truncated, forKey: .truncated)
+        try container.encode(noCapacity, forKey: .noCapacity)
     }
 }

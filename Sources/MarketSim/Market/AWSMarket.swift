@@ -99,6 +99,21 @@ struct AWSMarket: Sendable {
         return (series.spotBase * factor * 1_000_000).rounded() / 1_000_000
     }
 
+    /// How many instances of the series' type its zone has room for: a few.
+    func capacity(_ series: AWSSpotSeries) -> Int {
+        2 + Int(SplitMix64.hash(drift.seed, series.key, 0x4341_5041) % 3)
+    }
+
+    /// The capacity pool of a (type, zone), shared by spot and on-demand instances.
+    static func pool(_ series: AWSSpotSeries) -> String {
+        "aws:" + instanceTypes[series.type].name + ":" + zones[series.zone].name
+    }
+
+    /// The on-demand price of `type` in the region at `regionIndex`, $/h.
+    static func onDemandPrice(_ type: AWSInstanceType, regionIndex: Int) -> Double {
+        type.onDemand * regions[regionIndex].priceFactor
+    }
+
     /// The (type, zone) pairs that exist, at most `maximumSeries` of them (a seeded choice).
     static func generate(seed: UInt64, maximumSeries: Int) -> AWSMarket {
         var random = SplitMix64(seed: SplitMix64.hash(seed, 0x4157_53))
@@ -107,7 +122,7 @@ struct AWSMarket: Sendable {
             // Every type is sold somewhere in us-east-1, as on the real EC2.
             let homeZone = random.int(in: 0...(regions[0].zones.count - 1))
             for (zoneIndex, zone) in zones.enumerated() where random.chance(type.zoneShare) || zoneIndex == homeZone {
-                let onDemand = type.onDemand * regions[zone.region].priceFactor
+                let onDemand = onDemandPrice(type, regionIndex: zone.region)
                 let spotBase = onDemand * random.uniform(0.32...0.55)
                 let key = SplitMix64.hash(seed, SplitMix64.key(type.name), SplitMix64.key(zone.name))
                 all.append(AWSSpotSeries(type: typeIndex, zone: zoneIndex, spotBase: spotBase, key: key))

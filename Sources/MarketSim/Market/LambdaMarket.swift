@@ -61,12 +61,28 @@ struct LambdaMarket: Sendable {
         return Int((Double(type.priceCentsPerHour) * factor).rounded())
     }
 
-    /// The regions (indices) with capacity for `type` at `time`.
-    func regionsWithCapacity(_ type: LambdaInstanceType, at time: Double) -> [Int] {
+    /// The regions (indices) with capacity for `type` at `time`, once the units `inUse` (by pool,
+    /// see ``pool(_:region:)``) are taken.
+    func regionsWithCapacity(_ type: LambdaInstanceType, at time: Double, inUse: [String: Int] = [:]) -> [Int] {
         type.regions.filter { region in
-            let key = SplitMix64.hash(SplitMix64.key(type.name), UInt64(region))
-            return drift.isAvailable(key: key, at: time, slotSeconds: Self.slotSeconds, outage: Self.outage)
+            capacity(type, region: region, at: time) > inUse[Self.pool(type, region: region), default: 0]
         }
+    }
+
+    /// How many instances of `type` `region` has at `time`: a few while the slot has capacity,
+    /// none when sold out or when the type is not sold there.
+    func capacity(_ type: LambdaInstanceType, region: Int, at time: Double) -> Int {
+        guard type.regions.contains(region) else { return 0 }
+        let key = SplitMix64.hash(SplitMix64.key(type.name), UInt64(region))
+        guard drift.isAvailable(key: key, at: time, slotSeconds: Self.slotSeconds, outage: Self.outage) else {
+            return 0
+        }
+        return 1 + Int(SplitMix64.hash(drift.seed, key, 0x4341_5041) % 3)
+    }
+
+    /// The capacity pool of `type` in `region`.
+    static func pool(_ type: LambdaInstanceType, region: Int) -> String {
+        "lambda:" + type.name + ":" + regions[region].name
     }
 
     /// Every type, each in a seeded subset of regions, trimmed so that at most `maximumPairs`

@@ -64,6 +64,19 @@ struct RunPodMarket: Sendable {
         var maxGpuCountAvailable: Int
     }
 
+    /// The quote with `gpusInUse` of the type's stock taken by running pods.
+    func quote(_ type: RunPodGPUType, at time: Double, gpusInUse: Int) -> Quote {
+        var quote = quote(type, at: time)
+        quote.maxGpuCountAvailable = max(0, quote.maxGpuCountAvailable - gpusInUse)
+        if quote.maxGpuCountAvailable == 0 { quote.stockStatus = nil }
+        return quote
+    }
+
+    /// The capacity pool of a GPU type; its units are GPUs.
+    static func pool(_ type: RunPodGPUType) -> String {
+        "runpod:" + type.id
+    }
+
     func quote(_ type: RunPodGPUType, at time: Double) -> Quote {
         let factor = drift.factor(key: type.key, at: time, amplitude: Self.driftAmplitude)
         let spotFactor = drift.factor(key: type.key ^ 0x5350_4F54, at: time, amplitude: Self.driftAmplitude * 2)

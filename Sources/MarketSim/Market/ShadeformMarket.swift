@@ -78,10 +78,29 @@ struct ShadeformMarket: Sendable {
         return Int((Double(type.hourlyPriceCents) * factor).rounded())
     }
 
-    func isAvailable(_ type: ShadeformInstanceType, region: Int, at time: Double) -> Bool {
-        drift.isAvailable(
-            key: SplitMix64.hash(type.key, UInt64(region)), at: time, slotSeconds: Self.slotSeconds,
-            outage: Self.outage)
+    func isAvailable(_ type: ShadeformInstanceType, region: Int, at time: Double, inUse: [String: Int] = [:]) -> Bool {
+        capacity(type, region: region, at: time) > inUse[Self.pool(type, region: region), default: 0]
+    }
+
+    /// How many instances of `type` `region` has at `time`: a few while the slot is available,
+    /// none otherwise.
+    func capacity(_ type: ShadeformInstanceType, region: Int, at time: Double) -> Int {
+        let key = SplitMix64.hash(type.key, UInt64(region))
+        guard type.regions.contains(region),
+            drift.isAvailable(key: key, at: time, slotSeconds: Self.slotSeconds, outage: Self.outage)
+        else { return 0 }
+        return 1 + Int(SplitMix64.hash(drift.seed, key, 0x4341_5041) % 3)
+    }
+
+    /// The capacity pool of `type` in `region`, named by the offer's native id.
+    static func pool(_ type: ShadeformInstanceType, region: Int) -> String {
+        "shadeform:" + offerID(type, region: region)
+    }
+
+    /// The native offer id the broker's pricing adapter makes: `<cloud>:<shade type>:<region>`.
+    static func offerID(_ type: ShadeformInstanceType, region: Int) -> String {
+        let cloud = clouds[type.cloud]
+        return cloud.name + ":" + type.shadeInstanceType + ":" + cloud.regions[region].0
     }
 
     /// Distinct (cloud, GPU, count) shapes until about `targetPairs` (type, region) pairs exist or

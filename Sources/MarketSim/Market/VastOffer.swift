@@ -78,6 +78,11 @@ struct VastMarket: Sendable {
         drift.isAvailable(key: offer.key, at: time, slotSeconds: Self.slotSeconds, outage: Self.outage)
     }
 
+    /// The capacity pool of an ask: the one machine it offers.
+    static func pool(askID: Int) -> String {
+        "vast:" + String(askID)
+    }
+
     static func round4(_ value: Double) -> Double {
         (value * 10_000).rounded() / 10_000
     }

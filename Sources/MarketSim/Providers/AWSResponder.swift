@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// EC2's Query API at `/aws/{region}/`, answering `DescribeSpotPriceHistory` with EC2's XML.
+/// EC2's Query API at `/aws/{region}/`, answering `DescribeSpotPriceHistory` with EC2's XML, and
+/// the instance actions of ``AWSInstances``.
 ///
 /// Parameters come from the query string or a form-encoded body (as the AWS SDKs and CLI send
 /// them). Honoured: `InstanceType.N`, `ProductDescription.N`, `AvailabilityZone`,
@@ -11,6 +12,13 @@ import Hummingbird
 struct AWSResponder: Sendable {
     let market: AWSMarket
     let seed: UInt64
+    let ec2: AWSInstances
+
+    init(market: AWSMarket, seed: UInt64, instances: InstanceRegistry) {
+        self.market = market
+        self.seed = seed
+        ec2 = AWSInstances(market: market, instances: instances)
+    }
 
     static let namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
 
@@ -26,13 +34,21 @@ struct AWSResponder: Sendable {
             return Self.error(
                 .badRequest, "MissingAction", "The request must contain the parameter Action", requestID: requestID)
         }
-        guard action == "DescribeSpotPriceHistory" else {
+        let region = region ?? Self.credentialRegion(request) ?? "us-east-1"
+        let call = AWSInstances.Call(
+            parameters: parameters, region: region, requestID: requestID, refusesLaunches: request.refusesLaunches,
+            time: time)
+        switch action {
+        case "DescribeSpotPriceHistory":
+            return describeSpotPriceHistory(parameters, region: region, requestID: requestID, at: time)
+        case "RunInstances": return ec2.runInstances(call)
+        case "DescribeInstances": return ec2.describeInstances(call)
+        case "TerminateInstances": return ec2.terminateInstances(call)
+        default:
             return Self.error(
                 .badRequest, "InvalidAction", "The action \(action) is not valid for this web service.",
                 requestID: requestID)
         }
-        let region = region ?? Self.credentialRegion(request) ?? "us-east-1"
-        return describeSpotPriceHistory(parameters, region: region, requestID: requestID, at: time)
     }
 
     private func describeSpotPriceHistory(
@@ -231,14 +247,7 @@ struct AWSResponder: Sendable {
         for parameter in parameters {
             key = SplitMix64.hash(key, SplitMix64.key(parameter.key), SplitMix64.key(parameter.value))
         }
-        let high = SplitMix64.finalize(key)
-        let low = SplitMix64.finalize(high)
-        func hex(_ value: UInt64, _ digits: Int) -> String {
-            let text = String(value, radix: 16)
-            return String(repeating: "0", count: max(0, digits - text.count)) + text.suffix(digits)
-        }
-        return hex(high >> 32, 8) + "-" + hex((high >> 16) & 0xFFFF, 4) + "-4" + hex(high & 0xFFF, 3) + "-"
-            + hex(0x8000 | (low >> 48) & 0x3FFF, 4) + "-" + hex(low & 0xFFFF_FFFF_FFFF, 12)
+        return InstanceIDs.uuid(key)
     }
 
     /// EC2's error envelope.
@@ -259,7 +268,7 @@ struct AWSResponder: Sendable {
     }
 
     /// `text` safe inside an XML element.
-    private static func escapeXML(_ text: String) -> String {
+    static func escapeXML(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {

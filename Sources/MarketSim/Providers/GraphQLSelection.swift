@@ -25,7 +25,7 @@ indirect enum GraphQLValue: Sendable {
     var intValue: Int? {
         switch self {
         case .int(let value): value
-        case .float(let value): Int(value)
+        case .float(let value): value.isFinite && abs(value) < 1e15 ? Int(value) : nil
         case .string(let text): Int(text)
         default: nil
         }
@@ -38,6 +38,29 @@ indirect enum GraphQLValue: Sendable {
 
     var boolValue: Bool? {
         if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    var doubleValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .float(let value): value
+        case .string(let text): Double(text)
+        default: nil
+        }
+    }
+
+    /// A string or an enum value's name.
+    var textValue: String? {
+        switch self {
+        case .string(let text), .enumValue(let text): text
+        default: nil
+        }
+    }
+
+    /// The member `key` of an input object.
+    subscript(key: String) -> GraphQLValue? {
+        if case .object(let members) = self { return members[key] }
         return nil
     }
 
@@ -78,6 +101,14 @@ struct GraphQLSelectionParser {
     private var index = 0
 
     static func parse(_ document: String) throws(GraphQLSyntaxError) -> [GraphQLField] {
+        try parseOperation(document).fields
+    }
+
+    /// The first operation's type (`query`, `mutation`, …; `query` for the `{ … }` shorthand) and
+    /// its top-level selections.
+    static func parseOperation(_ document: String) throws(GraphQLSyntaxError) -> (
+        operation: String, fields: [GraphQLField]
+    ) {
         var parser = GraphQLSelectionParser(bytes: Array(document.utf8))
         return try parser.parseDocument()
     }
@@ -86,18 +117,19 @@ struct GraphQLSelectionParser {
         self.bytes = bytes
     }
 
-    private mutating func parseDocument() throws(GraphQLSyntaxError) -> [GraphQLField] {
+    private mutating func parseDocument() throws(GraphQLSyntaxError) -> (operation: String, fields: [GraphQLField]) {
         skipIgnored()
+        var operation = "query"
         if peek() != UInt8(ascii: "{") {
             // `query Name($var: Type = default) @directive {`
-            _ = name()
+            operation = name() ?? operation
             skipIgnored()
             if peek().map(Self.isNameStart) == true { _ = name() }
             skipIgnored()
             if peek() == UInt8(ascii: "(") { try skipBalanced(open: "(", close: ")") }
             skipDirectives()
         }
-        return try selectionSet()
+        return (operation, try selectionSet())
     }
 
     private mutating func selectionSet() throws(GraphQLSyntaxError) -> [GraphQLField] {

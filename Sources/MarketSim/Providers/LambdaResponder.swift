@@ -5,13 +5,11 @@ import Hummingbird
 /// `Authorization: Bearer <key>` or HTTP basic with the key as user name.
 struct LambdaResponder: Sendable {
     let market: LambdaMarket
+    let instances: InstanceRegistry
 
     func instanceTypes(_ request: ProviderRequest, at time: Double) -> ProviderReply {
-        guard Self.hasCredentials(request) else {
-            return Self.error(
-                .unauthorized, "global/invalid-api-key", "API key was invalid, expired, or deleted.",
-                suggestion: "Check your API key or create a new one, then try again.")
-        }
+        guard request.hasAPIKey() else { return Self.unauthorized }
+        let inUse = instances.unitsInUse(.lambda, at: time)
         var json = JSONWriter(capacity: 16_384)
         json.raw("{\"data\":{")
         var firstType = true
@@ -36,7 +34,7 @@ struct LambdaResponder: Sendable {
             json.int(type.gpus)
             json.raw("}},\"regions_with_capacity_available\":[")
             var firstRegion = true
-            for region in market.regionsWithCapacity(type, at: time) {
+            for region in market.regionsWithCapacity(type, at: time, inUse: inUse) {
                 json.separator(&firstRegion)
                 json.raw("{\"name\":")
                 json.string(LambdaMarket.regions[region].name)
@@ -50,13 +48,9 @@ struct LambdaResponder: Sendable {
         return ProviderReply.json(.ok, json)
     }
 
-    static func hasCredentials(_ request: ProviderRequest) -> Bool {
-        guard let authorization = request.header("authorization") else { return false }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, !parts[1].trimmingPrefix(" ").isEmpty else { return false }
-        let scheme = parts[0].lowercased()
-        return scheme == "bearer" || scheme == "basic"
-    }
+    static let unauthorized = error(
+        .unauthorized, "global/invalid-api-key", "API key was invalid, expired, or deleted.",
+        suggestion: "Check your API key or create a new one, then try again.")
 
     /// Lambda's error body: `{"error": {"code", "message", "suggestion"?}}`.
     static func error(

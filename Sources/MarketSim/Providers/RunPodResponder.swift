@@ -1,12 +1,21 @@
 import Hummingbird
 
-/// RunPod's GraphQL endpoint, `POST /graphql?api_key=…`, for the `gpuTypes` pricing query.
+/// RunPod's GraphQL endpoint, `POST /graphql?api_key=…`, for the `gpuTypes` pricing query and the
+/// pod operations (``RunPodPods``), which need the API key.
 ///
 /// The answer has exactly the fields the query selects (under their aliases), as a GraphQL server
 /// would; fields the simulator does not know are null. Other operations get RunPod's error shape,
 /// `{"errors": [{"message": …}]}`, with HTTP 200.
 struct RunPodResponder: Sendable {
     let market: RunPodMarket
+    let instances: InstanceRegistry
+    let pods: RunPodPods
+
+    init(market: RunPodMarket, instances: InstanceRegistry) {
+        self.market = market
+        self.instances = instances
+        pods = RunPodPods(market: market, instances: instances)
+    }
 
     /// The fields of `gpuTypes` answered when the query selects none.
     private static let defaultFields = [
@@ -34,15 +43,22 @@ struct RunPodResponder: Sendable {
         guard let document else {
             return Self.errors("Must provide query string.")
         }
-        let fields: [GraphQLField]
+        let operation: (operation: String, fields: [GraphQLField])
         do {
-            fields = try GraphQLSelectionParser.parse(document)
+            operation = try GraphQLSelectionParser.parseOperation(document)
         } catch {
             return Self.errors(error.message)
         }
-        if let unknown = fields.first(where: { $0.name != "gpuTypes" && $0.name != "__typename" }) {
+        let fields = operation.fields
+        let isMutation = operation.operation == "mutation"
+        let queries = ["gpuTypes", "myself", "__typename"]
+        if !isMutation, let unknown = fields.first(where: { !queries.contains($0.name) }) {
             return Self.errors("Cannot query field \"\(unknown.name)\" on type \"Query\".")
         }
+        if (isMutation || fields.contains { $0.name == "myself" }) && !request.hasAPIKey(queryName: "api_key") {
+            return Self.errors("Unauthorized: an API key is required.", status: .unauthorized)
+        }
+        let inUse = instances.unitsInUse(.runpod, at: time)
         var json = JSONWriter(capacity: 8_192)
         json.raw("{\"data\":{")
         var first = true
@@ -51,9 +67,17 @@ struct RunPodResponder: Sendable {
             json.string(field.responseKey)
             json.raw(":")
             if field.name == "__typename" {
-                json.string("Query")
+                json.string(isMutation ? "Mutation" : "Query")
+            } else if isMutation {
+                if let problem = pods.mutate(
+                    field, variables: variables, refusesLaunches: request.refusesLaunches, at: time, to: &json)
+                {
+                    return Self.errors(problem)
+                }
+            } else if field.name == "myself" {
+                pods.writeMyself(field, at: time, to: &json)
             } else {
-                writeGPUTypes(field, variables: variables, at: time, to: &json)
+                writeGPUTypes(field, variables: variables, inUse: inUse, at: time, to: &json)
             }
         }
         json.raw("}}")
@@ -61,7 +85,8 @@ struct RunPodResponder: Sendable {
     }
 
     private func writeGPUTypes(
-        _ field: GraphQLField, variables: [String: LooseJSON], at time: Double, to json: inout JSONWriter
+        _ field: GraphQLField, variables: [String: LooseJSON], inUse: [String: Int], at time: Double,
+        to json: inout JSONWriter
     ) {
         let input = field.arguments["input"]?.resolved(variables)
         var wantedIDs: [String]?
@@ -73,7 +98,7 @@ struct RunPodResponder: Sendable {
         var firstType = true
         for type in market.types where wantedIDs?.contains(type.id) ?? true {
             json.separator(&firstType)
-            let quote = market.quote(type, at: time)
+            let quote = market.quote(type, at: time, gpusInUse: inUse[RunPodMarket.pool(type), default: 0])
             json.raw("{")
             var first = true
             if field.selections.isEmpty {

@@ -6,11 +6,10 @@ import Hummingbird
 /// and `sort=price`.
 struct ShadeformResponder: Sendable {
     let market: ShadeformMarket
+    let instances: InstanceRegistry
 
     func instanceTypes(_ request: ProviderRequest, at time: Double) -> ProviderReply {
-        guard let key = request.header("x-api-key"), !key.isEmpty else {
-            return Self.error(.unauthorized, "Unauthorized: a valid X-API-KEY header is required.")
-        }
+        guard Self.hasKey(request) else { return Self.unauthorized }
         let cloud = request.queryValue("cloud")?.lowercased()
         let region = request.queryValue("region")
         let gpuType = request.queryValue("gpu_type")?.lowercased()
@@ -18,6 +17,7 @@ struct ShadeformResponder: Sendable {
         let shadeType = request.queryValue("shade_instance_type")?.lowercased()
         let onlyAvailable = request.queryValue("available")?.lowercased() == "true"
 
+        let inUse = instances.unitsInUse(.shadeform, at: time)
         var rows: [(type: ShadeformInstanceType, price: Int, availability: [(region: Int, available: Bool)])] = []
         for type in market.types {
             let cloudInfo = ShadeformMarket.clouds[type.cloud]
@@ -25,7 +25,7 @@ struct ShadeformResponder: Sendable {
             if let gpuType, ShadeformMarket.gpus[type.gpu].type.lowercased() != gpuType { continue }
             if let numGPUs, type.numGPUs != numGPUs { continue }
             if let shadeType, type.shadeInstanceType.lowercased() != shadeType { continue }
-            var availability = type.regions.map { ($0, market.isAvailable(type, region: $0, at: time)) }
+            var availability = type.regions.map { ($0, market.isAvailable(type, region: $0, at: time, inUse: inUse)) }
             if let region {
                 availability = availability.filter { cloudInfo.regions[$0.0].0 == region }
                 if availability.isEmpty { continue }
@@ -101,6 +101,12 @@ struct ShadeformResponder: Sendable {
         }
         json.raw("],\"boot_time\":{\"min_boot_in_sec\":120,\"max_boot_in_sec\":600}}")
     }
+
+    static func hasKey(_ request: ProviderRequest) -> Bool {
+        request.header("x-api-key")?.isEmpty == false
+    }
+
+    static let unauthorized = error(.unauthorized, "Unauthorized: a valid X-API-KEY header is required.")
 
     /// Shadeform's error body: `{"error": …}`.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> ProviderReply {

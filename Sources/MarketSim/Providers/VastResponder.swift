@@ -4,6 +4,7 @@ import Hummingbird
 /// `{"offers": [...]}` with Vast's field names, filtered, ordered and limited as the query asks.
 struct VastResponder: Sendable {
     let market: VastMarket
+    let instances: InstanceRegistry
 
     func search(_ request: ProviderRequest, at time: Double) -> ProviderReply {
         let query: VastQuery
@@ -28,7 +29,10 @@ struct VastResponder: Sendable {
         var selected: [(key: Double, index: Int, pricing: VastMarket.Pricing)] = []
         selected.reserveCapacity(market.offers.count)
         let primary = query.order.first ?? (query.interruptible ? (.minBid, true) : (.dphTotal, true))
+        let rented = instances.unitsInUse(.vast, at: time)
         for (index, offer) in market.offers.enumerated() where market.isListed(offer, at: time) {
+            // A rented machine is not listed until it is given back.
+            if !rented.isEmpty && rented[VastMarket.pool(askID: offer.askContractID)] != nil { continue }
             let pricing = market.pricing(of: offer, at: time)
             guard query.matches(offer, pricing) else { continue }
             let key = primary.field.sortKey(of: offer, pricing)

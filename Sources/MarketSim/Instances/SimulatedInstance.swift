@@ -1,0 +1,65 @@
+/// One instance a provider of the simulated market runs for the account.
+struct SimulatedInstance: Sendable {
+    /// Where an instance is in its life, as a function of the clock.
+    enum Phase: Sendable, Comparable {
+        case booting
+        case running
+        case stopping
+        case terminated
+    }
+
+    // Filled in by the registry at launch.
+    var provider: SimulatedProvider = .vast
+    /// The provider's own id: Vast contract number, RunPod pod id, Lambda hex id, EC2 `i-…`,
+    /// Shadeform UUID.
+    var id = ""
+    /// The capacity pool it holds units of (see ``InstanceRegistry``).
+    var pool = ""
+    var units = 1
+    var createdAt = 0.0
+    /// When terminate was asked for.
+    var terminatedAt: Double?
+    var timings = InstanceTimings()
+    /// EC2 reservation id.
+    var reservation = ""
+    /// EC2's idempotency token.
+    var clientToken: String?
+
+    // Described by the launch.
+    /// The name or label the launch gave it (on AWS, the `Name` tag).
+    var name: String
+    /// The offer it took, spelled as the broker's pricing adapters spell the native offer id.
+    var offer: String
+    /// Instance type, GPU type id or Vast GPU name.
+    var type: String
+    /// Region (Lambda, AWS, Shadeform), cloud (RunPod) or location (Vast).
+    var region: String
+    /// The EC2 availability zone; empty elsewhere.
+    var zone: String = ""
+    /// Cloud name (Shadeform), cloud type (RunPod).
+    var cloud: String = ""
+    var image: String
+    var spot: Bool = false
+    /// The price per hour at launch, in dollars.
+    var pricePerHour: Double
+    /// EC2 tags, in the order given.
+    var tags: [(key: String, value: String)] = []
+
+    func phase(at time: Double) -> Phase {
+        if let terminatedAt {
+            return time >= terminatedAt + timings.shutdownSeconds ? .terminated : .stopping
+        }
+        return time >= createdAt + timings.bootSeconds ? .running : .booting
+    }
+
+    /// Whether the provider still lists the instance at `time`.
+    func isListed(at time: Double) -> Bool {
+        guard let terminatedAt else { return true }
+        return time < terminatedAt + timings.shutdownSeconds + timings.retainSeconds
+    }
+
+    /// Seconds since it started running, or nil before.
+    func uptime(at time: Double) -> Int? {
+        phase(at: time) == .running ? Int(time - createdAt - timings.bootSeconds) : nil
+    }
+}

@@ -1,0 +1,165 @@
+import Hummingbird
+
+/// Shadeform's instance API: `POST /v1/instances/create`, `GET /v1/instances`,
+/// `GET /v1/instances/{id}/info` and `POST /v1/instances/{id}/delete`. A (type, region) has a few
+/// instances' capacity; when they are taken its `available` turns false and a create is refused
+/// with HTTP 409.
+struct ShadeformInstances: Sendable {
+    let market: ShadeformMarket
+    let instances: InstanceRegistry
+
+    func create(_ request: ProviderRequest, at time: Double) -> ProviderReply {
+        guard ShadeformResponder.hasKey(request) else { return ShadeformResponder.unauthorized }
+        guard let body = request.jsonObject else {
+            return ShadeformResponder.error(.badRequest, "The request body is not a JSON object.")
+        }
+        let required = ["cloud", "region", "shade_instance_type", "name"]
+        if let missing = required.first(where: { body[$0]?.stringValue?.isEmpty ?? true }) {
+            return ShadeformResponder.error(.badRequest, "\(missing) is required.")
+        }
+        guard body["shade_cloud"]?.boolValue != nil else {
+            return ShadeformResponder.error(.badRequest, "shade_cloud is required.")
+        }
+        let cloudName = body["cloud"]?.stringValue ?? ""
+        let shadeType = body["shade_instance_type"]?.stringValue ?? ""
+        let regionName = body["region"]?.stringValue ?? ""
+        guard
+            let type = market.types.first(where: {
+                ShadeformMarket.clouds[$0.cloud].name == cloudName && $0.shadeInstanceType == shadeType
+            })
+        else {
+            return ShadeformResponder.error(
+                .badRequest, "Instance type \(shadeType) is not offered by cloud \(cloudName).")
+        }
+        let cloud = ShadeformMarket.clouds[type.cloud]
+        guard let region = cloud.regions.firstIndex(where: { $0.0 == regionName }) else {
+            return ShadeformResponder.error(.badRequest, "Region \(regionName) is not a region of \(cloudName).")
+        }
+        let capacity = request.refusesLaunches ? 0 : market.capacity(type, region: region, at: time)
+        let docker = body["launch_configuration"]?["docker_configuration"]
+        let price = Double(market.priceCents(type, at: time)) / 100
+        let outcome = instances.launch(
+            .shadeform, candidates: [.init(pool: ShadeformMarket.pool(type, region: region), capacity: capacity)],
+            units: 1, count: 1, at: time
+        ) { _ in
+            SimulatedInstance(
+                name: body["name"]?.stringValue ?? "", offer: ShadeformMarket.offerID(type, region: region),
+                type: type.shadeInstanceType, region: regionName, cloud: cloudName,
+                image: docker?["image"]?.stringValue ?? "", pricePerHour: price)
+        }
+        guard case .launched(let made) = outcome, let instance = made.first else {
+            return ShadeformResponder.error(
+                .conflict, "Instance type \(shadeType) is out of stock in \(cloudName) \(regionName).")
+        }
+        var json = JSONWriter()
+        json.raw("{\"id\":")
+        json.string(instance.id)
+        json.raw(",\"cloud_assigned_id\":")
+        json.string(Self.cloudAssignedID(instance))
+        json.raw("}")
+        return ProviderReply.json(.ok, json)
+    }
+
+    func list(_ request: ProviderRequest, at time: Double) -> ProviderReply {
+        guard ShadeformResponder.hasKey(request) else { return ShadeformResponder.unauthorized }
+        var json = JSONWriter()
+        json.raw("{\"instances\":[")
+        var first = true
+        for instance in instances.instances(.shadeform, at: time) {
+            json.separator(&first)
+            write(instance, at: time, to: &json)
+        }
+        json.raw("]}")
+        return ProviderReply.json(.ok, json)
+    }
+
+    func info(id: String?, _ request: ProviderRequest, at time: Double) -> ProviderReply {
+        guard ShadeformResponder.hasKey(request) else { return ShadeformResponder.unauthorized }
+        guard let instance = instances.instances(.shadeform, at: time).first(where: { $0.id == id }) else {
+            return Self.notFound(id)
+        }
+        var json = JSONWriter()
+        write(instance, at: time, to: &json)
+        return ProviderReply.json(.ok, json)
+    }
+
+    /// Moves the instance to `deleting`; the answer has no body.
+    func delete(id: String?, _ request: ProviderRequest, at time: Double) -> ProviderReply {
+        guard ShadeformResponder.hasKey(request) else { return ShadeformResponder.unauthorized }
+        guard let id, instances.terminate(.shadeform, id: id, at: time) != nil else { return Self.notFound(id) }
+        return ProviderReply(status: .ok, contentType: "application/json", body: [])
+    }
+
+    private func write(_ instance: SimulatedInstance, at time: Double, to json: inout JSONWriter) {
+        let phase = instance.phase(at: time)
+        let type = market.types.first {
+            ShadeformMarket.clouds[$0.cloud].name == instance.cloud && $0.shadeInstanceType == instance.type
+        }
+        json.raw("{\"id\":")
+        json.string(instance.id)
+        json.raw(",\"cloud\":")
+        json.string(instance.cloud)
+        json.raw(",\"region\":")
+        json.string(instance.region)
+        json.raw(",\"shade_instance_type\":")
+        json.string(instance.type)
+        json.raw(",\"cloud_instance_type\":")
+        json.string(type?.cloudInstanceType ?? instance.type)
+        json.raw(",\"cloud_assigned_id\":")
+        json.string(Self.cloudAssignedID(instance))
+        json.raw(",\"shade_cloud\":true,\"name\":")
+        json.string(instance.name)
+        if let type {
+            json.raw(",\"configuration\":{\"memory_in_gb\":")
+            json.int(type.memoryGB)
+            json.raw(",\"storage_in_gb\":")
+            json.int(type.storageGB)
+            json.raw(",\"vcpus\":")
+            json.int(type.vcpus)
+            json.raw(",\"num_gpus\":")
+            json.int(type.numGPUs)
+            json.raw(",\"gpu_type\":")
+            json.string(ShadeformMarket.gpus[type.gpu].type)
+            json.raw(",\"vram_per_gpu_in_gb\":")
+            json.int(ShadeformMarket.gpus[type.gpu].memoryGB)
+            json.raw("}")
+        }
+        json.raw(",\"ip\":")
+        if phase == .running {
+            json.string("203.0.113.\(Int(SplitMix64.key(instance.id) % 250) + 2)")
+        } else {
+            json.null()
+        }
+        json.raw(",\"ssh_user\":\"shadeform\",\"ssh_port\":22,\"status\":")
+        json.string(Self.status(instance, phase: phase, at: time))
+        json.raw(",\"hourly_price\":")
+        json.int(Int((instance.pricePerHour * 100).rounded()))
+        json.raw(",\"created_at\":")
+        json.string(Timestamp.iso8601(instance.createdAt))
+        json.raw(",\"deleted_at\":")
+        if let deleted = instance.terminatedAt { json.string(Timestamp.iso8601(deleted)) } else { json.null() }
+        json.raw("}")
+    }
+
+    /// `creating`, `pending_provider`, `pending` in thirds of the boot time, then `active`;
+    /// `deleting`, then `deleted`.
+    private static func status(_ instance: SimulatedInstance, phase: SimulatedInstance.Phase, at time: Double) -> String
+    {
+        switch phase {
+        case .booting:
+            let share = (time - instance.createdAt) / max(instance.timings.bootSeconds, 1e-9)
+            return share < 1.0 / 3 ? "creating" : share < 2.0 / 3 ? "pending_provider" : "pending"
+        case .running: return "active"
+        case .stopping: return "deleting"
+        case .terminated: return "deleted"
+        }
+    }
+
+    private static func cloudAssignedID(_ instance: SimulatedInstance) -> String {
+        InstanceIDs.uuid(SplitMix64.key("cloud/" + instance.id))
+    }
+
+    private static func notFound(_ id: String?) -> ProviderReply {
+        ShadeformResponder.error(.notFound, "Instance \(id ?? "") not found.")
+    }
+}
