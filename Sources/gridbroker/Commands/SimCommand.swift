@@ -20,6 +20,8 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.") var port = 9400
     @Option(help: "About how many offers the market holds in total.") var offers = 10_000
     @Option(help: "The seed of the market: the same seed gives the same market.") var seed: UInt64 = 1
+    @Option(help: "Seconds a launched instance takes to boot.") var bootSeconds: Double = 20
+    @Option(help: "Seconds a terminated instance takes to shut down.") var shutdownSeconds: Double = 5
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535 (0: any free port)") }
@@ -28,7 +30,11 @@ struct SimCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "gridbroker-sim")
-        let simulator = MarketSimulator(configuration: MarketConfiguration(seed: seed, totalOffers: offers))
+        let simulator = MarketSimulator(
+            configuration: MarketConfiguration(
+                seed: seed, totalOffers: offers,
+                instanceTimings: InstanceTimings(
+                    bootSeconds: max(0, bootSeconds), shutdownSeconds: max(0, shutdownSeconds))))
         let summary = simulator.summary
         let counts = SimulatedProvider.allCases.map { "\($0.rawValue) \(summary.offers[$0] ?? 0)" }
         logger.notice(

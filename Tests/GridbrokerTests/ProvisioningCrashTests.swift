@@ -1,0 +1,137 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+/// The daemon placing a job on the simulated market, killed with SIGKILL while a launch is in
+/// flight, then restarted: the provider must end up holding exactly the instances the broker
+/// believes in, and a cancel must leave nothing billing.
+@Suite("Provisioning survives kill -9", .serialized)
+struct ProvisioningCrashTests {
+    private let folder: URL
+    private let client = CurlHTTPClient()
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-crash-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// A 1-node job that only Lambda can take (every other provider excluded).
+    private static let spec = """
+        {"name": "crash-test", "resources": {"gpu": ["A10", "A100-40GB", "A100-80GB", "H100"], "gpus_per_node": 1,
+         "nodes": 1}, "placement": {"exclude_providers": ["vast", "runpod", "aws", "shadeform", "campus"]},
+         "market": "on_demand", "image": "img", "command": ["train"]}
+        """
+
+    /// Settings that make the fleet react in about a second.
+    private static let environment = [
+        "SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_SCHEDULER_INTERVAL_S": "1",
+        "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_LAUNCH_TIMEOUT_S": "10",
+    ]
+
+    private func config(simPort: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
+            .replacingOccurrences(of: "port: 8080", with: "port: 0")
+        let path = folder.appendingPathComponent("gridbroker.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func json(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> [String: Any] {
+        let response = try await client.execute(
+            HTTPRequest(
+                method: method, url: url, headers: ["Content-Type": "application/json"],
+                body: body.map { Array($0.utf8) }, retry: .none))
+        guard !response.body.isEmpty else { return [:] }
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    /// The simulated provider's live instances that carry a gridbroker tag, by name.
+    private func providerInstances(sim: String) async throws -> Set<String> {
+        let answer = try await json(.get, "\(sim)/_sim/instances")
+        let instances = answer["instances"] as? [[String: Any]] ?? []
+        return Set(
+            instances.compactMap { instance in
+                guard let name = instance["name"] as? String, name.hasPrefix("gridbroker-") else { return nil }
+                return name
+            })
+    }
+
+    /// The instances the broker believes in: its job's nodes that are not terminated or failed and
+    /// have an instance, named as the tag names them.
+    private func brokerInstances(api: String, job: String) async throws -> (names: Set<String>, states: [String]) {
+        let answer = try await json(.get, "\(api)/v1/jobs/\(job)")
+        let nodes = answer["nodes"] as? [[String: Any]] ?? []
+        let live = nodes.filter { !["terminated", "failed"].contains($0["state"] as? String ?? "") }
+        return (
+            Set(live.compactMap { $0["id"] as? String }.map { "gridbroker-" + $0 }),
+            nodes.compactMap { $0["state"] as? String }
+        )
+    }
+
+    /// Checks `condition` until it holds or a minute passes (a guard against hanging, not a timing assertion).
+    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting for \(what)")
+    }
+
+    @Test func killedDuringALaunchLeavesNeitherDuplicateNorLeak() async throws {
+        let simProcess = try GridbrokerProcess(
+            [
+                "sim", "--port", "0", "--offers", "3000", "--seed", "7", "--boot-seconds", "1", "--shutdown-seconds",
+                "1",
+            ], in: folder)
+        let sim = "http://127.0.0.1:\(try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#))"
+        let configPath = try config(simPort: String(sim.split(separator: ":").last ?? ""))
+        var daemon = try GridbrokerProcess(
+            ["serve", "--config", configPath], in: folder, environment: Self.environment)
+        var api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
+        _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=lambda .*polled")
+
+        // Lambda answers slowly now: the launch is in flight long enough to kill the daemon under it.
+        _ = try await json(.put, "\(sim)/_sim/faults/lambda", body: #"{"latency_ms": 3000}"#)
+        let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec)["id"] as? String)
+        try await eventually("the intent to launch") {
+            try await brokerInstances(api: api, job: job).states.contains("requested")
+        }
+        daemon.signal(SIGKILL)
+        _ = try await daemon.waitForExit()
+        // The provider finishes the launch for a client that is gone: an instance nobody recorded.
+        var launched: Set<String> = []
+        try await eventually("the provider to create the instance") {
+            launched = try await providerInstances(sim: sim)
+            return !launched.isEmpty
+        }
+        _ = try await json(.delete, "\(sim)/_sim/faults/lambda")
+
+        daemon = try GridbrokerProcess(["serve", "--config", configPath], in: folder, environment: Self.environment)
+        api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
+        // After restart the broker adopts that instance rather than launching another: the
+        // provider holds exactly the instance the broker believes in, and the job runs on it.
+        try await eventually("a running job on the adopted instance") {
+            let broker = try await brokerInstances(api: api, job: job)
+            let provider = try await providerInstances(sim: sim)
+            let state = try await json(.get, "\(api)/v1/jobs/\(job)")["state"] as? String
+            return state == "running" && broker.names == provider && provider == launched
+        }
+        let timeline = try await json(.get, "\(api)/v1/jobs/\(job)/events")["events"] as? [[String: Any]] ?? []
+        #expect(timeline.filter { $0["kind"] as? String == "node.requested" }.count == 1)
+
+        let cancel = try await json(.post, "\(api)/v1/jobs/\(job)/cancel")
+        #expect(cancel["state"] as? String == "cancelled")
+        try await eventually("every instance terminated, and the broker agreeing") {
+            let broker = try await brokerInstances(api: api, job: job)
+            return try await providerInstances(sim: sim).isEmpty && broker.names.isEmpty
+        }
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        simProcess.signal(SIGTERM)
+        await client.shutdown()
+    }
+}
