@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GridbrokerTests",
-            dependencies: ["Broker", "CurlHTTP", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Broker", "CurlHTTP", "Providers", "Store", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )
