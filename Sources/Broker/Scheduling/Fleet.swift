@@ -3,6 +3,7 @@ import Logging
 import Providers
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// The services that turn jobs into running nodes and keep them honest: the scheduler, the
 /// reconciler and the accountant, wired so that a release or a budget stop wakes the reconciler.
@@ -17,14 +18,17 @@ public struct Fleet: Sendable {
     ) {
         let jobs = SQLiteJobRepository(database: database)
         let nodes = SQLiteNodeRepository(database: database)
+        let wakeScheduler = SchedulerWakeup()
         let reconciler = Reconciler(
             jobs: jobs, nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
-            settings: settings, logger: logger)
+            settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() })
         self.reconciler = reconciler
-        self.scheduler = Scheduler(
+        let scheduler = Scheduler(
             jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database), market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, catalog: catalog,
-            logger: logger, onRelease: { reconciler.wake() })
+            logger: logger, onNodesChanged: { reconciler.wake() })
+        wakeScheduler.target.withLock { $0 = scheduler }
+        self.scheduler = scheduler
         self.accountant = Accountant(
             jobs: jobs, nodes: nodes, clock: clock, settings: settings, catalog: catalog, logger: logger,
             onStop: { reconciler.wake() })
@@ -75,4 +79,11 @@ public struct FleetSignals: Sendable {
 
     /// No fleet (tests of the API alone).
     public static let none = FleetSignals(jobSubmitted: {}, jobEnded: {})
+}
+
+/// The reconciler is built before the scheduler it wakes; this holds the scheduler once it exists.
+private final class SchedulerWakeup: Sendable {
+    let target = Mutex<Scheduler?>(nil)
+
+    func wake() { target.withLock { $0 }?.wake() }
 }

@@ -6,8 +6,20 @@ public struct ReconcilePass: Sendable, Equatable {
     public var actions: [String: [ReconcileActionTaken]] = [:]
     /// Providers whose instances could not be listed (nothing was decided for them), with the error.
     public var unreachable: [String: String] = [:]
+    /// Whether some node was booting or terminating: worth looking again soon.
+    public var inTransition = false
 
     public init() {}
+
+    /// Whether a node started, was adopted, vanished or failed to launch.
+    public var changedNodes: Bool {
+        actions.values.joined().contains { taken in
+            switch taken.action {
+            case .markRunning, .markVanished, .adopt, .failUnlaunched: taken.error == nil
+            default: false
+            }
+        }
+    }
 }
 
 /// An action of ``BrokerCore/ReconcileAction`` and whether carrying it out worked.

@@ -10,6 +10,7 @@ import Store
 /// it. Instances nobody owns are terminated; nodes being terminated are terminated again until the
 /// provider agrees; nodes whose instance vanished are marked so; launches whose answer was lost
 /// (a crash) are adopted. A provider that cannot be listed is left alone until the next pass.
+/// While nodes are booting or terminating it looks at the scheduler's pace, not its own.
 public final class Reconciler: Service, Sendable {
     private let jobs: any JobRepository
     private let nodes: any NodeRepository
@@ -19,10 +20,14 @@ public final class Reconciler: Service, Sendable {
     private let settings: SchedulerSettings
     private let logger: Logger
     private let wakeSignal = WakeSignal()
+    private let onNodesChanged: @Sendable () -> Void
 
+    /// - Parameter onNodesChanged: called after a pass that started, lost or adopted nodes (the
+    ///   scheduler then decides about their jobs at once).
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, provisioners: Provisioners, transport: any HTTPTransport,
-        clock: any BrokerClock, settings: SchedulerSettings, logger: Logger
+        clock: any BrokerClock, settings: SchedulerSettings, logger: Logger,
+        onNodesChanged: @escaping @Sendable () -> Void = {}
     ) {
         self.jobs = jobs
         self.nodes = nodes
@@ -31,13 +36,15 @@ public final class Reconciler: Service, Sendable {
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        self.onNodesChanged = onNodesChanged
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.pass()
-                await self.wakeSignal.wait(upTo: self.settings.reconcileInterval)
+                let report = await self.pass()
+                await self.wakeSignal.wait(
+                    upTo: report.inTransition ? self.settings.interval : self.settings.reconcileInterval)
             }
         }
     }
@@ -61,11 +68,14 @@ public final class Reconciler: Service, Sendable {
                     taken.append(await carryOut(action, provisioner: provisioner))
                 }
                 if !taken.isEmpty { report.actions[provider] = taken }
+                report.inTransition =
+                    report.inTransition || live.contains { [.requested, .booting, .terminating].contains($0.state) }
             } catch {
                 report.unreachable[provider] = "\(error)"
                 logger.warning("cannot reconcile provider", metadata: ["provider": "\(provider)", "error": "\(error)"])
             }
         }
+        if report.changedNodes { onNodesChanged() }
         return report
     }
 

@@ -10,8 +10,8 @@ import Synchronization
 /// out what capacity refusals blocked), records the intent to launch its gang, launches every node
 /// through its provider, and on a refusal releases the gang and fails over to the next placement.
 /// Provisioning jobs start when every node runs, and are given up when a launch fails or makes no
-/// progress within its provider's timeout. Terminations are the reconciler's: the scheduler wakes
-/// it after a release.
+/// progress within its provider's timeout. Terminations and watching boots are the reconciler's:
+/// the scheduler wakes it after a placement or a release.
 public final class Scheduler: Service, Sendable {
     private let jobs: any JobRepository
     private let nodes: any NodeRepository
@@ -25,13 +25,13 @@ public final class Scheduler: Service, Sendable {
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let blocklist: Mutex<CapacityBlocklist>
-    private let onRelease: @Sendable () -> Void
+    private let onNodesChanged: @Sendable () -> Void
 
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, market: LiveMarket,
         provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
         settings: SchedulerSettings, catalog: GPUCatalog = .standard, logger: Logger,
-        onRelease: @escaping @Sendable () -> Void = {}
+        onNodesChanged: @escaping @Sendable () -> Void = {}
     ) {
         self.jobs = jobs
         self.nodes = nodes
@@ -44,7 +44,7 @@ public final class Scheduler: Service, Sendable {
         self.planner = PlacementPlanner(catalog: catalog)
         self.logger = logger
         self.blocklist = Mutex(CapacityBlocklist(durations: settings.blockDurations))
-        self.onRelease = onRelease
+        self.onNodesChanged = onNodesChanged
     }
 
     public func run() async throws {
@@ -73,7 +73,7 @@ public final class Scheduler: Service, Sendable {
         } catch {
             logger.error("scheduling pass failed", metadata: ["error": "\(error)"])
         }
-        if !report.released.isEmpty { onRelease() }
+        if !report.released.isEmpty || !report.placed.isEmpty { onNodesChanged() }
         return report
     }
 

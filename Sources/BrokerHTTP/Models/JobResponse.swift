@@ -22,7 +22,7 @@ public struct JobResponse: Codable, Sendable {
         public var launchedAt: Date?
         public var terminatedAt: Date?
 
-        init(_ node: NodeRecord) {
+        init(_ node: NodeRecord, now: Date) {
             id = node.id
             rank = node.rank
             state = node.state.rawValue
@@ -35,10 +35,18 @@ public struct JobResponse: Codable, Sendable {
             gpuCount = node.gpuCount
             region = node.region
             pricePerHour = node.pricePerHour.dollars
-            spendUsd = node.spend.dollars
+            spendUsd = Self.spend(of: node, now: now).dollars
             requestedAt = node.requestedAt
             launchedAt = node.launchedAt
             terminatedAt = node.terminatedAt
+        }
+
+        /// Spend up to `now` from the launch-time price (the stored figure is only as fresh as the
+        /// last accounting pass).
+        static func spend(of node: NodeRecord, now: Date) -> Money {
+            max(
+                node.spend,
+                SpendGuard.accrued(price: node.pricePerHour, from: node.launchedAt, to: node.terminatedAt ?? now))
         }
 
         enum CodingKeys: String, CodingKey {
@@ -72,16 +80,17 @@ public struct JobResponse: Codable, Sendable {
     public var startedAt: Date?
     public var finishedAt: Date?
 
-    init(_ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog) {
+    /// `nodes` empty leaves them out (lists); otherwise spend is brought up to `now` from them.
+    init(_ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog, now: Date) {
         id = job.id
         name = job.name
         state = job.state.rawValue
         reason = job.reason
         priority = job.priority
         spec = try? job.decodedSpec(catalog: catalog)
-        self.nodes = nodes.map(Node.init)
+        self.nodes = nodes.map { Node($0, now: now) }
         shards = Shards(total: spec?.dataset?.shards ?? 0, done: 0)
-        spendUsd = job.spend.dollars
+        spendUsd = max(job.spend, nodes.reduce(.zero) { $0 + Node.spend(of: $1, now: now) }).dollars
         createdAt = job.createdAt
         startedAt = job.startedAt
         finishedAt = job.finishedAt

@@ -23,7 +23,8 @@ struct JobRoutes {
         router.get("v1/jobs") { request, _ in try await list(request) }
         router.get("v1/jobs/:id") { _, context in
             let job = try await job(context.parameters.require("id"))
-            return JSONResponse(JobResponse(job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog))
+            return JSONResponse(
+                JobResponse(job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog, now: clock.now))
         }
         router.get("v1/jobs/:id/events") { _, context in
             let job = try await job(context.parameters.require("id"))
@@ -55,7 +56,8 @@ struct JobRoutes {
         let stored = try await jobs.submit(record)
         if stored.id == record.id { signals.jobSubmitted() }
         return JSONResponse(
-            JobResponse(stored, nodes: try await nodes.nodes(ofJob: stored.id), catalog: catalog), status: .created)
+            JobResponse(stored, nodes: try await nodes.nodes(ofJob: stored.id), catalog: catalog, now: clock.now),
+            status: .created)
     }
 
     private func list(_ request: Request) async throws -> JSONResponse<JobListResponse> {
@@ -80,7 +82,7 @@ struct JobRoutes {
         let shown = Array(page.prefix(limit))
         return JSONResponse(
             JobListResponse(
-                jobs: shown.map { JobResponse($0, nodes: [], catalog: catalog) },
+                jobs: shown.map { JobResponse($0, nodes: [], catalog: catalog, now: clock.now) },
                 nextCursor: page.count > limit ? shown.last?.id : nil))
     }
 
@@ -91,7 +93,8 @@ struct JobRoutes {
         }
         let finished = try await nodes.finish(job: id, with: .cancel, reason: "cancelled by the team", at: clock.now)
         signals.jobEnded()
-        return JSONResponse(JobResponse(finished.job, nodes: try await nodes.nodes(ofJob: id), catalog: catalog))
+        return JSONResponse(
+            JobResponse(finished.job, nodes: try await nodes.nodes(ofJob: id), catalog: catalog, now: clock.now))
     }
 
     /// The team's job `id`, or a 404 (another team's job is not found either).
