@@ -1,13 +1,14 @@
 import BrokerCore
 import Foundation
 
-/// A flat JSON object, keys in the given order, for benchmark output.
+/// A JSON object, keys in the given order, for benchmark output.
 struct JSONLine {
     enum Value {
         case string(String)
         case int(Int)
         case number(Double)
         case seconds(Duration)
+        case object(JSONLine)
     }
 
     let fields: [(String, Value)]
@@ -26,6 +27,7 @@ struct JSONLine {
         case .int(let number): String(number)
         case .number(let number): String(format: "%.4f", number)
         case .seconds(let duration): String(format: "%.4f", duration.timeInterval)
+        case .object(let line): line.text
         }
     }
 }
