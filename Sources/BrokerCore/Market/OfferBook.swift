@@ -127,12 +127,15 @@ public struct OfferBook: Sendable {
         let cap = filter.sort == .price ? filter.maxPricePerHour : nil
         var found: [Offer] = []
         var matches = 0
-        while index < ordered.count, matches < wanted {
-            defer { index += 1 }
-            if let cap, ordered[index].pricePerHour > cap { break }
-            guard filter.matches(ordered[index]) else { continue }
-            matches += 1
-            if found.count < limit { found.append(ordered[index]) }
+        // Through a buffer, each offer is tested in place rather than copied out of the array.
+        ordered.withUnsafeBufferPointer { ordered in
+            while index < ordered.count, matches < wanted {
+                defer { index += 1 }
+                if let cap, ordered[index].pricePerHour > cap { break }
+                guard filter.matches(ordered, at: index) else { continue }
+                matches += 1
+                if found.count < limit { found.append(ordered[index]) }
+            }
         }
         return (found, matches > limit)
     }

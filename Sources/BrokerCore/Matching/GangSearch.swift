@@ -83,6 +83,8 @@ struct GangSearch {
     /// Takes in the offers of `lists[list]` at `positions`, which must come cheapest first, ties by
     /// id, among the offers of each GPU model.
     mutating func scan(list: Int, positions: some Sequence<Int>) {
+        // Copied once: reached through `self` in the loop, it would be copied for every offer.
+        let requirements = requirements
         guard requirements.nodes >= 1 else { return }
         let offers = lists[list]
         offers.withUnsafeBufferPointer { offers in
