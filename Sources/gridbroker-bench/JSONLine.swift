@@ -6,6 +6,7 @@ struct JSONLine {
     enum Value {
         case string(String)
         case int(Int)
+        case bool(Bool)
         case number(Double)
         case seconds(Duration)
         case object(JSONLine)
@@ -25,6 +26,7 @@ struct JSONLine {
         switch value {
         case .string(let text): "\"\(text)\""
         case .int(let number): String(number)
+        case .bool(let value): String(value)
         case .number(let number): String(format: "%.4f", number)
         case .seconds(let duration): String(format: "%.4f", duration.timeInterval)
         case .object(let line): line.text

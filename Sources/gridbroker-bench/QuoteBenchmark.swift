@@ -40,7 +40,7 @@ struct QuoteBenchmark: AsyncParsableCommand {
         for shape in timings.byShape {
             let summary =
                 [("quotes", JSONLine.Value.int(shape.samples.count))] + shape.samples.fields()
-                + [("placements", .int(shape.placements))]
+                + [("placements", .int(shape.placements)), ("agrees_with_full_ranking", .bool(shape.agrees))]
             fields.append((shape.name, .object(JSONLine(summary))))
         }
         print(JSONLine(fields).text)

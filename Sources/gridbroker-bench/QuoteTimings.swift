@@ -65,18 +65,24 @@ struct QuoteTimings {
 
     /// Every quote.
     private(set) var overall = LatencySamples()
-    /// Per shape, in the given order.
-    private(set) var byShape: [(name: String, samples: LatencySamples, placements: Int)] = []
+    /// Per shape, in the given order; `agrees` tells whether the quote equals the first placements
+    /// of a quote that ranks every gang (the planner stops early once it has its best five).
+    private(set) var byShape: [(name: String, samples: LatencySamples, placements: Int, agrees: Bool)] = []
 
     init(book: OfferBook, shapes: [Shape] = Self.mixed, rounds: Int = 30) throws {
         let now = Date()
         let specs = try shapes.map { try JobSpec.decode(json: Array($0.json.utf8), now: now) }
         let planner = PlacementPlanner()
-        byShape = shapes.map { ($0.name, LatencySamples(), 0) }
+        byShape = zip(shapes, specs).map { shape, spec in
+            let quote = planner.quote(spec, book: book, now: now)
+            let everyGang = planner.quote(spec, book: book, now: now, limit: .max)
+            let agrees = quote.placements == Array(everyGang.placements.prefix(5)) && quote.reason == everyGang.reason
+            return (shape.name, LatencySamples(), quote.placements.count, agrees)
+        }
         for _ in 0..<rounds {
             for (index, spec) in specs.enumerated() {
                 let quote = byShape[index].samples.time { planner.quote(spec, book: book, now: now) }
-                byShape[index].placements = quote.placements.count
+                precondition(quote.placements.count == byShape[index].placements)
             }
         }
         for shape in byShape { overall.merge(shape.samples) }

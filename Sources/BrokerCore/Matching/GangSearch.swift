@@ -4,6 +4,11 @@
 /// A group fills greedily: an offer with `available` = k supplies up to k of the nodes still
 /// missing; once full, a group ignores its dearer offers. Offers are referred to by their place
 /// in ``lists``, never copied.
+///
+/// Once `limit` gangs fit, a scan stops where no dearer offer can complete a gang that would rank
+/// among the best `limit` (every gang still to come costs at least its nodes at the current
+/// price): the best `limit` are then exactly those of a full scan. Only the reason, which is
+/// given when no gang fits and so never after such a stop, would need the rest.
 struct GangSearch {
     /// An offer's place: `lists[list][position]`.
     struct OfferRef {
@@ -63,15 +68,20 @@ struct GangSearch {
     let requirements: PlacementPlanner.Requirements
     /// The offers, as given; each list may hold offers that are not admitted.
     let lists: [[Offer]]
+    /// How many of the best gangs the quote keeps.
+    let limit: Int
+    /// The ranking keys of the best `limit` gangs so far, best first.
+    private var bestKeys: [Int64] = []
     private(set) var groups: [Group] = []
     private(set) var entries: [Entry] = []
     private var groupByRegion: [RegionKey: Int] = [:]
     private(set) var gangs: [Gang] = []
     private(set) var funnel = Funnel()
 
-    init(requirements: PlacementPlanner.Requirements, lists: [[Offer]]) {
+    init(requirements: PlacementPlanner.Requirements, lists: [[Offer]], limit: Int) {
         self.requirements = requirements
         self.lists = lists
+        self.limit = limit
         if !requirements.sameRegion {
             // Group model * 2 + (spot ? 0 : 1).
             groups = requirements.models.indices.flatMap { model in
@@ -80,15 +90,22 @@ struct GangSearch {
         }
     }
 
-    /// Takes in the offers of `lists[list]` at `positions`, which must come cheapest first, ties by
-    /// id, among the offers of each GPU model.
-    mutating func scan(list: Int, positions: some Sequence<Int>) {
+    /// Takes in the offers of `lists[list]` at `positions`, which must come cheapest first (ties by
+    /// id); `model` is the index of the GPU model of all the list's offers, when they have one.
+    mutating func scan(list: Int, positions: some Sequence<Int>, model listModel: Int?) {
         // Copied once: reached through `self` in the loop, it would be copied for every offer.
         let requirements = requirements
         guard requirements.nodes >= 1 else { return }
         let offers = lists[list]
+        var scanned = 0
         offers.withUnsafeBufferPointer { offers in
             for position in positions {
+                scanned += 1
+                if bestKeys.count == limit, limit > 0, scanned % 16 == 0,
+                    cannotImprove(from: offers[position].pricePerHour.microdollars, model: listModel)
+                {
+                    return
+                }
                 guard let model = requirements.modelIndex(admitting: offers, at: position) else { continue }
                 let group = group(of: offers, at: position, model: model)
                 guard groups[group].remaining > 0 else { continue }
@@ -99,8 +116,29 @@ struct GangSearch {
                 groups[group].price = Self.saturatingSum(
                     groups[group].price, Self.saturatingProduct(offers[position].pricePerHour.microdollars, take))
                 append(Entry(offer: OfferRef(list: list, position: position), take: take), to: group)
+                if groups[group].remaining == 0 { consider(groups[group], group) }
             }
         }
+    }
+
+    /// Whether no offer at `price` or dearer (of GPU model `model`, or of any) can complete a gang
+    /// whose ranking key is within the best `limit` found so far.
+    private func cannotImprove(from price: Int64, model: Int?) -> Bool {
+        guard let cutoff = bestKeys.last else { return false }
+        let nodes = requirements.nodes
+        guard lowestKey(price: Self.saturatingProduct(price, nodes), model: model) > cutoff else { return false }
+        return groups.allSatisfy { group in
+            guard group.remaining > 0, model == nil || group.model == model else { return true }
+            let least = Self.saturatingSum(group.price, Self.saturatingProduct(price, group.remaining))
+            return lowestKey(price: least, model: group.model) > cutoff
+        }
+    }
+
+    /// The least ranking key of a gang costing `price` per hour, on `model` or on any model.
+    private func lowestKey(price: Int64, model: Int?) -> Int64 {
+        guard let hoursByModel = requirements.hoursByModel else { return price }
+        let hours = model.map { hoursByModel[$0] } ?? hoursByModel.min() ?? 0
+        return PlacementPlanner.costMicrodollars(pricePerHour: price, hours: hours)
     }
 
     /// The group of an admitted offer, created when it is the group's first.
@@ -125,18 +163,15 @@ struct GangSearch {
         groups[group].lastEntry = entries.count - 1
     }
 
-    /// Keeps each full group's gang that fits, after every offer has been scanned.
+    /// Counts the groups that could not fill, after every offer has been scanned.
     mutating func finish() {
-        for (index, group) in groups.enumerated() where group.capacity > 0 {
-            consider(group, index)
+        for group in groups where group.remaining > 0 {
+            funnel.largestShortCapacity = max(funnel.largestShortCapacity, group.capacity)
         }
     }
 
+    /// Keeps a group's gang, just filled, if it fits.
     private mutating func consider(_ group: Group, _ index: Int) {
-        guard group.remaining == 0 else {
-            funnel.largestShortCapacity = max(funnel.largestShortCapacity, group.capacity)
-            return
-        }
         let price = group.price
         funnel.groupsWithCapacity += 1
         funnel.cheapestGang = min(funnel.cheapestGang ?? price, price)
@@ -155,6 +190,8 @@ struct GangSearch {
             gang.cost = cost
         }
         gangs.append(gang)
+        bestKeys.insert(gang.rankingKey, at: bestKeys.firstIndex { $0 > gang.rankingKey } ?? bestKeys.count)
+        if bestKeys.count > limit { bestKeys.removeLast() }
     }
 
     func offer(_ ref: OfferRef) -> Offer {

@@ -29,7 +29,8 @@
 /// cheapest per hour is also the cheapest to finish.
 ///
 /// Cost, on a book: one pass over the book's offers of the accepted GPU models, which it already
-/// keeps cheapest first, so no offer is copied or sorted; then a sort of one gang per group.
+/// keeps cheapest first, so no offer is copied or sorted, and which stops once no dearer offer
+/// can make a gang that ranks among the best `limit`; then a sort of one gang per group.
 public struct PlacementPlanner: Sendable {
     public let catalog: GPUCatalog
 
@@ -41,10 +42,11 @@ public struct PlacementPlanner: Sendable {
     public func quote(_ spec: JobSpec, offers: some Collection<Offer>, now: Date, limit: Int = 5) -> Quote {
         let requirements = Requirements(spec, catalog: catalog, now: now)
         let offers = Array(offers)
-        var search = GangSearch(requirements: requirements, lists: [offers])
+        var search = GangSearch(requirements: requirements, lists: [offers], limit: limit)
         // Gangs are built cheapest first, ties by id: the order a book keeps.
         let order = OfferOrders.priceOrder
-        search.scan(list: 0, positions: offers.indices.sorted { order.orders(offers[$0], before: offers[$1]) })
+        search.scan(
+            list: 0, positions: offers.indices.sorted { order.orders(offers[$0], before: offers[$1]) }, model: nil)
         return Self.quote(requirements, search: search, total: offers.count, limit: limit)
     }
 
@@ -53,8 +55,11 @@ public struct PlacementPlanner: Sendable {
         let requirements = Requirements(spec, catalog: catalog, now: now)
         // Only offers of the accepted models can be admitted; the book keeps each model's cheapest first.
         var search = GangSearch(
-            requirements: requirements, lists: requirements.modelNames.map { book.offersByPrice(gpu: $0) })
-        for list in search.lists.indices { search.scan(list: list, positions: search.lists[list].indices) }
+            requirements: requirements, lists: requirements.modelNames.map { book.offersByPrice(gpu: $0) },
+            limit: limit)
+        for model in search.lists.indices {
+            search.scan(list: model, positions: search.lists[model].indices, model: model)
+        }
         return Self.quote(requirements, search: search, total: book.count, limit: limit)
     }
 
