@@ -63,7 +63,8 @@ public struct PlacementPlanner: Sendable {
         return Self.quote(requirements, search: search, total: book.count, limit: limit)
     }
 
-    /// The quote of a search that has seen every offer that could be admitted, among `total` offers.
+    /// The quote of a search that has scanned the offers (all those that could change its answer),
+    /// among `total` offers.
     private static func quote(_ requirements: Requirements, search: GangSearch, total: Int, limit: Int) -> Quote {
         var search = search
         search.finish()
