@@ -6,5 +6,11 @@ struct GridBrokerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gridbroker-bench",
         abstract: "Benchmarks of gridbroker (run through scripts/bench, release build). Output: JSON.",
-        subcommands: [IngestBenchmark.self])
+        // A new benchmark is one more subcommand here (and a line in scripts/bench's usage).
+        subcommands: [
+            IngestBenchmark.self,
+            QueryBenchmark.self,
+            QuoteBenchmark.self,
+            CatalogGenerator.self,
+        ])
 }

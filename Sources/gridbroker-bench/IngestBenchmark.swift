@@ -37,29 +37,16 @@ struct IngestBenchmark: AsyncParsableCommand {
     }
 
     private static func measure(baseURL: String, records: Int) async throws -> String {
-        let configuration = try ConfigurationLoader(environment: ["SIMULATED_MARKET_API_KEY": "bench"])
-            .load(path: nil)
-        let providers = configuration.providers.filter { $0.kind != .static }.map { provider in
-            var provider = provider
-            provider.baseURL = provider.baseURL?.replacingOccurrences(of: "http://127.0.0.1:9400", with: baseURL)
-            return provider
-        }
-        let environment = ["SIMULATED_MARKET_API_KEY": "bench"]
-        let sources = ProviderAdapters(environment: environment)
+        let simulated = try SimulatedProviders(baseURL: baseURL)
+        let providers = simulated.providers
         let client = CurlHTTPClient()
 
         // 1 + 2: parse and normalize, then upsert.
         let recorder = RecordingTransport(client)
-        for provider in providers {
-            _ = try await sources.source(for: provider).fetchOffers(transport: recorder, now: Date())
-        }
+        _ = try await simulated.snapshots(transport: recorder)
         let replay = ReplayTransport(recorder.answers)
-        var snapshots: [(String, PricingSnapshot)] = []
         let parseStart = ContinuousClock.now
-        for provider in providers {
-            snapshots.append(
-                (provider.id, try await sources.source(for: provider).fetchOffers(transport: replay, now: Date())))
-        }
+        let snapshots = try await simulated.snapshots(transport: replay)
         let parseTime = ContinuousClock.now - parseStart
         let offers = snapshots.map(\.1.offers.count).reduce(0, +)
 
@@ -82,14 +69,14 @@ struct IngestBenchmark: AsyncParsableCommand {
         let againTime = ContinuousClock.now - againStart
 
         // 3: the daemon's pollers, end to end.
-        var endToEnd = configuration
+        var endToEnd = simulated.configuration
         endToEnd.providers = providers
         let pollDatabase = try freshDatabase([])
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let market = try await MarketData.start(
             configuration: endToEnd, database: pollDatabase, transport: client, clock: SystemClock(),
-            environment: environment, logger: logger)
+            environment: SimulatedProviders.environment, logger: logger)
         let pollStart = ContinuousClock.now
         let reports = try await withThrowingTaskGroup(of: PollReport?.self) { group in
             for poller in market.pollers {
@@ -130,12 +117,12 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("end_to_end_offers", .int(polledOffers)),
             ("end_to_end_failures", .int(failures.count)),
             ("book_offers", .int(search.offers)),
-            ("search_queries", .int(search.queries)),
-            ("search_p50_ms", .number(search.p50Milliseconds)),
-            ("search_p99_ms", .number(search.p99Milliseconds)),
-            ("quote_count", .int(quotes.quotes)),
-            ("quote_p50_ms", .number(quotes.p50Milliseconds)),
-            ("quote_p99_ms", .number(quotes.p99Milliseconds)),
+            ("search_queries", .int(search.samples.count)),
+            ("search_p50_ms", .number(search.samples.p50Milliseconds)),
+            ("search_p99_ms", .number(search.samples.p99Milliseconds)),
+            ("quote_count", .int(quotes.overall.count)),
+            ("quote_p50_ms", .number(quotes.overall.p50Milliseconds)),
+            ("quote_p99_ms", .number(quotes.overall.p99Milliseconds)),
             ("book_update_small_provider_ms", .number(update.small)),
             ("book_update_largest_provider_ms", .number(update.largest)),
         ]).text

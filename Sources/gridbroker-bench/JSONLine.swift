@@ -1,13 +1,15 @@
 import BrokerCore
 import Foundation
 
-/// A flat JSON object, keys in the given order, for benchmark output.
+/// A JSON object, keys in the given order, for benchmark output.
 struct JSONLine {
     enum Value {
         case string(String)
         case int(Int)
+        case bool(Bool)
         case number(Double)
         case seconds(Duration)
+        case object(JSONLine)
     }
 
     let fields: [(String, Value)]
@@ -24,8 +26,10 @@ struct JSONLine {
         switch value {
         case .string(let text): "\"\(text)\""
         case .int(let number): String(number)
+        case .bool(let value): String(value)
         case .number(let number): String(format: "%.4f", number)
         case .seconds(let duration): String(format: "%.4f", duration.timeInterval)
+        case .object(let line): line.text
         }
     }
 }

@@ -4,9 +4,7 @@ import BrokerCore
 /// countries, price caps, both sorts), each asking for the first page of 100.
 struct SearchTimings {
     let offers: Int
-    let queries: Int
-    let p50Milliseconds: Double
-    let p99Milliseconds: Double
+    private(set) var samples = LatencySamples()
 
     init(book: OfferBook, rounds: Int = 50) {
         let catalog = GPUCatalog.standard
@@ -19,19 +17,12 @@ struct SearchTimings {
             filters.append(OfferFilter(gpus: gpus, countries: ["DE", "FR", "NL"], sort: .pricePerGPU))
             filters.append(OfferFilter(gpus: gpus, maxPricePerHour: Money(microdollars: 2_000_000)))
         }
-        var samples: [Duration] = []
         for _ in 0..<rounds {
             for filter in filters {
-                let start = ContinuousClock.now
-                let page = book.search(filter, limit: 100)
-                samples.append(ContinuousClock.now - start)
+                let page = samples.time { book.search(filter, limit: 100) }
                 precondition(page.offers.count <= 100)
             }
         }
-        samples.sort()
         offers = book.count
-        queries = samples.count
-        p50Milliseconds = samples[samples.count / 2].timeInterval * 1000
-        p99Milliseconds = samples[samples.count * 99 / 100].timeInterval * 1000
     }
 }

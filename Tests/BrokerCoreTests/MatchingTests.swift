@@ -275,6 +275,25 @@ struct MatchingTests {
         #expect(planner.quote(F.spec(), offers: offers.reversed(), now: F.now, limit: 3) == quote)
     }
 
+    /// A quote stops scanning once no dearer offer can rank among its best `limit`; its
+    /// placements are still the first of a quote that keeps every gang.
+    @Test func theBestFewAreTheFirstOfAll() {
+        var marketsWithMore = 0
+        for seed in UInt64(0)..<60 {
+            var random = SeededRandom(seed: seed)
+            let market = MatchingMarket.random(&random, offers: 150)
+            let book = OfferBook(offers: market.offers)
+            let all = planner.quote(market.spec, offers: market.offers, now: F.now, limit: 10_000).placements
+            if all.count > 3 { marketsWithMore += 1 }
+            for limit in [1, 3] {
+                let few = Array(all.prefix(limit))
+                #expect(planner.quote(market.spec, book: book, now: F.now, limit: limit).placements == few, "\(seed)")
+                #expect(planner.quote(market.spec, offers: market.offers, now: F.now, limit: limit).placements == few)
+            }
+        }
+        #expect(marketsWithMore >= 8, "\(marketsWithMore) of 60 markets have more than 3 placements")
+    }
+
     @Test(arguments: 0..<20)
     func bookAnswersLikeTheOfferList(seed: UInt64) {
         var random = SeededRandom(seed: seed)

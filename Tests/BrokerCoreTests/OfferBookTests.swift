@@ -39,9 +39,14 @@ struct OfferBookTests {
             regions: random.next(3) == 0 ? ["r1"] : nil,
             providers: random.next(3) == 0 ? ["vast", "aws"] : nil,
             sort: random.next(2) == 0 ? .price : .pricePerGPU)
-        let found = OfferBook(offers: offers).search(filter, limit: 1000).offers.map(\.id)
+        let book = OfferBook(offers: offers)
+        let found = book.search(filter, limit: 1000).offers.map(\.id)
         let expected = offers.filter(filter.matches).sorted { filter.orders($0, before: $1) }.map(\.id)
         #expect(found == expected)
+        #expect(book.first(filter)?.id == expected.first)
+        let page = book.search(filter, limit: 3)
+        #expect(page.offers.map(\.id) == Array(expected.prefix(3)))
+        #expect(page.more == (expected.count > 3))
     }
 
     @Test(arguments: [OfferFilter.Sort.price, .pricePerGPU])

@@ -79,33 +79,65 @@ public struct OfferBook: Sendable {
     public func search(_ filter: OfferFilter, after cursor: OfferCursor? = nil, limit: Int) -> (
         offers: [Offer], more: Bool
     ) {
+        search(filter, after: cursor, limit: limit, tellingMore: true)
+    }
+
+    /// The first offer matching `filter` in its order (the cheapest, by price or per GPU-hour):
+    /// the first result of ``search(_:after:limit:)``, without looking further.
+    public func first(_ filter: OfferFilter) -> Offer? {
+        search(filter, after: nil, limit: 1, tellingMore: false).offers.first
+    }
+
+    /// The offers of GPU `name` (canonical model or unknown GPU's name), cheapest first, ties by id.
+    func offersByPrice(gpu name: String) -> [Offer] {
+        byGPU[name]?.byPrice ?? []
+    }
+
+    /// ``search(_:after:limit:)``; `more` is false without `tellingMore`, which saves looking for
+    /// one more match.
+    private func search(_ filter: OfferFilter, after cursor: OfferCursor?, limit: Int, tellingMore: Bool) -> (
+        offers: [Offer], more: Bool
+    ) {
+        let wanted = tellingMore ? limit + 1 : limit
         guard let gpus = filter.gpus else {
-            return Self.scan(all.ordered(by: filter.sort), filter, after: cursor, limit: limit)
+            return Self.scan(all.ordered(by: filter.sort), filter, after: cursor, limit: limit, wanted: wanted)
         }
-        // The first `limit` + 1 of the union are among each GPU's own first `limit` + 1.
+        // The first `wanted` of the union are among each GPU's own first `wanted`; every offer of
+        // a GPU's orders has that GPU, so its scan need not check.
+        var byGPUFilter = filter
+        byGPUFilter.gpus = nil
         var found: [Offer] = []
         for gpu in gpus {
             guard let orders = byGPU[gpu] else { continue }
-            found += Self.scan(orders.ordered(by: filter.sort), filter, after: cursor, limit: limit + 1).offers
+            found +=
+                Self.scan(orders.ordered(by: filter.sort), byGPUFilter, after: cursor, limit: wanted, wanted: wanted)
+                .offers
         }
-        found.sort { filter.orders($0, before: $1) }
-        return (Array(found.prefix(limit)), found.count > limit)
+        if gpus.count > 1 { found.sort { filter.orders($0, before: $1) } }
+        return (Array(found.prefix(limit)), tellingMore && found.count > limit)
     }
 
-    /// Up to `limit` offers of `ordered` matching `filter` after `cursor`, and whether more follow.
-    private static func scan(_ ordered: [Offer], _ filter: OfferFilter, after cursor: OfferCursor?, limit: Int) -> (
-        offers: [Offer], more: Bool
-    ) {
+    /// Up to `limit` offers of `ordered` matching `filter` after `cursor`, and whether the
+    /// matches go on to `wanted` (at least `limit`).
+    private static func scan(
+        _ ordered: [Offer], _ filter: OfferFilter, after cursor: OfferCursor?, limit: Int, wanted: Int
+    ) -> (offers: [Offer], more: Bool) {
         var index = cursor.map { firstIndex(in: ordered, after: $0, filter: filter) } ?? 0
+        // In price order, the first offer above the price cap ends the matches.
+        let cap = filter.sort == .price ? filter.maxPricePerHour : nil
         var found: [Offer] = []
-        while index < ordered.count {
-            let offer = ordered[index]
-            index += 1
-            guard filter.matches(offer) else { continue }
-            if found.count == limit { return (found, true) }
-            found.append(offer)
+        var matches = 0
+        // Through a buffer, each offer is tested in place rather than copied out of the array.
+        ordered.withUnsafeBufferPointer { ordered in
+            while index < ordered.count, matches < wanted {
+                defer { index += 1 }
+                if let cap, ordered[index].pricePerHour > cap { break }
+                guard filter.matches(ordered, at: index) else { continue }
+                matches += 1
+                if found.count < limit { found.append(ordered[index]) }
+            }
         }
-        return (found, false)
+        return (found, matches > limit)
     }
 
     /// The position of the first offer that comes after `cursor` in `ordered` (binary search).

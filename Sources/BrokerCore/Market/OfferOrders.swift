@@ -6,7 +6,7 @@ struct OfferOrders: Sendable {
     private(set) var byPrice: [Offer]
     private(set) var byPricePerGPU: [Offer]
 
-    private static let priceOrder = OfferFilter(sort: .price)
+    static let priceOrder = OfferFilter(sort: .price)
     private static let perGPUOrder = OfferFilter(sort: .pricePerGPU)
 
     init(_ offers: [Offer]) {

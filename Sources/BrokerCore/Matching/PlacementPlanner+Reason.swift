@@ -1,8 +1,11 @@
 extension PlacementPlanner {
-    /// Why `search` found no gang, in numbers: the per-node requirement that left no offer (with
-    /// the count after each requirement), or, when some offers qualify, the binding gang-level
-    /// constraint: capacity, the price cap, the deadline or the budget.
-    static func reason(_ requirements: Requirements, offers: UnsafeBufferPointer<Offer>, search: GangSearch) -> String {
+    /// Why `search` found no gang among `total` offers, in numbers: the per-node requirement that
+    /// left no offer (with the count after each requirement), or, when some offers qualify, the
+    /// binding gang-level constraint: capacity, the price cap, the deadline or the budget.
+    ///
+    /// The search's lists must hold every offer of an accepted model (the others fail the first
+    /// requirement, so only `total` counts them).
+    static func reason(_ requirements: Requirements, total: Int, search: GangSearch) -> String {
         let spec = requirements.spec
         if requirements.nodes < 1 { return "resources.nodes must be at least 1" }
         if requirements.models.isEmpty {
@@ -11,16 +14,18 @@ extension PlacementPlanner {
         }
         let stages = perNodeStages(requirements)
         var counts: [Int] = []
-        var remaining = Array(offers.indices)
+        var remaining = search.lists.indices.flatMap { list in
+            search.lists[list].indices.map { GangSearch.OfferRef(list: list, position: $0) }
+        }
         for stage in stages {
-            remaining.removeAll { !stage.admits(offers[$0]) }
+            remaining.removeAll { !stage.admits(search.offer($0)) }
             counts.append(remaining.count)
             if remaining.isEmpty { break }
         }
         if remaining.isEmpty {
-            guard !offers.isEmpty else { return "no offer fits: there are no offers" }
+            guard total > 0 else { return "no offer fits: there are no offers" }
             let steps = zip(counts, stages).map { "\(grouped($0)) \($1.label)" }
-            return "no offer fits: of \(grouped(offers.count)) offers, " + steps.joined(separator: ", ")
+            return "no offer fits: of \(grouped(total)) offers, " + steps.joined(separator: ", ")
         }
         let nodes = requirements.nodes
         var summary =

@@ -43,14 +43,22 @@ public struct OfferFilter: Sendable, Equatable {
 
     /// Whether `offer` meets every criterion.
     public func matches(_ offer: Offer) -> Bool {
-        if let gpus, !gpus.contains(offer.gpu.name) { return false }
-        if let minGPUs, offer.gpuCount < minGPUs { return false }
-        if let minGPUMemoryGB, offer.gpuMemoryGB < minGPUMemoryGB { return false }
-        if let market, offer.market != market { return false }
-        if let maxPricePerHour, offer.pricePerHour > maxPricePerHour { return false }
-        if let countries, !(offer.country.map(countries.contains) ?? false) { return false }
-        if let regions, !regions.contains(offer.region) { return false }
-        if let providers, !providers.contains(offer.providerID) { return false }
+        withUnsafePointer(to: offer) { matches(UnsafeBufferPointer(start: $0, count: 1), at: 0) }
+    }
+
+    /// Whether `offers[index]` meets every criterion. It reads only the fields it tests, so a scan
+    /// of a buffer copies no offer (an `Offer` passed by value out of an array is copied whole).
+    func matches(_ offers: UnsafeBufferPointer<Offer>, at index: Int) -> Bool {
+        if let minGPUs, offers[index].gpuCount < minGPUs { return false }
+        if let minGPUMemoryGB, offers[index].gpuMemoryGB < minGPUMemoryGB { return false }
+        if let market, offers[index].market != market { return false }
+        if let maxPricePerHour, offers[index].pricePerHour > maxPricePerHour { return false }
+        if let gpus, !gpus.contains(offers[index].gpu.name) { return false }
+        if let countries {
+            guard let country = offers[index].country, countries.contains(country) else { return false }
+        }
+        if let regions, !regions.contains(offers[index].region) { return false }
+        if let providers, !providers.contains(offers[index].id.provider) { return false }
         return true
     }
 

@@ -4,14 +4,14 @@
 /// The system generator is never used, so the same seed always builds the same market. Besides the
 /// sequential generator, ``hash(_:_:_:)`` gives stateless draws keyed by (seed, offer, time slot),
 /// which is how prices and capacity move over time without any stored state.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return Self.finalize(state)
     }
@@ -27,13 +27,13 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform integer in `range`, by multiply-shift (bias below 2^-32 for the small ranges used here).
-    mutating func int(in range: ClosedRange<Int>) -> Int {
+    public mutating func int(in range: ClosedRange<Int>) -> Int {
         let span = UInt64(range.upperBound - range.lowerBound + 1)
         return range.lowerBound + Int(next().multipliedFullWidth(by: span).high)
     }
 
     /// True with probability `probability`.
-    mutating func chance(_ probability: Double) -> Bool {
+    public mutating func chance(_ probability: Double) -> Bool {
         unit() < probability
     }
 
