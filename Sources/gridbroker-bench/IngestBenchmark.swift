@@ -50,7 +50,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         let parseTime = ContinuousClock.now - parseStart
         let offers = snapshots.map(\.1.offers.count).reduce(0, +)
 
-        let ingestDatabase = try freshDatabase(providers)
+        let ingestDatabase = try BenchDatabase.fresh(providers)
         let repository = SQLiteOfferRepository(database: ingestDatabase)
         let upsertStart = ContinuousClock.now
         for (provider, snapshot) in snapshots {
@@ -71,7 +71,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         // 3: the daemon's pollers, end to end.
         var endToEnd = simulated.configuration
         endToEnd.providers = providers
-        let pollDatabase = try freshDatabase([])
+        let pollDatabase = try BenchDatabase.fresh([])
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let market = try await MarketData.start(
@@ -145,23 +145,5 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         guard let small = ordered.first, let large = ordered.last else { return (0, 0) }
         return (median(small.0, small.1.offers), median(large.0, large.1.offers))
-    }
-
-    private static func freshDatabase(_ providers: [ProviderConfiguration]) throws -> BrokerDatabase {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-bench-\(UUID())")
-        try DataDirectory.prepare(folder.path)
-        let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
-        if !providers.isEmpty {
-            try database.pool.write { db in
-                for provider in providers {
-                    try ProviderRecord(
-                        id: provider.id, kind: provider.kind.rawValue, baseUrl: provider.baseURL ?? "", enabled: true,
-                        pollIntervalS: provider.pollIntervalSeconds, offerExpiryS: provider.offerExpirySeconds,
-                        createdAt: Date()
-                    ).insert(db)
-                }
-            }
-        }
-        return database
     }
 }

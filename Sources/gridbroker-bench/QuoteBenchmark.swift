@@ -17,19 +17,24 @@ struct QuoteBenchmark: AsyncParsableCommand {
     var marketRecords = 60_000
     @Option(help: "The market's seed.") var seed: UInt64 = 1
     @Option(help: "Times each job shape is quoted.") var rounds = 1000
+    @Option(help: "1-node jobs placed through the scheduler and the simulated market's instance APIs.")
+    var jobs = 300
 
     func run() async throws {
         CurlGlobal.initialize()
         let simulator = MarketSimulator(configuration: MarketConfiguration(seed: seed, totalOffers: marketRecords))
-        let snapshots = try await InProcessMarket.serve(simulator) { baseURL in
+        let (book, bookTime, placement) = try await InProcessMarket.serve(simulator) { baseURL in
             let client = CurlHTTPClient()
-            let snapshots = try await SimulatedProviders(baseURL: baseURL).snapshots(transport: client)
+            let simulated = try SimulatedProviders(baseURL: baseURL)
+            let snapshots = try await simulated.snapshots(transport: client)
+            let bookStart = ContinuousClock.now
+            let book = OfferBook(offers: snapshots.flatMap(\.1.offers))
+            let bookTime = ContinuousClock.now - bookStart
+            let placement = try await PlacementThroughput.measure(
+                simulated: simulated, book: book, jobs: jobs, transport: client)
             await client.shutdown()
-            return snapshots
+            return (book, bookTime, placement)
         }
-        let bookStart = ContinuousClock.now
-        let book = OfferBook(offers: snapshots.flatMap(\.1.offers))
-        let bookTime = ContinuousClock.now - bookStart
         let timings = try QuoteTimings(book: book, shapes: QuoteTimings.all, rounds: rounds)
 
         var fields: [(String, JSONLine.Value)] = [
@@ -37,6 +42,11 @@ struct QuoteBenchmark: AsyncParsableCommand {
             ("book_build_seconds", .seconds(bookTime)), ("quotes", .int(timings.overall.count)),
         ]
         fields += timings.overall.fields()
+        fields += [
+            ("jobs_submitted", .int(placement.jobs)), ("jobs_placed", .int(placement.placed)),
+            ("placement_seconds", .seconds(placement.elapsed)),
+            ("jobs_placed_per_second", .number(placement.jobsPerSecond)),
+        ]
         for shape in timings.byShape {
             let summary =
                 [("quotes", JSONLine.Value.int(shape.samples.count))] + shape.samples.fields()

@@ -81,6 +81,14 @@ struct MatchingTests {
         #expect(none.reason?.contains(testCase.reason) == true, "\(none.reason ?? "nil")")
     }
 
+    @Test func excludedOffersAreLeftOutOfABookQuote() {
+        let book = OfferBook(offers: [
+            F.offer("a:1", dollars: 1), F.offer("a:2", dollars: 2), F.offer("b:1", dollars: 3),
+        ])
+        let quote = planner.quote(F.spec(), book: book, now: F.now, limit: 5) { $0.id.native == "1" }
+        #expect(ids(quote) == [["a:2"]])
+    }
+
     @Test func interconnectIsComparedIgnoringCase() {
         let spec = F.spec { $0.resources.interconnect = .infiniband }
         let quote = planner.quote(spec, offers: [F.offer("a:1", dollars: 1, interconnect: "InfiniBand")], now: F.now)

@@ -164,16 +164,13 @@ public final class Scheduler: Service, Sendable {
     }
 
     private func quote(_ spec: JobSpec, now: Date) -> Quote {
-        let book = market.current
         let blocks = blocklist.withLock { list in
             list.prune(now: now)
             return list
         }
-        if blocks.isEmpty(at: now) {
-            return planner.quote(spec, book: book, now: now, limit: settings.placementsPerPass)
-        }
-        let open = book.search(OfferFilter(), limit: book.count).offers.filter { !blocks.isBlocked($0, at: now) }
-        return planner.quote(spec, offers: open, now: now, limit: settings.placementsPerPass)
+        let excluded: ((Offer) -> Bool)? = blocks.isEmpty(at: now) ? nil : { blocks.isBlocked($0, at: now) }
+        return planner.quote(
+            spec, book: market.current, now: now, limit: settings.placementsPerPass, excluding: excluded)
     }
 
     private func isBlocked(_ placement: Placement, at now: Date) -> Bool {

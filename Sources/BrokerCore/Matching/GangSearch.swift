@@ -70,6 +70,8 @@ struct GangSearch {
     let lists: [[Offer]]
     /// How many of the best gangs the quote keeps.
     let limit: Int
+    /// Offers to leave out although they meet the requirements (the scheduler's blocked capacity).
+    let excluded: ((Offer) -> Bool)?
     /// The ranking keys of the best `limit` gangs so far, best first.
     private var bestKeys: [Int64] = []
     private(set) var groups: [Group] = []
@@ -78,10 +80,14 @@ struct GangSearch {
     private(set) var gangs: [Gang] = []
     private(set) var funnel = Funnel()
 
-    init(requirements: PlacementPlanner.Requirements, lists: [[Offer]], limit: Int) {
+    init(
+        requirements: PlacementPlanner.Requirements, lists: [[Offer]], limit: Int,
+        excluding excluded: ((Offer) -> Bool)? = nil
+    ) {
         self.requirements = requirements
         self.lists = lists
         self.limit = limit
+        self.excluded = excluded
         if !requirements.sameRegion {
             // Group model * 2 + (spot ? 0 : 1).
             groups = requirements.models.indices.flatMap { model in
@@ -107,6 +113,7 @@ struct GangSearch {
                     return
                 }
                 guard let model = requirements.modelIndex(admitting: offers, at: position) else { continue }
+                if let excluded, excluded(offers[position]) { continue }
                 let group = group(of: offers, at: position, model: model)
                 guard groups[group].remaining > 0 else { continue }
                 let available = min(offers[position].available, requirements.nodes)

@@ -51,12 +51,16 @@ public struct PlacementPlanner: Sendable {
     }
 
     /// The best `limit` placements of `spec` among the offers of `book`, or an empty list and the reason.
-    public func quote(_ spec: JobSpec, book: OfferBook, now: Date, limit: Int = 5) -> Quote {
+    /// `excluded` leaves out offers that meet the spec but must not be used now (capacity the
+    /// scheduler has seen refused).
+    public func quote(
+        _ spec: JobSpec, book: OfferBook, now: Date, limit: Int = 5, excluding excluded: ((Offer) -> Bool)? = nil
+    ) -> Quote {
         let requirements = Requirements(spec, catalog: catalog, now: now)
         // Only offers of the accepted models can be admitted; the book keeps each model's cheapest first.
         var search = GangSearch(
             requirements: requirements, lists: requirements.modelNames.map { book.offersByPrice(gpu: $0) },
-            limit: limit)
+            limit: limit, excluding: excluded)
         for model in search.lists.indices {
             search.scan(list: model, positions: search.lists[model].indices, model: model)
         }
