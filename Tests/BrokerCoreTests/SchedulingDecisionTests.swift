@@ -102,8 +102,20 @@ struct ReconciliationTests {
             requestedAt: now.addingTimeInterval(-requestedSecondsAgo), launchedAt: nil)
     }
 
-    func plan(_ nodes: [NodeView], _ instances: [InstanceSighting]) -> [ReconcileAction] {
-        Reconciliation.plan(nodes: nodes, instances: instances, now: now, launchTimeout: .seconds(300))
+    /// Every tagged node id known to the database unless `known` says otherwise.
+    func plan(
+        _ nodes: [NodeView], _ instances: [InstanceSighting], known: Set<String>? = nil,
+        previouslyMissing: Set<String> = []
+    ) -> [ReconcileAction] {
+        Reconciliation.plan(
+            .init(
+                nodes: nodes, instances: instances, knownNodeIDs: known ?? Set(instances.map(\.nodeID)),
+                previouslyMissing: previouslyMissing, listedAt: now, launchTimeout: .seconds(300)))
+    }
+
+    @Test("an instance tagged with a node id this database never wrote is another broker's: left alone")
+    func foreign() {
+        #expect(plan([], [.init(nativeID: "7", nodeID: "node_theirs", status: .running)], known: []) == [])
     }
 
     @Test("a tagged instance with no live node is terminated; gone instances are ignored")
@@ -137,7 +149,7 @@ struct ReconciliationTests {
                 == [.failUnlaunched(nodeID: "node_a")])
     }
 
-    @Test("booting becomes running when the provider says so; a missing or stopped instance vanished")
+    @Test("booting becomes running when the provider says so; missing or stopped twice in a row is vanished")
     func liveNodes() {
         #expect(
             plan([node("node_a", .booting, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .running)])
@@ -145,11 +157,14 @@ struct ReconciliationTests {
         #expect(
             plan([node("node_a", .running, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .running)])
                 == [])
+        #expect(plan([node("node_a", .running, native: "1")], []) == [.noteMissing(nodeID: "node_a")])
         #expect(
-            plan([node("node_a", .running, native: "1")], [])
+            plan([node("node_a", .running, native: "1")], [], previouslyMissing: ["node_a"])
                 == [.markVanished(nodeID: "node_a", reason: "the provider no longer lists the instance")])
+        let stopped = InstanceSighting(nativeID: "1", nodeID: "node_a", status: .stopping)
+        #expect(plan([node("node_a", .running, native: "1")], [stopped]) == [.noteMissing(nodeID: "node_a")])
         #expect(
-            plan([node("node_a", .running, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .stopping)])
+            plan([node("node_a", .running, native: "1")], [stopped], previouslyMissing: ["node_a"])
                 == [.markVanished(nodeID: "node_a", reason: "the provider stopped the instance")])
     }
 
@@ -159,8 +174,7 @@ struct ReconciliationTests {
         node.launchedAt = now.addingTimeInterval(-59)
         #expect(plan([node], []) == [])
         node.launchedAt = now.addingTimeInterval(-60)
-        #expect(
-            plan([node], []) == [.markVanished(nodeID: "node_a", reason: "the provider no longer lists the instance")])
+        #expect(plan([node], []) == [.noteMissing(nodeID: "node_a")])
     }
 
     @Test("terminating is asked again until the provider agrees the instance is gone")
@@ -170,9 +184,15 @@ struct ReconciliationTests {
                 [node("node_a", .terminating, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .stopping)]
             )
                 == [.terminateAgain(nodeID: "node_a", nativeID: "1")])
+        // Not listed any more: asked once more, and agreed gone only if that call works.
         #expect(
             plan([node("node_a", .terminating, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .gone)])
-                == [.confirmTerminated(nodeID: "node_a")])
+                == [.terminateAgain(nodeID: "node_a", nativeID: "1"), .confirmTerminated(nodeID: "node_a")])
+        // Cancelled before its launch answered: the listing's lag is waited out first.
+        #expect(plan([node("node_b", .terminating, native: nil)], []) == [])
+        #expect(
+            plan([node("node_b", .terminating, native: nil, requestedSecondsAgo: 60)], [])
+                == [.confirmTerminated(nodeID: "node_b")])
     }
 
     @Test("an instance other than the one the node recorded is an orphan")

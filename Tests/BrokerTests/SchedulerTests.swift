@@ -70,6 +70,17 @@ struct SchedulerTests {
         #expect(timeline.contains { $0.contains("no capacity (region): sold out") })
     }
 
+    @Test("a launch the provider rate-limited is sent again, not failed over")
+    func rateLimitedLaunchIsRetried() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 10), harness.offer("aws:b", dollars: 20)])
+        harness.providers["vast"]!.refuseOnce("vast:a", with: .rateLimited(retryAfterSeconds: 0))
+        let job = try await harness.submit()
+        #expect(await harness.fleet.scheduler.pass().placed == [job.id])
+        #expect(try await harness.nodes.nodes(ofJob: job.id).map(\.offerId) == ["vast:a"])
+        #expect(harness.providers["vast"]!.launches.count == 2)
+    }
+
     @Test("when nothing fits, the job waits with the reason in numbers, recorded once")
     func waitsWithReason() async throws {
         let harness = try await FleetHarness()
@@ -118,6 +129,26 @@ struct SchedulerTests {
         let running = try await harness.job(job.id)
         #expect(running.state == .running)
         #expect(running.startedAt == harness.clock.now)
+    }
+
+    @Test("a static pool's machine serves one job after another")
+    func staticPoolReuse() async throws {
+        let machine = StaticMachine(
+            name: "rack", gpu: GPUCatalog.standard.model(named: "H100-SXM")!, gpus: 8, vcpus: 96, memoryGB: 1024,
+            diskGB: 2000, region: "r1", country: "US", market: .onDemand, pricePerHour: Money(dollars: 5)!, count: 1)
+        let harness = try await FleetHarness(
+            providers: [], others: [StaticPoolProvisioner(providerID: "campus", machines: [machine])])
+        harness.list([harness.offer("campus:rack", dollars: 5)])
+        for round in 0..<2 {
+            let job = try await harness.submit()
+            await harness.fleet.scheduler.pass()
+            await harness.fleet.reconciler.pass()
+            #expect(await harness.fleet.scheduler.pass().started == [job.id], "round \(round)")
+            _ = try await harness.nodes.finish(job: job.id, with: .cancel, reason: "done", at: harness.clock.now)
+            await harness.fleet.reconciler.pass()
+            await harness.fleet.reconciler.pass()
+            #expect(try await harness.nodes.nodes(ofJob: job.id).map(\.state) == [.terminated], "round \(round)")
+        }
     }
 
     @Test("a deadline that passes while the job waits fails it with the reason")

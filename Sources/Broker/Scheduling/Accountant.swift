@@ -64,9 +64,13 @@ public final class Accountant: Service, Sendable {
                         let reason = SpendGuard.stopReason(
                             job: account, team: team, teamName: usage.teamName, horizon: horizon)
                     else { continue }
-                    _ = try await nodes.finish(job: job.id, with: .fail, reason: reason, at: now)
-                    stopped[job.id] = reason
-                    logger.notice("job stopped on budget", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
+                    do {
+                        _ = try await nodes.finish(job: job.id, with: .fail, reason: reason, at: now)
+                        stopped[job.id] = reason
+                        logger.notice("job stopped on budget", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
+                    } catch StoreError.invalidTransition {
+                        continue  // it ended meanwhile (cancelled, failed)
+                    }
                 }
             }
         } catch {

@@ -6,7 +6,7 @@ public struct ReconcilePass: Sendable, Equatable {
     public var actions: [String: [ReconcileActionTaken]] = [:]
     /// Providers whose instances could not be listed (nothing was decided for them), with the error.
     public var unreachable: [String: String] = [:]
-    /// Whether some node was booting or terminating: worth looking again soon.
+    /// Whether some node was booting, terminating or missing: worth looking again soon.
     public var inTransition = false
 
     public init() {}

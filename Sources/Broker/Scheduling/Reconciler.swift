@@ -4,6 +4,7 @@ import Logging
 import Providers
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// Makes each provider's instances and the broker's nodes agree, periodically and on request:
 /// lists the provider's tagged instances, asks ``BrokerCore/Reconciliation`` what to do, and does
@@ -20,6 +21,8 @@ public final class Reconciler: Service, Sendable {
     private let settings: SchedulerSettings
     private let logger: Logger
     private let wakeSignal = WakeSignal()
+    /// Nodes the last pass found missing or stopped (a second pass in a row makes them vanished).
+    private let missing = Mutex<Set<String>>([])
     private let onNodesChanged: @Sendable () -> Void
 
     /// - Parameter onNodesChanged: called after a pass that started, lost or adopted nodes (the
@@ -58,18 +61,36 @@ public final class Reconciler: Service, Sendable {
         for provisioner in provisioners.all {
             let provider = provisioner.providerID
             do {
+                let listedAt = clock.now
                 let instances = try await provisioner.instances(transport: transport)
                 let live = try await nodes.liveNodes(provider: provider)
+                let known = try await nodes.knownNodeIDs(among: instances.map(\.nodeID))
+                let previouslyMissing = missing.withLock { $0 }
                 let actions = Reconciliation.plan(
-                    nodes: live.map(\.view), instances: instances.map(Self.sighting), now: clock.now,
-                    launchTimeout: settings.launchTimeout(for: provider))
+                    Reconciliation.Inputs(
+                        nodes: live.map(\.view), instances: instances.map(Self.sighting), knownNodeIDs: known,
+                        previouslyMissing: previouslyMissing, listedAt: listedAt,
+                        launchTimeout: settings.launchTimeout(for: provider)))
+                let nowMissing = Set(
+                    actions.compactMap { action -> String? in
+                        if case .noteMissing(let id) = action { id } else { nil }
+                    })
+                let liveIDs = Set(live.map(\.id))
+                missing.withLock { $0 = $0.subtracting(liveIDs).union(nowMissing) }
                 var taken: [ReconcileActionTaken] = []
                 for action in actions {
+                    // Agree that a node is gone only if asking the provider once more just worked.
+                    if case .confirmTerminated(let id) = action,
+                        let last = taken.last, case .terminateAgain(id, _) = last.action, last.error != nil
+                    {
+                        continue
+                    }
                     taken.append(await carryOut(action, provisioner: provisioner))
                 }
                 if !taken.isEmpty { report.actions[provider] = taken }
                 report.inTransition =
-                    report.inTransition || live.contains { [.requested, .booting, .terminating].contains($0.state) }
+                    report.inTransition || !nowMissing.isEmpty
+                    || live.contains { [.requested, .booting, .terminating].contains($0.state) }
             } catch {
                 report.unreachable[provider] = "\(error)"
                 logger.warning("cannot reconcile provider", metadata: ["provider": "\(provider)", "error": "\(error)"])
@@ -92,15 +113,19 @@ public final class Reconciler: Service, Sendable {
                     "terminated an instance no live node owns",
                     metadata: ["provider": "\(provisioner.providerID)", "instance": "\(nativeID)", "node": "\(nodeID)"])
             case .adopt(let nodeID, let nativeID):
-                _ = try await nodes.recordLaunch(node: nodeID, nativeInstanceID: nativeID, at: now)
+                // Billed from the intent: the instance was created about then, not when found.
+                let requestedAt = try await nodes.node(id: nodeID)?.requestedAt ?? now
+                _ = try await nodes.recordLaunch(
+                    node: nodeID, nativeInstanceID: nativeID, launchedAt: requestedAt, at: now)
             case .failUnlaunched(let nodeID):
                 _ = try await nodes.apply(
                     .fail, toNode: nodeID, reason: "the launch never reached the provider", at: now)
             case .markRunning(let nodeID):
                 _ = try await nodes.apply(.start, toNode: nodeID, reason: "the provider reports it running", at: now)
+            case .noteMissing(let nodeID):
+                logger.notice("instance missing or stopped; checking again next pass", metadata: ["node": "\(nodeID)"])
             case .markVanished(let nodeID, let reason):
-                let node = try await nodes.apply(.vanish, toNode: nodeID, reason: reason, at: now)
-                try await interruptIfRunning(job: node.jobId, because: "node \(node.rank) vanished: \(reason)", at: now)
+                _ = try await nodes.vanish(node: nodeID, reason: reason, at: now)
             case .terminateAgain(_, let nativeID):
                 try await provisioner.terminate(nativeID: nativeID, transport: transport)
             case .confirmTerminated(let nodeID):
@@ -112,12 +137,6 @@ public final class Reconciler: Service, Sendable {
             logger.error("reconcile action failed", metadata: ["action": "\(action)", "error": "\(error)"])
             return ReconcileActionTaken(action: action, error: "\(error)")
         }
-    }
-
-    /// A running job that lost a node is migrating; a provisioning one is the scheduler's to release.
-    private func interruptIfRunning(job id: String, because reason: String, at now: Date) async throws {
-        guard let job = try await jobs.job(id: id), job.state == .running else { return }
-        _ = try await jobs.apply(.interrupt, toJob: id, reason: reason, at: now)
     }
 
     static func sighting(_ instance: ProviderInstance) -> InstanceSighting {

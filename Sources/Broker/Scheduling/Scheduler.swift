@@ -67,6 +67,9 @@ public final class Scheduler: Service, Sendable {
             for job in try await jobs.jobs(in: [.provisioning], limit: 1000) {
                 await check(job, into: &report)
             }
+            for job in try await jobs.jobs(in: [.migrating], limit: 1000) {
+                await stopMigrating(job, into: &report)
+            }
             for job in try await jobs.jobs(in: [.queued], limit: 1000) {
                 await place(job, into: &report)
             }
@@ -88,8 +91,9 @@ public final class Scheduler: Service, Sendable {
             case .wait:
                 return
             case .start:
-                _ = try await jobs.apply(.start, toJob: job.id, reason: "all \(gang.count) nodes running", at: now)
-                report.started.append(job.id)
+                if try await nodes.start(job: job.id, ifRunning: gang.map(\.id), at: now) {
+                    report.started.append(job.id)
+                }
             case .release(let reason, let stuck):
                 for node in gang where stuck.contains(node.id) {
                     guard let offer = OfferID(node.offerId) else { continue }
@@ -103,6 +107,19 @@ public final class Scheduler: Service, Sendable {
             }
         } catch {
             logger.error("could not check provisioning job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// A running job that lost a node cannot go on short of it, and replacing lost nodes (with
+    /// their shards and the last checkpoint) is not built yet: it fails, and its other nodes are
+    /// terminated rather than left billing.
+    private func stopMigrating(_ job: JobRecord, into report: inout SchedulingPass) async {
+        do {
+            let reason = "\(job.reason ?? "a node was lost"); replacing lost nodes is not supported yet"
+            _ = try await nodes.finish(job: job.id, with: .fail, reason: reason, at: clock.now)
+            report.released[job.id] = reason
+        } catch {
+            logger.error("could not stop a job that lost a node", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
     }
 
@@ -210,7 +227,9 @@ public final class Scheduler: Service, Sendable {
         for (record, offer, outcome) in outcomes.sorted(by: { $0.0.rank < $1.0.rank }) {
             switch outcome {
             case .success(let instance):
-                _ = try await nodes.recordLaunch(node: record.id, nativeInstanceID: instance.nativeID, at: clock.now)
+                let now = clock.now
+                _ = try await nodes.recordLaunch(
+                    node: record.id, nativeInstanceID: instance.nativeID, launchedAt: now, at: now)
             case .failure(let error):
                 let scope = Self.blockScope(for: error)
                 let block = blocklist.withLock { $0.block(scope, of: offer, now: clock.now) }
@@ -225,16 +244,26 @@ public final class Scheduler: Service, Sendable {
         return false
     }
 
+    /// A launch; a 429 (the request was not processed) is retried after the provider's
+    /// `Retry-After` (at most ``maximumRateLimitWait``), twice.
     private func launch(_ request: LaunchRequest) async -> Result<ProviderInstance, ProviderError> {
         guard let provisioner = provisioners[request.offer.id.provider] else {
             return .failure(.misconfigured("no provisioner for provider \(request.offer.id.provider)"))
         }
-        do {
-            return .success(try await provisioner.launch(request, transport: transport))
-        } catch {
-            return .failure(error)
+        var attempt = 0
+        while true {
+            do {
+                return .success(try await provisioner.launch(request, transport: transport))
+            } catch .rateLimited(let seconds) where attempt < 2 {
+                attempt += 1
+                try? await Task.sleep(for: min(.seconds(seconds ?? 1), Self.maximumRateLimitWait))
+            } catch {
+                return .failure(error)
+            }
         }
     }
+
+    static let maximumRateLimitWait = Duration.seconds(10)
 
     /// What a failed launch blocks: what a capacity refusal names, the offer for anything else
     /// (a transient error should not hold a whole provider back).
@@ -242,7 +271,7 @@ public final class Scheduler: Service, Sendable {
         switch error {
         case .insufficientCapacity(.offer, _): .offer
         case .insufficientCapacity(.region, _): .region
-        case .insufficientCapacity(.provider, _), .unauthorized, .misconfigured, .rateLimited: .provider
+        case .insufficientCapacity(.provider, _), .unauthorized, .misconfigured: .provider
         default: .offer
         }
     }

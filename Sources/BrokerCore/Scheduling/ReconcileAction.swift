@@ -9,10 +9,13 @@ public enum ReconcileAction: Sendable, Equatable {
     case failUnlaunched(nodeID: String)
     /// The provider shows the node's instance running.
     case markRunning(nodeID: String)
-    /// The node's instance is gone (or stopped) without the broker terminating it.
+    /// The node's instance is missing from the listing or stopped, for the first pass in a row.
+    case noteMissing(nodeID: String)
+    /// The node's instance is gone (or stopped) without the broker terminating it, two passes in a row.
     case markVanished(nodeID: String, reason: String)
     /// The node is being terminated and the provider still shows its instance: ask again.
     case terminateAgain(nodeID: String, nativeID: String)
-    /// The node is being terminated and the provider agrees it is gone.
+    /// The node is being terminated and the provider agrees it is gone (carried out only if a
+    /// `terminateAgain` for the node just before it succeeded).
     case confirmTerminated(nodeID: String)
 }

@@ -8,63 +8,92 @@
 /// says what to do so that the two agree: the provider holds exactly the instances the broker
 /// believes in, and the broker knows what the provider did.
 public enum Reconciliation {
-    /// - Parameters:
-    ///   - nodes: every non-terminal node on the provider.
-    ///   - instances: every instance the provider lists with a gridbroker tag.
-    ///   - launchTimeout: how long a node may stay `requested` before its launch is taken as lost.
-    ///   - listingGrace: how long after a launch the provider's listing may still miss the new
-    ///     instance (listings are eventually consistent) before the node counts as vanished.
-    public static func plan(
-        nodes: [NodeView], instances: [InstanceSighting], now: Date, launchTimeout: Duration,
-        listingGrace: Duration = .seconds(60)
-    ) -> [ReconcileAction] {
-        let live = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    /// What one provider's reconciliation looks at.
+    public struct Inputs: Sendable {
+        /// Every non-terminal node on the provider.
+        public var nodes: [NodeView]
+        /// Every instance the provider lists with a gridbroker tag.
+        public var instances: [InstanceSighting]
+        /// The tagged node ids the broker's database knows, in any state. An instance tagged with
+        /// an id it never wrote belongs to another gridbroker (sharing the account) and is left alone.
+        public var knownNodeIDs: Set<String>
+        /// Live nodes the previous pass found missing or stopped: a second such pass means vanished.
+        public var previouslyMissing: Set<String>
+        /// When the listing was asked for.
+        public var listedAt: Date
+        /// How long a node may stay `requested` before its launch is taken as lost.
+        public var launchTimeout: Duration
+        /// How long after a launch the provider's listing may still miss the new instance
+        /// (listings are eventually consistent).
+        public var listingGrace: Duration
+
+        public init(
+            nodes: [NodeView], instances: [InstanceSighting], knownNodeIDs: Set<String>,
+            previouslyMissing: Set<String> = [], listedAt: Date, launchTimeout: Duration,
+            listingGrace: Duration = .seconds(60)
+        ) {
+            self.nodes = nodes
+            self.instances = instances
+            self.knownNodeIDs = knownNodeIDs
+            self.previouslyMissing = previouslyMissing
+            self.listedAt = listedAt
+            self.launchTimeout = launchTimeout
+            self.listingGrace = listingGrace
+        }
+    }
+
+    public static func plan(_ inputs: Inputs) -> [ReconcileAction] {
+        let live = Dictionary(inputs.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var claimed: [String: InstanceSighting] = [:]
         var actions: [ReconcileAction] = []
-        for instance in instances.sorted(by: { $0.nativeID < $1.nativeID }) where instance.status != .gone {
+        for instance in inputs.instances.sorted(by: { $0.nativeID < $1.nativeID }) where instance.status != .gone {
             // An instance belongs to its node when the node recorded it, or when the node never
-            // heard back from its launch; any other tagged instance is an orphan (a leak or a duplicate).
+            // heard back from its launch; any other instance tagged with one of our nodes is an
+            // orphan (a leak or a duplicate).
             if let node = live[instance.nodeID],
                 node.nativeInstanceID == instance.nativeID
                     || (node.nativeInstanceID == nil && claimed[node.id] == nil)
             {
                 claimed[node.id] = instance
-            } else {
+            } else if inputs.knownNodeIDs.contains(instance.nodeID) {
                 actions.append(.terminateOrphan(nativeID: instance.nativeID, nodeID: instance.nodeID))
             }
         }
-        for node in nodes.sorted(by: { $0.id < $1.id }) {
-            actions += plan(
-                node: node, sighting: claimed[node.id], now: now, launchTimeout: launchTimeout,
-                listingGrace: listingGrace)
+        for node in inputs.nodes.sorted(by: { $0.id < $1.id }) {
+            actions += plan(node: node, sighting: claimed[node.id], inputs)
         }
         return actions
     }
 
-    private static func plan(
-        node: NodeView, sighting: InstanceSighting?, now: Date, launchTimeout: Duration, listingGrace: Duration
-    ) -> [ReconcileAction] {
+    private static func plan(node: NodeView, sighting: InstanceSighting?, _ inputs: Inputs) -> [ReconcileAction] {
+        let sinceRequest = inputs.listedAt.timeIntervalSince(node.requestedAt)
+        let sinceLaunch = inputs.listedAt.timeIntervalSince(node.launchedAt ?? node.requestedAt)
         switch node.state {
         case .requested:
             if let sighting { return [.adopt(nodeID: node.id, nativeID: sighting.nativeID)] }
-            if node.nativeInstanceID == nil, now.timeIntervalSince(node.requestedAt) >= launchTimeout.timeInterval {
+            if node.nativeInstanceID == nil, sinceRequest >= inputs.launchTimeout.timeInterval {
                 return [.failUnlaunched(nodeID: node.id)]
             }
             return []
         case .booting, .running, .preempting:
-            guard let sighting else {
-                let launched = node.launchedAt ?? node.requestedAt
-                if node.state == .booting, now.timeIntervalSince(launched) < listingGrace.timeInterval { return [] }
-                return [.markVanished(nodeID: node.id, reason: "the provider no longer lists the instance")]
+            if let sighting, sighting.status != .stopping {
+                return sighting.status == .running && node.state == .booting ? [.markRunning(nodeID: node.id)] : []
             }
-            switch sighting.status {
-            case .running where node.state == .booting: return [.markRunning(nodeID: node.id)]
-            case .stopping: return [.markVanished(nodeID: node.id, reason: "the provider stopped the instance")]
-            default: return []
-            }
+            if node.state == .booting, sinceLaunch < inputs.listingGrace.timeInterval { return [] }
+            // One listing can be wrong (a transient error page, an instance briefly offline):
+            // only a second pass in a row makes it vanished.
+            guard inputs.previouslyMissing.contains(node.id) else { return [.noteMissing(nodeID: node.id)] }
+            let reason =
+                sighting == nil ? "the provider no longer lists the instance" : "the provider stopped the instance"
+            return [.markVanished(nodeID: node.id, reason: reason)]
         case .terminating:
-            guard let sighting else { return [.confirmTerminated(nodeID: node.id)] }
-            return [.terminateAgain(nodeID: node.id, nativeID: sighting.nativeID)]
+            if let sighting { return [.terminateAgain(nodeID: node.id, nativeID: sighting.nativeID)] }
+            if let nativeID = node.nativeInstanceID {
+                // Not listed (yet, or any more): ask once more, and agree only if the provider does.
+                return [.terminateAgain(nodeID: node.id, nativeID: nativeID), .confirmTerminated(nodeID: node.id)]
+            }
+            // Never heard back from its launch: wait out the listing's lag before calling it gone.
+            return sinceRequest < inputs.listingGrace.timeInterval ? [] : [.confirmTerminated(nodeID: node.id)]
         case .terminated, .failed:
             return []
         }

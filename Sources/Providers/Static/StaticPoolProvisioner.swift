@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// The allocations the broker's database already knows are passed in at start (`existing`), so a
 /// restarted daemon does not hand out a slot that is still in use. Native ids are
-/// `<machine name>#<slot>`, slots numbered from 0.
+/// `<machine name>#<slot>@<node id>`, slots numbered from 0: one allocation of a slot is told apart
+/// from the next, so a late terminate of an old one never frees the slot under a new node.
 public final class StaticPoolProvisioner: InstanceProvisioner {
     public let providerID: String
     private let machines: [String: StaticMachine]
@@ -19,10 +20,10 @@ public final class StaticPoolProvisioner: InstanceProvisioner {
         self.machines = Dictionary(machines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var taken: [String: [Int: String]] = [:]
         for instance in existing where instance.status != .terminated {
-            guard let (name, slot) = Self.parse(instance.nativeID), let machine = self.machines[name],
+            guard let (name, slot, nodeID) = Self.parse(instance.nativeID), let machine = self.machines[name],
                 slot < machine.count
             else { continue }
-            taken[name, default: [:]][slot] = instance.nodeID
+            taken[name, default: [:]][slot] = nodeID
         }
         state = Mutex(taken)
     }
@@ -43,31 +44,42 @@ public final class StaticPoolProvisioner: InstanceProvisioner {
         guard let slot else {
             throw .insufficientCapacity(scope: .offer, message: "all \(machine.count) of '\(name)' are in use")
         }
-        return ProviderInstance(nativeID: "\(name)#\(slot)", nodeID: request.nodeID, status: .running)
+        return ProviderInstance(
+            nativeID: Self.nativeID(name, slot, request.nodeID), nodeID: request.nodeID, status: .running)
     }
 
     public func instances(transport: any HTTPTransport) async throws(ProviderError) -> [ProviderInstance] {
         state.withLock { taken in
             taken.sorted { $0.key < $1.key }.flatMap { name, slots in
                 slots.sorted { $0.key < $1.key }.map { slot, nodeID in
-                    ProviderInstance(nativeID: "\(name)#\(slot)", nodeID: nodeID, status: .running)
+                    ProviderInstance(nativeID: Self.nativeID(name, slot, nodeID), nodeID: nodeID, status: .running)
                 }
             }
         }
     }
 
     public func terminate(nativeID: String, transport: any HTTPTransport) async throws(ProviderError) {
-        guard let (name, slot) = Self.parse(nativeID) else {
-            throw .misconfigured("'\(nativeID)' is not a static pool instance id (expected '<machine>#<slot>')")
+        guard let (name, slot, nodeID) = Self.parse(nativeID) else {
+            throw .misconfigured(
+                "'\(nativeID)' is not a static pool instance id (expected '<machine>#<slot>@<node id>')")
         }
-        _ = state.withLock { $0[name]?.removeValue(forKey: slot) }
+        state.withLock { taken in
+            if taken[name]?[slot] == nodeID { taken[name]?.removeValue(forKey: slot) }
+        }
     }
 
-    /// `<machine name>#<slot>` split at the last `#`.
-    private static func parse(_ nativeID: String) -> (name: String, slot: Int)? {
-        guard let hash = nativeID.lastIndex(of: "#"), let slot = Int(nativeID[nativeID.index(after: hash)...]),
-            slot >= 0
+    private static func nativeID(_ name: String, _ slot: Int, _ nodeID: String) -> String {
+        "\(name)#\(slot)@\(nodeID)"
+    }
+
+    /// `<machine name>#<slot>@<node id>`, split at the last `@` and then the last `#`.
+    private static func parse(_ nativeID: String) -> (name: String, slot: Int, nodeID: String)? {
+        guard let at = nativeID.lastIndex(of: "@") else { return nil }
+        let allocation = nativeID[..<at]
+        let nodeID = String(nativeID[nativeID.index(after: at)...])
+        guard !nodeID.isEmpty, let hash = allocation.lastIndex(of: "#"),
+            let slot = Int(allocation[allocation.index(after: hash)...]), slot >= 0
         else { return nil }
-        return (String(nativeID[..<hash]), slot)
+        return (String(allocation[..<hash]), slot, nodeID)
     }
 }

@@ -8,8 +8,18 @@ public protocol NodeRepository: Sendable {
     /// written before any provider is called.
     func beginProvisioning(job id: String, nodes: [NodeRecord], at: Date) async throws -> JobRecord
     /// Records the provider's instance for a node and moves it to booting (if it is still
-    /// requested: a node cancelled meanwhile keeps its state, and now its instance id).
-    func recordLaunch(node id: String, nativeInstanceID: String, at: Date) async throws -> NodeRecord
+    /// requested: a node cancelled meanwhile keeps its state, and now its instance id). Billing
+    /// counts from `launchedAt` (an adopted instance was created near the intent, not when found).
+    func recordLaunch(node id: String, nativeInstanceID: String, launchedAt: Date, at: Date) async throws -> NodeRecord
+    /// Starts a provisioning job, provided the nodes `gang` are all still running: checked in the
+    /// same transaction, so a node that vanished meanwhile cannot leave a running job short of it.
+    /// Returns whether it started.
+    func start(job id: String, ifRunning gang: [String], at: Date) async throws -> Bool
+    /// Marks a node's instance gone without the broker terminating it and, in the same
+    /// transaction, moves its job to migrating when it was running.
+    func vanish(node id: String, reason: String, at: Date) async throws -> NodeRecord
+    /// Which of `ids` are nodes this database ever stored.
+    func knownNodeIDs(among ids: [String]) async throws -> Set<String>
     func apply(_ event: NodeEvent, toNode id: String, reason: String?, at: Date) async throws -> NodeRecord
     /// Gives up a provisioning job's gang: its live nodes go to terminating and the job back to
     /// queued with `reason`. Returns the nodes to terminate.

@@ -29,17 +29,47 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
-    public func recordLaunch(node id: String, nativeInstanceID: String, at date: Date) async throws -> NodeRecord {
+    public func recordLaunch(node id: String, nativeInstanceID: String, launchedAt: Date, at date: Date) async throws
+        -> NodeRecord
+    {
         try await database.pool.write { db in
             guard var node = try NodeRecord.fetchOne(db, key: id) else {
                 throw StoreError.notFound(entity: "node", id: id)
             }
             if node.nativeInstanceId == nativeInstanceID { return node }
             node.nativeInstanceId = nativeInstanceID
-            node.launchedAt = node.launchedAt ?? date
+            node.launchedAt = node.launchedAt ?? launchedAt
             try node.update(db)
             guard node.state == .requested else { return node }
             return try db.applying(.boot, toNode: id, reason: "instance \(nativeInstanceID) accepted", at: date)
+        }
+    }
+
+    public func start(job id: String, ifRunning gang: [String], at date: Date) async throws -> Bool {
+        try await database.pool.write { db in
+            let running = try NodeRecord.filter(keys: gang).filter(Column("state") == NodeState.running.rawValue)
+                .fetchCount(db)
+            guard running == gang.count, !gang.isEmpty else { return false }
+            _ = try db.applying(.start, toJob: id, reason: "all \(gang.count) nodes running", at: date)
+            return true
+        }
+    }
+
+    public func vanish(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
+        try await database.pool.write { db in
+            let node = try db.applying(.vanish, toNode: id, reason: reason, at: date)
+            if let job = try JobRecord.fetchOne(db, key: node.jobId), job.state == .running {
+                _ = try db.applying(
+                    .interrupt, toJob: job.id, reason: "node \(node.rank) vanished: \(reason)", at: date)
+            }
+            return node
+        }
+    }
+
+    public func knownNodeIDs(among ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try await database.pool.read { db in
+            Set(try String.fetchAll(db, NodeRecord.filter(keys: ids).select(Column("id"))))
         }
     }
 

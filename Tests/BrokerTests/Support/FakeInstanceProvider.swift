@@ -14,6 +14,7 @@ final class FakeInstanceProvider: InstanceProvisioner {
     struct State {
         var instances: [String: ProviderInstance] = [:]
         var refusals: [OfferID: ProviderError] = [:]
+        var onceRefusals: [OfferID: ProviderError] = [:]
         var launches: [LaunchRequest] = []
         var terminations: [String] = []
         var counter = 0
@@ -28,6 +29,11 @@ final class FakeInstanceProvider: InstanceProvisioner {
         state.withLock { $0.refusals[OfferID(offer)!] = error }
     }
 
+    /// The next launch of `offer` fails with `error`; later ones work.
+    func refuseOnce(_ offer: String, with error: ProviderError) {
+        state.withLock { $0.onceRefusals[OfferID(offer)!] = error }
+    }
+
     func launch(_ request: LaunchRequest, transport: any HTTPTransport) async throws(ProviderError)
         -> ProviderInstance
     {
@@ -35,6 +41,7 @@ final class FakeInstanceProvider: InstanceProvisioner {
         return try state.withLock { state throws(ProviderError) in
             state.launches.append(request)
             if let refusal = state.refusals[request.offer.id] { throw refusal }
+            if let refusal = state.onceRefusals.removeValue(forKey: request.offer.id) { throw refusal }
             state.counter += 1
             let instance = ProviderInstance(
                 nativeID: "\(providerID)-\(state.counter)", nodeID: request.nodeID, status: .pending)
@@ -63,6 +70,11 @@ final class FakeInstanceProvider: InstanceProvisioner {
             state.instances[id] = ProviderInstance(nativeID: id, nodeID: nodeID, status: status)
             return id
         }
+    }
+
+    /// The instance disappears from the listing (as if the provider reclaimed it and forgot it).
+    func remove(_ nativeID: String) {
+        state.withLock { _ = $0.instances.removeValue(forKey: nativeID) }
     }
 
     /// Every instance not terminated moves to `status`.

@@ -21,6 +21,7 @@ struct FleetHarness {
 
     init(
         providers: [FakeInstanceProvider] = [FakeInstanceProvider("vast"), FakeInstanceProvider("aws")],
+        others: [any InstanceProvisioner] = [],
         settings: SchedulerSettings = SchedulerSettings(defaultLaunchTimeout: .seconds(300))
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-fleet-\(UUID())")
@@ -28,16 +29,17 @@ struct FleetHarness {
         database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
         let now = clock.now
         try await SQLiteProviderRepository(database: database).sync(
-            providers.map { provider in
+            (providers.map(\.providerID) + others.map(\.providerID)).map { provider in
                 ProviderRecord(
-                    id: provider.providerID, kind: "vast", baseUrl: "http://127.0.0.1:9/", enabled: true,
+                    id: provider, kind: "vast", baseUrl: "http://127.0.0.1:9/", enabled: true,
                     pollIntervalS: 60, offerExpiryS: 300, createdAt: now)
             })
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: now)
         self.providers = Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
         fleet = Fleet(
-            database: database, market: market, provisioners: Provisioners(providers), transport: UnusedTransport(),
+            database: database, market: market, provisioners: Provisioners(providers + others),
+            transport: UnusedTransport(),
             clock: clock, settings: settings, logger: Logger(label: "test"))
         jobs = SQLiteJobRepository(database: database)
         nodes = SQLiteNodeRepository(database: database)
