@@ -20,7 +20,7 @@ public struct Fleet: Sendable {
         let nodes = SQLiteNodeRepository(database: database)
         let wakeScheduler = SchedulerWakeup()
         let reconciler = Reconciler(
-            jobs: jobs, nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
+            nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
             settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() })
         self.reconciler = reconciler
         let scheduler = Scheduler(

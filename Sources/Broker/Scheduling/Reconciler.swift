@@ -13,7 +13,6 @@ import Synchronization
 /// (a crash) are adopted. A provider that cannot be listed is left alone until the next pass.
 /// While nodes are booting or terminating it looks at the scheduler's pace, not its own.
 public final class Reconciler: Service, Sendable {
-    private let jobs: any JobRepository
     private let nodes: any NodeRepository
     private let provisioners: Provisioners
     private let transport: any HTTPTransport
@@ -28,11 +27,10 @@ public final class Reconciler: Service, Sendable {
     /// - Parameter onNodesChanged: called after a pass that started, lost or adopted nodes (the
     ///   scheduler then decides about their jobs at once).
     public init(
-        jobs: any JobRepository, nodes: any NodeRepository, provisioners: Provisioners, transport: any HTTPTransport,
+        nodes: any NodeRepository, provisioners: Provisioners, transport: any HTTPTransport,
         clock: any BrokerClock, settings: SchedulerSettings, logger: Logger,
         onNodesChanged: @escaping @Sendable () -> Void = {}
     ) {
-        self.jobs = jobs
         self.nodes = nodes
         self.provisioners = provisioners
         self.transport = transport

@@ -149,17 +149,18 @@ public final class Scheduler: Service, Sendable {
                 return
             }
             var failures: [String] = []
-            for placement in quote(spec, now: now).placements where !isBlocked(placement, at: clock.now) {
-                if try await launch(placement, of: job, spec: spec) {
+            let quote = quote(spec, now: now)
+            for placement in quote.placements where !isBlocked(placement, at: clock.now) {
+                guard let failure = try await launch(placement, of: job, spec: spec) else {
                     report.placed.append(job.id)
                     return
                 }
-                failures.append(try await releaseReason(of: job.id))
+                failures.append(failure)
                 if failures.count >= settings.placementsPerPass { break }
             }
             let reason =
                 failures.isEmpty
-                ? quote(spec, now: clock.now).reason ?? "every placement is blocked after capacity refusals"
+                ? quote.reason ?? "every placement is blocked after capacity refusals"
                 : "\(failures.count) placement(s) failed: " + failures.joined(separator: "; ")
             if !failures.isEmpty { report.released[job.id] = reason }
             try await wait(job, reason, into: &report)
@@ -174,10 +175,6 @@ public final class Scheduler: Service, Sendable {
     private func wait(_ job: JobRecord, _ reason: String, into report: inout SchedulingPass) async throws {
         report.waiting[job.id] = reason
         try await nodes.setWaitingReason(job: job.id, reason: reason, at: clock.now)
-    }
-
-    private func releaseReason(of jobID: String) async throws -> String {
-        try await jobs.job(id: jobID)?.reason ?? "released"
     }
 
     private func quote(_ spec: JobSpec, now: Date) -> Quote {
@@ -196,8 +193,8 @@ public final class Scheduler: Service, Sendable {
     }
 
     /// Records the intent, launches every node at once, and keeps the gang only if every launch
-    /// was accepted; otherwise releases it (the job goes back to queued) and returns false.
-    private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> Bool {
+    /// was accepted; otherwise releases it (the job goes back to queued) and returns why.
+    private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> String? {
         let now = clock.now
         let records = placement.nodes.map { placed in
             NodeRecord(
@@ -239,9 +236,10 @@ public final class Scheduler: Service, Sendable {
                 _ = try await nodes.apply(.fail, toNode: record.id, reason: "\(error)", at: clock.now)
             }
         }
-        guard !failures.isEmpty else { return true }
-        _ = try await nodes.releaseGang(ofJob: job.id, reason: failures.joined(separator: "; "), at: clock.now)
-        return false
+        guard !failures.isEmpty else { return nil }
+        let reason = failures.joined(separator: "; ")
+        _ = try await nodes.releaseGang(ofJob: job.id, reason: reason, at: clock.now)
+        return reason
     }
 
     /// A launch; a 429 (the request was not processed) is retried after the provider's
