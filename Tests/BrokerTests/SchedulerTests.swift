@@ -151,6 +151,23 @@ struct SchedulerTests {
         }
     }
 
+    @Test("when the job starts, its shards are handed to its nodes, once")
+    func shardsAtStart() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 10, available: 2)])
+        let job = try await harness.submit(nodes: 2) { $0.dataset = JobSpec.Dataset(uri: "s3://data", shards: 9) }
+        await harness.fleet.scheduler.pass()
+        #expect(try await harness.nodes.shardCounts(ofJob: job.id) == (0, 0))
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        await harness.fleet.scheduler.pass()
+        #expect(try await harness.nodes.shardCounts(ofJob: job.id) == (9, 0))
+        let shards = try await harness.nodes.shards(ofJob: job.id)
+        #expect(shards.map(\.idx) == Array(0..<9))
+        #expect(Dictionary(grouping: shards, by: \.nodeId).values.map(\.count).sorted() == [4, 5])
+        #expect(shards.allSatisfy { $0.state == .assigned })
+    }
+
     @Test("a deadline that passes while the job waits fails it with the reason")
     func deadlinePasses() async throws {
         let harness = try await FleetHarness()

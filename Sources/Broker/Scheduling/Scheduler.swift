@@ -91,7 +91,8 @@ public final class Scheduler: Service, Sendable {
             case .wait:
                 return
             case .start:
-                if try await nodes.start(job: job.id, ifRunning: gang.map(\.id), at: now) {
+                let shards = try Self.shardPlan(job, gang: gang, catalog: planner.catalog)
+                if try await nodes.start(job: job.id, ifRunning: gang.map(\.id), shards: shards, at: now) {
                     report.started.append(job.id)
                 }
             case .release(let reason, let stuck):
@@ -121,6 +122,14 @@ public final class Scheduler: Service, Sendable {
         } catch {
             logger.error("could not stop a job that lost a node", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
+    }
+
+    /// The job's shards spread over `gang` by its nodes' speed (none without a dataset).
+    static func shardPlan(_ job: JobRecord, gang: [NodeRecord], catalog: GPUCatalog) throws -> [String: [Int]] {
+        guard let count = try job.decodedSpec(catalog: catalog).dataset?.shards else { return [:] }
+        let weights = gang.map { ShardPlanner.weight(gpu: catalog.model(named: $0.gpu), count: $0.gpuCount) }
+        let runs = ShardPlanner.split(Array(0..<count), weights: weights)
+        return Dictionary(zip(gang.map(\.id), runs), uniquingKeysWith: { first, _ in first })
     }
 
     /// The newest attempt's nodes: the last node requested at each rank (`nodes` in request order).

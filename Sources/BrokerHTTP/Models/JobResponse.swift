@@ -81,7 +81,10 @@ public struct JobResponse: Codable, Sendable {
     public var finishedAt: Date?
 
     /// `nodes` empty leaves them out (lists); otherwise spend is brought up to `now` from them.
-    init(_ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog, now: Date) {
+    /// `shards` are the stored counts (none before the job starts: then the spec's total).
+    init(
+        _ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog, now: Date, shards: (total: Int, done: Int)? = nil
+    ) {
         id = job.id
         name = job.name
         state = job.state.rawValue
@@ -89,7 +92,12 @@ public struct JobResponse: Codable, Sendable {
         priority = job.priority
         spec = try? job.decodedSpec(catalog: catalog)
         self.nodes = nodes.map { Node($0, now: now) }
-        shards = Shards(total: spec?.dataset?.shards ?? 0, done: 0)
+        self.shards =
+            if let shards, shards.total > 0 {
+                Shards(total: shards.total, done: shards.done)
+            } else {
+                Shards(total: spec?.dataset?.shards ?? 0, done: 0)
+            }
         spendUsd = max(job.spend, nodes.reduce(.zero) { $0 + Node.spend(of: $1, now: now) }).dollars
         createdAt = job.createdAt
         startedAt = job.startedAt

@@ -24,7 +24,9 @@ struct JobRoutes {
         router.get("v1/jobs/:id") { _, context in
             let job = try await job(context.parameters.require("id"))
             return JSONResponse(
-                JobResponse(job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog, now: clock.now))
+                JobResponse(
+                    job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog, now: clock.now,
+                    shards: try await nodes.shardCounts(ofJob: job.id)))
         }
         router.get("v1/jobs/:id/events") { _, context in
             let job = try await job(context.parameters.require("id"))

@@ -13,8 +13,13 @@ public protocol NodeRepository: Sendable {
     func recordLaunch(node id: String, nativeInstanceID: String, launchedAt: Date, at: Date) async throws -> NodeRecord
     /// Starts a provisioning job, provided the nodes `gang` are all still running: checked in the
     /// same transaction, so a node that vanished meanwhile cannot leave a running job short of it.
-    /// Returns whether it started.
-    func start(job id: String, ifRunning gang: [String], at: Date) async throws -> Bool
+    /// The job's shards are handed out in the same transaction (`shards`: node id → shard indices)
+    /// unless it has shards already. Returns whether it started.
+    func start(job id: String, ifRunning gang: [String], shards: [String: [Int]], at: Date) async throws -> Bool
+    /// The job's shards, by index.
+    func shards(ofJob id: String) async throws -> [ShardRecord]
+    /// How many shards the job has, and how many are done.
+    func shardCounts(ofJob id: String) async throws -> (total: Int, done: Int)
     /// Marks a node's instance gone without the broker terminating it and, in the same
     /// transaction, moves its job to migrating when it was running.
     func vanish(node id: String, reason: String, at: Date) async throws -> NodeRecord

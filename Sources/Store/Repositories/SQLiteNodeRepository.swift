@@ -45,13 +45,39 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
-    public func start(job id: String, ifRunning gang: [String], at date: Date) async throws -> Bool {
+    public func start(job id: String, ifRunning gang: [String], shards: [String: [Int]], at date: Date)
+        async throws -> Bool
+    {
         try await database.pool.write { db in
             let running = try NodeRecord.filter(keys: gang).filter(Column("state") == NodeState.running.rawValue)
                 .fetchCount(db)
             guard running == gang.count, !gang.isEmpty else { return false }
             _ = try db.applying(.start, toJob: id, reason: "all \(gang.count) nodes running", at: date)
+            if try ShardRecord.filter(Column("job_id") == id).fetchCount(db) == 0 {
+                for (nodeID, indices) in shards.sorted(by: { $0.key < $1.key }) {
+                    for index in indices {
+                        try ShardRecord(jobID: id, index: index, nodeID: nodeID, at: date).insert(db)
+                    }
+                }
+            }
             return true
+        }
+    }
+
+    public func shards(ofJob id: String) async throws -> [ShardRecord] {
+        try await database.pool.read { db in
+            try ShardRecord.filter(Column("job_id") == id).order(Column("idx")).fetchAll(db)
+        }
+    }
+
+    public func shardCounts(ofJob id: String) async throws -> (total: Int, done: Int) {
+        try await database.pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) AS total, count(*) FILTER (WHERE state = 'done') AS done FROM shard WHERE job_id = ?",
+                arguments: [id])
+            return (row?["total"] ?? 0, row?["done"] ?? 0)
         }
     }
 
