@@ -57,6 +57,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
         jobs: dependencies.jobs, nodes: dependencies.nodes, catalog: dependencies.catalog, clock: dependencies.clock,
         signals: dependencies.fleet, teamID: DefaultTeam.id
     ).register(on: router)
+    AgentRoutes(
+        nodes: dependencies.nodes, catalog: dependencies.catalog, clock: dependencies.clock, signals: dependencies.fleet
+    )
+    .register(on: router)
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)
     return router

@@ -168,6 +168,20 @@ struct ReconciliationTests {
                 == [.markVanished(nodeID: "node_a", reason: "the provider stopped the instance")])
     }
 
+    @Test("a node whose agent reported and then went silent past the timeout is reclaimed; one without an agent is not")
+    func missedHeartbeats() {
+        let running = InstanceSighting(nativeID: "1", nodeID: "node_a", status: .running)
+        var node = node("node_a", .running, native: "1")
+        #expect(plan([node], [running]) == [])
+        node.lastHeartbeatAt = now.addingTimeInterval(-299)
+        #expect(plan([node], [running]) == [])
+        node.lastHeartbeatAt = now.addingTimeInterval(-300)
+        #expect(
+            plan([node], [running]) == [
+                .markVanished(nodeID: "node_a", reason: "no heartbeat from its agent for 300 s")
+            ])
+    }
+
     @Test("a just-launched node missing from an eventually consistent listing is given a grace period")
     func listingGrace() {
         var node = node("node_a", .booting, native: "1")
@@ -258,5 +272,17 @@ struct IdentifierTests {
         #expect(first.count == 4 + 26)
         #expect(first < second)
         #expect(Identifier.make("job", at: Date(timeIntervalSince1970: 1_000)) != first)
+    }
+}
+
+@Suite("Agent commands")
+struct AgentCommandTests {
+    @Test("a reclaimed node checkpoints; a node going away or a finished job stops; otherwise nothing")
+    func commands() {
+        #expect(AgentCommand.commands(node: .running, job: .running) == [])
+        #expect(AgentCommand.commands(node: .preempting, job: .migrating) == [.checkpoint])
+        #expect(AgentCommand.commands(node: .terminating, job: .running) == [.stop])
+        #expect(AgentCommand.commands(node: .running, job: .succeeded) == [.stop])
+        #expect(AgentCommand.commands(node: .terminated, job: .cancelled) == [.stop])
     }
 }

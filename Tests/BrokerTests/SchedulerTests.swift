@@ -24,7 +24,16 @@ struct SchedulerTests {
         #expect(nodes.allSatisfy { $0.nativeInstanceId != nil && $0.pricePerHour == Money(dollars: 15)! })
         let launches = harness.providers["aws"]!.launches
         #expect(Set(launches.map(\.nodeID)) == Set(nodes.map(\.id)))
-        #expect(launches.allSatisfy { $0.environment["NNODES"] == "2" && $0.command == ["torchrun", "train.py"] })
+        #expect(
+            launches.allSatisfy {
+                $0.environment["NNODES"] == "2" && $0.command == ["gridbroker", "agent", "--", "torchrun", "train.py"]
+            })
+        // Each node gets its own agent token; the broker keeps only its hash.
+        for (launch, node) in zip(launches.sorted { $0.nodeID < $1.nodeID }, nodes.sorted { $0.id < $1.id }) {
+            let token = try #require(launch.environment["GRIDBROKER_AGENT_TOKEN"])
+            #expect(node.agentTokenHash == AgentToken.hash(token))
+            #expect(node.agentTokenHash != token)
+        }
     }
 
     @Test("the intent is stored before the provider is called")

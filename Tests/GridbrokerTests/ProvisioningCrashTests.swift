@@ -25,7 +25,7 @@ struct ProvisioningCrashTests {
     /// Settings that make the fleet react in about a second.
     private static let environment = [
         "SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_SCHEDULER_INTERVAL_S": "1",
-        "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_LAUNCH_TIMEOUT_S": "10",
+        "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_LAUNCH_TIMEOUT_S": "120",
     ]
 
     private func config(simPort: String) throws -> String {
@@ -71,9 +71,9 @@ struct ProvisioningCrashTests {
         )
     }
 
-    /// Checks `condition` until it holds or a minute passes (a guard against hanging, not a timing assertion).
+    /// Checks `condition` until it holds or 150 s pass (a guard against hanging, not a timing assertion).
     private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(150)
         while ContinuousClock.now < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(100))

@@ -39,11 +39,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var host: String
     /// 0 asks the system for any free port (the daemon logs the one it got).
     public var port: Int
+    /// Where nodes' agents reach the broker; `http://<host>:<port>` when not set.
+    public var publicURL: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.host = host
         self.port = port
+        self.publicURL = publicURL
     }
+
+    /// The URL agents are given.
+    public var agentURL: String { publicURL ?? "http://\(host):\(port)" }
 }
 
 /// How provider callbacks are authenticated (Standard Webhooks signatures).
@@ -66,15 +72,18 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var accountingIntervalSeconds: Int
     /// For providers that do not set their own `launch_timeout_s`.
     public var launchTimeoutSeconds: Int
+    /// How long a node's agent may stay silent before the node is taken as reclaimed.
+    public var heartbeatTimeoutSeconds: Int
 
     public init(
         intervalSeconds: Int = 5, reconcileIntervalSeconds: Int = 30, accountingIntervalSeconds: Int = 60,
-        launchTimeoutSeconds: Int = 600
+        launchTimeoutSeconds: Int = 600, heartbeatTimeoutSeconds: Int = 300
     ) {
         self.intervalSeconds = intervalSeconds
         self.reconcileIntervalSeconds = reconcileIntervalSeconds
         self.accountingIntervalSeconds = accountingIntervalSeconds
         self.launchTimeoutSeconds = launchTimeoutSeconds
+        self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
     }
 }
 
@@ -90,6 +99,7 @@ extension BrokerConfiguration {
                     provider.launchTimeoutSeconds.map { (provider.id, Duration.seconds($0)) }
                 },
                 uniquingKeysWith: { first, _ in first }),
-            defaultLaunchTimeout: .seconds(scheduler.launchTimeoutSeconds))
+            defaultLaunchTimeout: .seconds(scheduler.launchTimeoutSeconds), agentBrokerURL: server.agentURL,
+            heartbeatTimeout: .seconds(scheduler.heartbeatTimeoutSeconds))
     }
 }

@@ -48,7 +48,8 @@ public struct ConfigurationLoader: Sendable {
         var server = try root.nested("server")
         let serverConfiguration = ServerConfiguration(
             host: try server.string("host", default: "127.0.0.1"),
-            port: try server.int("port", default: 8080, range: 0...65535))
+            port: try server.int("port", default: 8080, range: 0...65535),
+            publicURL: try server.value("public_url", expected: "an http:// or https:// URL", parse: Self.httpURL))
         guard !serverConfiguration.host.isEmpty else { throw server.error("must not be empty", key: "host") }
         try server.finish()
 
@@ -72,7 +73,8 @@ public struct ConfigurationLoader: Sendable {
             intervalSeconds: try scheduler.int("interval_s", default: 5, range: 1...3600),
             reconcileIntervalSeconds: try scheduler.int("reconcile_interval_s", default: 30, range: 1...3600),
             accountingIntervalSeconds: try scheduler.int("accounting_interval_s", default: 60, range: 1...3600),
-            launchTimeoutSeconds: try scheduler.int("launch_timeout_s", default: 600, range: 10...86_400))
+            launchTimeoutSeconds: try scheduler.int("launch_timeout_s", default: 600, range: 10...86_400),
+            heartbeatTimeoutSeconds: try scheduler.int("heartbeat_timeout_s", default: 300, range: 10...86_400))
         try scheduler.finish()
 
         var webhooks = try root.nested("webhooks")

@@ -73,6 +73,7 @@ enum EmbeddedConfiguration {
           reconcile_interval_s: 30
           accounting_interval_s: 60
           launch_timeout_s: 600
+          heartbeat_timeout_s: 300
 
         webhooks:
           secrets_env: [GRIDBROKER_WEBHOOK_SECRET]

@@ -68,7 +68,8 @@ public final class Reconciler: Service, Sendable {
                     Reconciliation.Inputs(
                         nodes: live.map(\.view), instances: instances.map(Self.sighting), knownNodeIDs: known,
                         previouslyMissing: previouslyMissing, listedAt: listedAt,
-                        launchTimeout: settings.launchTimeout(for: provider)))
+                        launchTimeout: settings.launchTimeout(for: provider),
+                        heartbeatTimeout: settings.heartbeatTimeout))
                 let nowMissing = Set(
                     actions.compactMap { action -> String? in
                         if case .noteMissing(let id) = action { id } else { nil }

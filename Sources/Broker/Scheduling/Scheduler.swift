@@ -205,18 +205,23 @@ public final class Scheduler: Service, Sendable {
     /// was accepted; otherwise releases it (the job goes back to queued) and returns why.
     private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> String? {
         let now = clock.now
-        let records = placement.nodes.map { placed in
-            NodeRecord(
+        let tokens = placement.nodes.map { _ in AgentToken() }
+        let records = zip(placement.nodes, tokens).map { placed, token in
+            var record = NodeRecord(
                 id: Identifier.make("node", at: now), jobID: job.id, rank: placed.rank, offer: placed.offer,
                 requestedAt: now)
+            record.agentTokenHash = token.hash
+            return record
         }
         _ = try await nodes.beginProvisioning(job: job.id, nodes: records, at: now)
-        let requests = zip(records, placement.nodes).map { record, placed in
+        let requests = zip(records, zip(placement.nodes, tokens)).map { record, placedAndToken in
             (
                 record,
                 LaunchRequest(
-                    nodeID: record.id, offer: placed.offer, image: spec.image, command: spec.command,
-                    environment: Self.environment(spec, job: job, node: record, nodes: records.count),
+                    nodeID: record.id, offer: placedAndToken.0.offer, image: spec.image,
+                    command: ["gridbroker", "agent", "--"] + spec.command,
+                    environment: environment(
+                        spec, job: job, node: record, nodes: records.count, token: placedAndToken.1),
                     diskGB: spec.resources.minDiskGB)
             )
         }
@@ -283,13 +288,17 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
-    /// What the node's command sees: the job's own variables and the gang's shape.
-    static func environment(_ spec: JobSpec, job: JobRecord, node: NodeRecord, nodes: Int) -> [String: String] {
+    /// What the node sees: the job's own variables, the gang's shape, and how its agent reaches
+    /// the broker (see `gridbroker agent`).
+    private func environment(_ spec: JobSpec, job: JobRecord, node: NodeRecord, nodes: Int, token: AgentToken)
+        -> [String: String]
+    {
         spec.env.merging(
             [
                 "NODE_RANK": String(node.rank), "NNODES": String(nodes),
                 "GPUS_PER_NODE": String(spec.resources.gpusPerNode), "GRIDBROKER_JOB_ID": job.id,
-                "GRIDBROKER_NODE_ID": node.id,
+                "GRIDBROKER_NODE_ID": node.id, "GRIDBROKER_URL": settings.agentBrokerURL,
+                "GRIDBROKER_AGENT_TOKEN": token.token,
             ], uniquingKeysWith: { _, broker in broker })
     }
 }

@@ -14,12 +14,18 @@ public struct SchedulerSettings: Sendable, Equatable {
     public var blockDurations: CapacityBlocklist.Durations
     /// Placements tried per job per pass before it waits for the market again.
     public var placementsPerPass: Int
+    /// The URL nodes' agents reach the broker at (`server.public_url`).
+    public var agentBrokerURL: String
+    /// A running node whose agent has reported before and then stays silent this long is taken as
+    /// reclaimed.
+    public var heartbeatTimeout: Duration
 
     public init(
         interval: Duration = .seconds(5), reconcileInterval: Duration = .seconds(30),
         accountingInterval: Duration = .seconds(60), launchTimeouts: [String: Duration] = [:],
         defaultLaunchTimeout: Duration = .seconds(600), blockDurations: CapacityBlocklist.Durations = .init(),
-        placementsPerPass: Int = 5
+        placementsPerPass: Int = 5, agentBrokerURL: String = "http://127.0.0.1:8080",
+        heartbeatTimeout: Duration = .seconds(300)
     ) {
         self.interval = interval
         self.reconcileInterval = reconcileInterval
@@ -28,6 +34,8 @@ public struct SchedulerSettings: Sendable, Equatable {
         self.defaultLaunchTimeout = defaultLaunchTimeout
         self.blockDurations = blockDurations
         self.placementsPerPass = placementsPerPass
+        self.agentBrokerURL = agentBrokerURL
+        self.heartbeatTimeout = heartbeatTimeout
     }
 
     public func launchTimeout(for provider: String) -> Duration {

@@ -17,10 +17,12 @@ public struct NodeView: Sendable, Equatable {
     public var requestedAt: Date
     /// When the provider accepted the launch.
     public var launchedAt: Date?
+    /// The agent's last heartbeat; nil while it never reported (a node without an agent).
+    public var lastHeartbeatAt: Date?
 
     public init(
         id: String, jobID: String, rank: Int, providerID: String, state: NodeState, nativeInstanceID: String?,
-        requestedAt: Date, launchedAt: Date?
+        requestedAt: Date, launchedAt: Date?, lastHeartbeatAt: Date? = nil
     ) {
         self.id = id
         self.jobID = jobID
@@ -30,5 +32,6 @@ public struct NodeView: Sendable, Equatable {
         self.nativeInstanceID = nativeInstanceID
         self.requestedAt = requestedAt
         self.launchedAt = launchedAt
+        self.lastHeartbeatAt = lastHeartbeatAt
     }
 }

@@ -26,11 +26,13 @@ public enum Reconciliation {
         /// How long after a launch the provider's listing may still miss the new instance
         /// (listings are eventually consistent).
         public var listingGrace: Duration
+        /// How long a node whose agent reported before may stay silent before it counts as reclaimed.
+        public var heartbeatTimeout: Duration
 
         public init(
             nodes: [NodeView], instances: [InstanceSighting], knownNodeIDs: Set<String>,
             previouslyMissing: Set<String> = [], listedAt: Date, launchTimeout: Duration,
-            listingGrace: Duration = .seconds(60)
+            listingGrace: Duration = .seconds(60), heartbeatTimeout: Duration = .seconds(300)
         ) {
             self.nodes = nodes
             self.instances = instances
@@ -39,6 +41,7 @@ public enum Reconciliation {
             self.listedAt = listedAt
             self.launchTimeout = launchTimeout
             self.listingGrace = listingGrace
+            self.heartbeatTimeout = heartbeatTimeout
         }
     }
 
@@ -77,6 +80,12 @@ public enum Reconciliation {
             return []
         case .booting, .running, .preempting:
             if let sighting, sighting.status != .stopping {
+                if let heartbeat = node.lastHeartbeatAt,
+                    inputs.listedAt.timeIntervalSince(heartbeat) >= inputs.heartbeatTimeout.timeInterval
+                {
+                    let seconds = Int(inputs.listedAt.timeIntervalSince(heartbeat))
+                    return [.markVanished(nodeID: node.id, reason: "no heartbeat from its agent for \(seconds) s")]
+                }
                 return sighting.status == .running && node.state == .booting ? [.markRunning(nodeID: node.id)] : []
             }
             if node.state == .booting, sinceLaunch < inputs.listingGrace.timeInterval { return [] }

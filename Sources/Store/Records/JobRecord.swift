@@ -26,6 +26,9 @@ public struct JobRecord: Sendable, Equatable, Codable, FetchableRecord, Persista
     public var updatedAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// The last checkpoint a node reported, and when it was written.
+    public var lastCheckpointUri: String?
+    public var lastCheckpointAt: Date?
 
     public init(
         id: String, teamId: String, name: String, spec: String, priority: Int = 0, deadline: Date? = nil,
@@ -46,6 +49,8 @@ public struct JobRecord: Sendable, Equatable, Codable, FetchableRecord, Persista
         self.updatedAt = createdAt
         self.startedAt = nil
         self.finishedAt = nil
+        self.lastCheckpointUri = nil
+        self.lastCheckpointAt = nil
     }
 
     public var spend: Money { Money(microdollars: spendMicros) }

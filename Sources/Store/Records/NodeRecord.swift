@@ -63,7 +63,7 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var view: NodeView {
         NodeView(
             id: id, jobID: jobId, rank: rank, providerID: providerId, state: state, nativeInstanceID: nativeInstanceId,
-            requestedAt: requestedAt, launchedAt: launchedAt)
+            requestedAt: requestedAt, launchedAt: launchedAt, lastHeartbeatAt: lastHeartbeatAt)
     }
 }
 

@@ -48,4 +48,10 @@ public protocol NodeRepository: Sendable {
     /// Records on the timeline that an instance tagged with `nodeID` that the broker did not
     /// believe in was terminated (on the node's and its job's timeline when the node is known).
     func recordOrphanTerminated(provider: String, nativeInstanceID: String, nodeID: String, at: Date) async throws
+    /// The node whose agent token hashes to `tokenHash`.
+    func node(agentTokenHash tokenHash: String) async throws -> NodeRecord?
+    /// Takes in a heartbeat, in one transaction: the node's first one starts it, finished shards are
+    /// marked done (only the node's own), a newer checkpoint is kept on the job, the job succeeds
+    /// when every shard is done and fails when a node's command exits with an error.
+    func recordHeartbeat(_ heartbeat: Heartbeat, node id: String, at: Date) async throws -> HeartbeatOutcome
 }

@@ -223,4 +223,75 @@ public struct SQLiteNodeRepository: NodeRepository {
             try event.insert(db)
         }
     }
+
+    public func node(agentTokenHash tokenHash: String) async throws -> NodeRecord? {
+        try await database.pool.read { db in
+            try NodeRecord.filter(Column("agent_token_hash") == tokenHash).fetchOne(db)
+        }
+    }
+
+    public func recordHeartbeat(_ heartbeat: Heartbeat, node id: String, at date: Date) async throws
+        -> HeartbeatOutcome
+    {
+        try await database.pool.write { db in
+            guard var node = try NodeRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "node", id: id)
+            }
+            node.lastHeartbeatAt = date
+            try node.update(db, columns: ["last_heartbeat_at"])
+            if node.state == .booting {
+                node = try db.applying(.start, toNode: id, reason: "the agent reported in", at: date)
+            }
+            if !heartbeat.shardsDone.isEmpty, node.state != .failed {
+                try db.execute(
+                    sql: """
+                        UPDATE shard SET state = 'done', progress = 1, updated_at = ?
+                        WHERE job_id = ? AND node_id = ? AND state != 'done' AND idx IN (SELECT value FROM json_each(?))
+                        """,
+                    arguments: [
+                        date, node.jobId, id, "[" + heartbeat.shardsDone.map(String.init).joined(separator: ",") + "]",
+                    ])
+            }
+            guard var job = try JobRecord.fetchOne(db, key: node.jobId) else {
+                throw StoreError.notFound(entity: "job", id: node.jobId)
+            }
+            if let uri = heartbeat.checkpointURI,
+                job.lastCheckpointAt.map({ $0 < heartbeat.checkpointAt ?? date }) ?? true
+            {
+                job.lastCheckpointUri = uri
+                job.lastCheckpointAt = heartbeat.checkpointAt ?? date
+                try job.update(db, columns: ["last_checkpoint_uri", "last_checkpoint_at"])
+                var event = EventRecord(
+                    jobId: job.id, nodeId: id, kind: "job.checkpoint",
+                    message: "node \(node.rank) checkpointed to \(uri)",
+                    at: date)
+                try event.insert(db)
+            }
+            var terminating: [NodeRecord] = []
+            if job.state == .running || job.state == .migrating {
+                let (total, done) = try db.shardCounts(ofJob: job.id)
+                if total > 0, done == total {
+                    job = try db.applying(.succeed, toJob: job.id, reason: "all \(total) shards done", at: date)
+                    terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
+                } else if heartbeat.status == .exited, let code = heartbeat.exitCode, code != 0 {
+                    job = try db.applying(
+                        .fail, toJob: job.id, reason: "node \(node.rank)'s command exited with code \(code)", at: date)
+                    terminating = try db.terminatingNodes(ofJob: job.id, reason: "job failed", at: date)
+                }
+            }
+            if let updated = try NodeRecord.fetchOne(db, key: id) { node = updated }
+            let assigned = try Int.fetchAll(
+                db, sql: "SELECT idx FROM shard WHERE job_id = ? AND node_id = ? AND state != 'done' ORDER BY idx",
+                arguments: [job.id, id])
+            let nodesInJob = try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM node WHERE job_id = ? AND state IN ('requested', 'booting', 'running', 'preempting')",
+                arguments: [job.id])
+            return HeartbeatOutcome(
+                node: node, job: job, nodesInJob: max(nodesInJob ?? 1, 1), assignedShards: assigned,
+                terminating: terminating
+            )
+        }
+    }
 }

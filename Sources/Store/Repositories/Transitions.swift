@@ -56,4 +56,13 @@ extension Database {
             .fetchAll(self)
         return try live.map { try applying(.terminate, toNode: $0.id, reason: reason, at: date) }
     }
+
+    /// How many shards `jobID` has, and how many are done.
+    func shardCounts(ofJob jobID: String) throws -> (total: Int, done: Int) {
+        let row = try Row.fetchOne(
+            self,
+            sql: "SELECT count(*) AS total, count(*) FILTER (WHERE state = 'done') AS done FROM shard WHERE job_id = ?",
+            arguments: [jobID])
+        return (row?["total"] ?? 0, row?["done"] ?? 0)
+    }
 }

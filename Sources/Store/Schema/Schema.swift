@@ -9,6 +9,14 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-21 initial schema", migrate: createInitialSchema)
+        migrator.registerMigration("2026-11-22 job checkpoints") { db in
+            // The last checkpoint a node of the job reported: where a replacement resumes from.
+            try db.execute(
+                sql: """
+                    ALTER TABLE job ADD COLUMN last_checkpoint_uri TEXT;
+                    ALTER TABLE job ADD COLUMN last_checkpoint_at DATETIME;
+                    """)
+        }
         return migrator
     }
 

@@ -1,0 +1,123 @@
+import Broker
+import BrokerCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Prometheus
+import Store
+import Testing
+
+@testable import BrokerHTTP
+
+@Suite("POST /v1/agent/heartbeat")
+struct AgentRoutesTests {
+    private static let now = Date(timeIntervalSince1970: 1_795_000_000)
+    private let dependencies: APIDependencies
+    private let nodes: SQLiteNodeRepository
+    private let token = AgentToken()
+    private let jobID: String
+    private let nodeID = "node_agent_test"
+
+    /// A 1-node job with 4 shards and a checkpoint location, its node booting with `token`.
+    init() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-agent-\(UUID())")
+        try DataDirectory.prepare(folder.path)
+        let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
+        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: Self.now)
+        try await SQLiteProviderRepository(database: database).sync([
+            ProviderRecord(
+                id: "vast", kind: "vast", baseUrl: "http://x", enabled: true, pollIntervalS: 60, offerExpiryS: 300,
+                createdAt: Self.now)
+        ])
+        let spec =
+            #"{"name":"t","resources":{"gpu":["H100-SXM"],"gpus_per_node":8,"nodes":1},"image":"i","command":["c"],"dataset":{"uri":"s3://d","shards":4},"checkpoint":{"uri":"s3://ckpt"}}"#
+        let job = try await SQLiteJobRepository(database: database).submit(
+            JobRecord(id: "job_agent_test", teamId: DefaultTeam.id, name: "t", spec: spec, createdAt: Self.now))
+        jobID = job.id
+        nodes = SQLiteNodeRepository(database: database)
+        let offer = Offer(
+            id: OfferID(provider: "vast", native: "1"), gpu: GPUName(resolving: "H100 SXM"), gpuCount: 8,
+            gpuMemoryGB: 80,
+            interconnect: nil, vcpus: 1, memoryGB: 1, diskGB: 1, region: "r", country: "US", market: .spot,
+            pricePerHour: Money(dollars: 8)!, available: 1, reliability: nil, firstSeenAt: Self.now,
+            lastSeenAt: Self.now, raw: nil)
+        var node = NodeRecord(id: nodeID, jobID: jobID, rank: 0, offer: offer, requestedAt: Self.now)
+        node.agentTokenHash = token.hash
+        _ = try await nodes.beginProvisioning(job: jobID, nodes: [node], at: Self.now)
+        _ = try await nodes.recordLaunch(node: nodeID, nativeInstanceID: "7", launchedAt: Self.now, at: Self.now)
+        dependencies = APIDependencies(
+            database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
+    }
+
+    private func beat(_ body: String, token: String? = nil) async throws -> (HTTPResponse.Status, String) {
+        let app = Application(router: buildRouter(dependencies))
+        let headers: HTTPFields = [.authorization: "Bearer \(token ?? self.token.token)"]
+        return try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/agent/heartbeat", method: .post, headers: headers, body: ByteBuffer(string: body)
+            ) { response in (response.status, String(buffer: response.body)) }
+        }
+    }
+
+    private func answer(_ text: String) throws -> HeartbeatResponse {
+        try JSONDecoder().decode(HeartbeatResponse.self, from: Data(text.utf8))
+    }
+
+    @Test("an unknown or missing token is a 401 that changes nothing")
+    func unauthorized() async throws {
+        let (status, body) = try await beat(#"{"status":"running"}"#, token: "wrong")
+        #expect(status == .unauthorized)
+        #expect(!body.contains(token.token))
+        #expect(try await nodes.node(id: nodeID)?.state == .booting)
+    }
+
+    @Test("the first heartbeat starts the node; the answer carries its place and its shards")
+    func firstHeartbeat() async throws {
+        let (status, body) = try await beat(#"{"status":"starting"}"#)
+        #expect(status == .ok)
+        #expect(try await nodes.node(id: nodeID)?.state == .running)
+        _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
+        let second = try answer(try await beat(#"{"status":"running","shards_done":[1]}"#).1)
+        #expect(try answer(body).rank == 0)
+        #expect(second.shards == [0, 2, 3])
+        #expect(second.checkpointUri == "s3://ckpt")
+        #expect(second.commands == [])
+    }
+
+    @Test("a reported checkpoint is where the job resumes from; the last shard done ends the job and stops the node")
+    func checkpointAndSuccess() async throws {
+        _ = try await beat(#"{"status":"running"}"#)
+        _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
+        let checkpointed = try answer(
+            try await beat(#"{"status":"running","checkpoint":{"uri":"s3://ckpt/step-9","at":"2026-11-21T10:00:00Z"}}"#)
+                .1)
+        #expect(checkpointed.resumeFrom == "s3://ckpt/step-9")
+        let done = try answer(try await beat(#"{"status":"running","shards_done":[0,1,2,3]}"#).1)
+        #expect(done.commands == [.stop])
+        #expect(try await nodes.shardCounts(ofJob: jobID) == (4, 4))
+        #expect(try await nodes.node(id: nodeID)?.state == .terminating)
+    }
+
+    @Test("a command that exits with an error fails the job")
+    func commandFails() async throws {
+        _ = try await beat(#"{"status":"running"}"#)
+        _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
+        let reply = try answer(try await beat(#"{"status":"exited","exit_code":3}"#).1)
+        #expect(reply.commands == [.stop])
+        let events = try await SQLiteJobRepository(database: dependencies.database).events(ofJob: jobID)
+        #expect(events.contains { $0.message == "node 0's command exited with code 3" })
+    }
+
+    @Test(
+        "a malformed heartbeat is a 400 naming the field, and changes nothing",
+        arguments: [
+            (#"{"shards_done":[1]}"#, "status"), (#"{"status":"dancing"}"#, "status"),
+            (#"{"status":"running","shards_done":"all"}"#, "shards_done"), ("not json", ""),
+        ])
+    func malformed(body: String, field: String) async throws {
+        let (status, text) = try await beat(body)
+        #expect(status == .badRequest)
+        #expect(text.contains(#""field":"\#(field)""#))
+        #expect(try await nodes.node(id: nodeID)?.state == .booting)
+    }
+}
