@@ -286,3 +286,50 @@ struct AgentCommandTests {
         #expect(AgentCommand.commands(node: .terminated, job: .cancelled) == [.stop])
     }
 }
+
+@Suite("Migration check")
+struct MigrationCheckTests {
+    let now = MatchingFixtures.now
+    let spotPool = MigrationCheck.Pool(provider: "vast", region: "r1", market: .spot)
+
+    func member(_ rank: Int, _ state: NodeState, secondsAgo: Double = 10) -> MigrationCheck.Member {
+        MigrationCheck.Member(
+            node: NodeView(
+                id: "node_\(rank)", jobID: "job_1", rank: rank, providerID: "vast", state: state,
+                nativeInstanceID: "i-\(rank)", requestedAt: now.addingTimeInterval(-secondsAgo), launchedAt: nil),
+            pool: spotPool)
+    }
+
+    func decide(_ gang: [MigrationCheck.Member], sameRegion: Bool = true) -> MigrationCheck.Decision {
+        MigrationCheck.decide(gang: gang, sameRegion: sameRegion, now: now, launchTimeout: .seconds(300))
+    }
+
+    @Test("one reclaimed node of a gang is replaced beside the survivors, never in the pool that took it")
+    func oneNode() {
+        #expect(
+            decide([member(0, .running), member(1, .terminated)])
+                == .replace(ranks: [1], stayIn: spotPool, avoid: [spotPool]))
+        #expect(
+            decide([member(0, .running), member(1, .preempting)])
+                == .replace(ranks: [1], stayIn: spotPool, avoid: [spotPool]))
+    }
+
+    @Test("a gang reclaimed whole moves together, anywhere but that pool")
+    func wholeGang() {
+        #expect(
+            decide([member(0, .terminated), member(1, .terminated)])
+                == .replace(ranks: [0, 1], stayIn: nil, avoid: [spotPool]))
+        #expect(
+            decide([member(0, .running), member(1, .terminated)], sameRegion: false)
+                == .replace(ranks: [1], stayIn: nil, avoid: [spotPool]))
+    }
+
+    @Test("replacements on their way are waited for, until their launch timeout; all running resumes")
+    func waitAndResume() {
+        #expect(decide([member(0, .running), member(1, .booting)]) == .wait)
+        #expect(
+            decide([member(0, .running), member(1, .booting, secondsAgo: 300)])
+                == .replace(ranks: [1], stayIn: spotPool, avoid: [spotPool]))
+        #expect(decide([member(0, .running), member(1, .running)]) == .resume)
+    }
+}

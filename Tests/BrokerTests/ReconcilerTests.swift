@@ -82,18 +82,18 @@ struct ReconcilerTests {
         #expect(harness.providers["vast"]!.live.isEmpty)
     }
 
-    @Test(
-        "a running node missing from two listings in a row vanished; its job fails and its other nodes are terminated")
+    @Test("a running node missing from two listings in a row vanished; a replacement takes over its rank and shards")
     func vanished() async throws {
         let harness = try await FleetHarness()
-        harness.list([harness.offer("vast:a", dollars: 10, available: 2)])
-        let job = try await harness.submit(nodes: 2)
+        harness.list([harness.offer("vast:a", dollars: 10, available: 2), harness.offer("aws:b", dollars: 30)])
+        let job = try await harness.submit(nodes: 2) { $0.dataset = JobSpec.Dataset(uri: "s3://d", shards: 6) }
         await harness.fleet.scheduler.pass()
         harness.providers["vast"]!.setAll(.running)
         await harness.fleet.reconciler.pass()
         await harness.fleet.scheduler.pass()
         #expect(try await harness.job(job.id).state == .running)
-        let lost = try #require(harness.providers["vast"]!.live.first)
+        let lost = try #require(harness.providers["vast"]!.live.last)
+        let lostShards = try await harness.nodes.shards(ofJob: job.id).filter { $0.nodeId == lost.nodeID }.map(\.idx)
         harness.providers["vast"]!.remove(lost.nativeID)
         // One listing without it could be the provider's glitch.
         await harness.fleet.reconciler.pass()
@@ -103,12 +103,46 @@ struct ReconcilerTests {
         #expect(node.state == .terminated)
         #expect(node.reason == "the provider no longer lists the instance")
         #expect(try await harness.job(job.id).state == .migrating)
+
+        // The replacement: same rank, beside the survivor (same provider and region), with the shards.
         await harness.fleet.scheduler.pass()
-        let failed = try await harness.job(job.id)
-        #expect(failed.state == .failed)
-        #expect(failed.reason?.contains("vanished") == true)
+        let replacement = try #require(try await harness.nodes.nodes(ofJob: job.id).last)
+        #expect(replacement.rank == node.rank)
+        #expect(replacement.replacesNodeId == node.id)
+        #expect(replacement.offerId == "vast:a")
+        let moved = try await harness.nodes.shards(ofJob: job.id).filter { $0.nodeId == replacement.id }
+        #expect(moved.map(\.idx) == lostShards)
+        #expect(moved.allSatisfy { $0.attempts == 2 })
+
+        harness.providers["vast"]!.setAll(.running)
         await harness.fleet.reconciler.pass()
-        #expect(harness.providers["vast"]!.live.isEmpty)
+        #expect(await harness.fleet.scheduler.pass().resumed == [job.id])
+        let resumed = try await harness.job(job.id)
+        #expect(resumed.state == .running)
+        #expect(resumed.reason?.contains("no checkpoint was reported") == true)
+    }
+
+    @Test(
+        "a reclaim notice (node preempting) interrupts the job, and its replacement avoids the spot pool that took it")
+    func preemptionNotice() async throws {
+        let harness = try await FleetHarness()
+        harness.list([
+            harness.offer("vast:a", dollars: 5, market: .spot, available: 2),
+            harness.offer("vast:b", dollars: 9, market: .onDemand),
+        ])
+        let job = try await harness.submit(nodes: 2)
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        await harness.fleet.scheduler.pass()
+        let gang = try await harness.nodes.nodes(ofJob: job.id)
+        _ = try await harness.nodes.apply(
+            .preempt, toNode: gang[1].id, reason: "spot interruption notice", at: harness.clock.now)
+        await harness.fleet.scheduler.pass()
+        let replacement = try #require(try await harness.nodes.nodes(ofJob: job.id).last)
+        #expect(try await harness.job(job.id).state == .migrating)
+        #expect(replacement.replacesNodeId == gang[1].id)
+        #expect(replacement.offerId == "vast:b")
     }
 
     @Test("spend accrues from the launch-time price, not today's")

@@ -67,8 +67,11 @@ public final class Scheduler: Service, Sendable {
             for job in try await jobs.jobs(in: [.provisioning], limit: 1000) {
                 await check(job, into: &report)
             }
+            for job in try await jobs.jobs(in: [.running], limit: 10_000) {
+                await interruptIfReclaimed(job)
+            }
             for job in try await jobs.jobs(in: [.migrating], limit: 1000) {
-                await stopMigrating(job, into: &report)
+                await migrate(job, into: &report)
             }
             for job in try await jobs.jobs(in: [.queued], limit: 1000) {
                 await place(job, into: &report)
@@ -111,16 +114,96 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
-    /// A running job that lost a node cannot go on short of it, and replacing lost nodes (with
-    /// their shards and the last checkpoint) is not built yet: it fails, and its other nodes are
-    /// terminated rather than left billing.
-    private func stopMigrating(_ job: JobRecord, into report: inout SchedulingPass) async {
+    /// A running job one of whose nodes received a reclaim notice starts migrating at once.
+    private func interruptIfReclaimed(_ job: JobRecord) async {
         do {
-            let reason = "\(job.reason ?? "a node was lost"); replacing lost nodes is not supported yet"
-            _ = try await nodes.finish(job: job.id, with: .fail, reason: reason, at: clock.now)
-            report.released[job.id] = reason
+            let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id))
+            guard let notified = gang.first(where: { $0.state == .preempting }) else { return }
+            _ = try await jobs.apply(
+                .interrupt, toJob: job.id,
+                reason: "node \(notified.rank) is being reclaimed: \(notified.reason ?? "notice")",
+                at: clock.now)
         } catch {
-            logger.error("could not stop a job that lost a node", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            logger.error("could not interrupt a reclaimed job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// One step of a migrating job (see ``BrokerCore/MigrationCheck``): replace the ranks that lost
+    /// their node, wait for replacements, or resume; a deadline that passes meanwhile fails it.
+    private func migrate(_ job: JobRecord, into report: inout SchedulingPass) async {
+        do {
+            let now = clock.now
+            let spec = try job.decodedSpec(catalog: planner.catalog)
+            if let deadline = spec.deadline, deadline <= now {
+                _ = try await nodes.finish(
+                    job: job.id, with: .fail, reason: "the deadline passed while the job was migrating", at: now)
+                report.released[job.id] = "deadline passed while migrating"
+                return
+            }
+            let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id))
+            let members = gang.map { node in
+                MigrationCheck.Member(
+                    node: node.view,
+                    pool: MigrationCheck.Pool(provider: node.providerId, region: node.region, market: node.market))
+            }
+            let timeout = gang.map { settings.launchTimeout(for: $0.providerId) }.max() ?? settings.defaultLaunchTimeout
+            switch MigrationCheck.decide(
+                gang: members, sameRegion: spec.placement.sameRegion, now: now, launchTimeout: timeout)
+            {
+            case .wait:
+                return
+            case .resume:
+                let resumed = try await nodes.resume(job: job.id, at: now)
+                report.resumed.append(job.id)
+                if !resumed.terminating.isEmpty { report.released[job.id] = resumed.job.reason }
+            case .replace(let ranks, let stayIn, let avoid):
+                try await replace(
+                    ranks: ranks, of: job, spec: spec, gang: gang, stayIn: stayIn, avoid: avoid, into: &report)
+            }
+        } catch {
+            logger.error("could not migrate job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Quotes the lost ranks as a gang of their own within the job's constraints (beside the
+    /// survivors, away from the pools that reclaimed them), records the replacements with the
+    /// shards they take over, and launches them. Ranks whose launch fails are tried again next pass.
+    private func replace(
+        ranks: [Int], of job: JobRecord, spec: JobSpec, gang: [NodeRecord], stayIn: MigrationCheck.Pool?,
+        avoid: Set<MigrationCheck.Pool>, into report: inout SchedulingPass
+    ) async throws {
+        var partial = spec
+        partial.resources.nodes = ranks.count
+        let now = clock.now
+        let blocks = blocklist.withLock { $0 }
+        let quote = planner.quote(partial, book: market.current, now: now, limit: 1) { offer in
+            let pool = MigrationCheck.Pool(provider: offer.id.provider, region: offer.region, market: offer.market)
+            if avoid.contains(pool) || blocks.isBlocked(offer, at: now) { return true }
+            guard let stayIn else { return false }
+            return offer.id.provider != stayIn.provider || offer.region != stayIn.region
+        }
+        guard let placement = quote.placements.first else {
+            let reason =
+                "no replacement for node(s) \(ranks.map(String.init).joined(separator: ", ")): \(quote.reason ?? "none fits")"
+            try await nodes.setWaitingReason(job: job.id, reason: reason, at: now)
+            report.waiting[job.id] = reason
+            return
+        }
+        let replaced = Dictionary(gang.map { ($0.rank, $0.id) }, uniquingKeysWith: { _, newest in newest })
+        let assigned = zip(ranks, placement.nodes).map { rank, placed in PlacedNode(rank: rank, offer: placed.offer) }
+        let failures = try await launch(assigned, of: job, spec: spec, nodeCount: gang.count) { records in
+            let replacements = records.map { record in
+                var record = record
+                record.replacesNodeId = replaced[record.rank]
+                return record
+            }
+            try await self.nodes.beginReplacement(job: job.id, nodes: replacements, at: now)
+            return replacements
+        }
+        if failures.isEmpty {
+            report.placed.append(job.id)
+        } else {
+            report.released[job.id] = failures.joined(separator: "; ")
         }
     }
 
@@ -204,24 +287,41 @@ public final class Scheduler: Service, Sendable {
     /// Records the intent, launches every node at once, and keeps the gang only if every launch
     /// was accepted; otherwise releases it (the job goes back to queued) and returns why.
     private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> String? {
-        let now = clock.now
-        let tokens = placement.nodes.map { _ in AgentToken() }
-        let records = zip(placement.nodes, tokens).map { placed, token in
-            var record = NodeRecord(
-                id: Identifier.make("node", at: now), jobID: job.id, rank: placed.rank, offer: placed.offer,
-                requestedAt: now)
-            record.agentTokenHash = token.hash
-            return record
+        let failures = try await launch(placement.nodes, of: job, spec: spec, nodeCount: placement.nodes.count) {
+            records in
+            _ = try await self.nodes.beginProvisioning(job: job.id, nodes: records, at: self.clock.now)
+            return records
         }
-        _ = try await nodes.beginProvisioning(job: job.id, nodes: records, at: now)
-        let requests = zip(records, zip(placement.nodes, tokens)).map { record, placedAndToken in
+        guard !failures.isEmpty else { return nil }
+        let reason = failures.joined(separator: "; ")
+        _ = try await nodes.releaseGang(ofJob: job.id, reason: reason, at: clock.now)
+        return reason
+    }
+
+    /// Makes a node record (with its agent token) per placed node, lets `recordIntent` store them
+    /// before any provider is called, launches them all at once, records each accepted launch and
+    /// fails each refused node (blocking what the refusal covers). Returns the refusals.
+    private func launch(
+        _ placed: [PlacedNode], of job: JobRecord, spec: JobSpec, nodeCount: Int,
+        recordIntent: ([NodeRecord]) async throws -> [NodeRecord]
+    ) async throws -> [String] {
+        let now = clock.now
+        let tokens = placed.map { _ in AgentToken() }
+        let records = try await recordIntent(
+            zip(placed, tokens).map { node, token in
+                var record = NodeRecord(
+                    id: Identifier.make("node", at: now), jobID: job.id, rank: node.rank, offer: node.offer,
+                    requestedAt: now)
+                record.agentTokenHash = token.hash
+                return record
+            })
+        let requests = zip(records, zip(placed, tokens)).map { record, placedAndToken in
             (
                 record,
                 LaunchRequest(
                     nodeID: record.id, offer: placedAndToken.0.offer, image: spec.image,
                     command: ["gridbroker", "agent", "--"] + spec.command,
-                    environment: environment(
-                        spec, job: job, node: record, nodes: records.count, token: placedAndToken.1),
+                    environment: environment(spec, job: job, node: record, nodes: nodeCount, token: placedAndToken.1),
                     diskGB: spec.resources.minDiskGB)
             )
         }
@@ -250,10 +350,7 @@ public final class Scheduler: Service, Sendable {
                 _ = try await nodes.apply(.fail, toNode: record.id, reason: "\(error)", at: clock.now)
             }
         }
-        guard !failures.isEmpty else { return nil }
-        let reason = failures.joined(separator: "; ")
-        _ = try await nodes.releaseGang(ofJob: job.id, reason: reason, at: clock.now)
-        return reason
+        return failures
     }
 
     /// A launch; a 429 (the request was not processed) is retried after the provider's

@@ -8,6 +8,8 @@ public struct SchedulingPass: Sendable, Equatable {
     public var waiting: [String: String] = [:]
     /// Gangs given up (a node failed or timed out), by job.
     public var released: [String: String] = [:]
+    /// Migrating jobs whose every rank runs again.
+    public var resumed: [String] = []
     /// Jobs failed because their deadline passed while they waited.
     public var expired: [String] = []
 

@@ -294,4 +294,50 @@ public struct SQLiteNodeRepository: NodeRepository {
             )
         }
     }
+
+    public func beginReplacement(job id: String, nodes: [NodeRecord], at date: Date) async throws {
+        try await database.pool.write { db in
+            for node in nodes {
+                try node.insert(db)
+                var event = EventRecord(
+                    jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
+                    toState: node.state.rawValue,
+                    message: "node \(node.rank): replacement on \(node.offerId) at \(node.pricePerHour.formatted())/h",
+                    at: date)
+                try event.insert(db)
+                guard let replaced = node.replacesNodeId else { continue }
+                try db.execute(
+                    sql: """
+                        UPDATE shard SET node_id = ?, state = 'assigned', attempts = attempts + 1, updated_at = ?
+                        WHERE job_id = ? AND node_id = ? AND state != 'done'
+                        """, arguments: [node.id, date, id, replaced])
+                if let old = try NodeRecord.fetchOne(db, key: replaced),
+                    old.state == .requested || old.state == .booting
+                {
+                    _ = try db.applying(.terminate, toNode: replaced, reason: "replaced", at: date)
+                }
+            }
+        }
+    }
+
+    public func resume(job id: String, at date: Date) async throws -> (job: JobRecord, terminating: [NodeRecord]) {
+        try await database.pool.write { db in
+            let all = try NodeRecord.filter(Column("job_id") == id).order(Column.rowID).fetchAll(db)
+            var newest: [Int: String] = [:]
+            for node in all { newest[node.rank] = node.id }
+            let stale = all.filter {
+                newest[$0.rank] != $0.id && [.requested, .booting, .running, .preempting].contains($0.state)
+            }
+            let terminating = try stale.map { try db.applying(.terminate, toNode: $0.id, reason: "replaced", at: date) }
+            guard let job = try JobRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "job", id: id)
+            }
+            let lost = job.lastCheckpointAt.map { Int(date.timeIntervalSince($0)) }
+            let reason =
+                "every rank runs again; "
+                + (lost.map { "resumed from \(job.lastCheckpointUri ?? "the last checkpoint"), \($0) s of work lost" }
+                    ?? "no checkpoint was reported: the work restarts")
+            return (try db.applying(.resume, toJob: id, reason: reason, at: date), terminating)
+        }
+    }
 }
