@@ -21,12 +21,16 @@ public struct APIDependencies: Sendable {
     public var nodes: any NodeRepository
     /// How the API nudges the scheduler and the reconciler.
     public var fleet: FleetSignals
+    public var webhooks: any WebhookRepository
+    /// Checks provider callbacks' signatures; nil when no secret is configured (the webhook
+    /// endpoint then answers 503).
+    public var webhookVerifier: WebhookVerifier?
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
         offers: (any OfferRepository)? = nil, providers: (any ProviderRepository)? = nil,
         pollers: PollerDirectory = PollerDirectory([]), catalog: GPUCatalog = .standard,
-        clock: any BrokerClock = SystemClock(), fleet: FleetSignals = .none
+        clock: any BrokerClock = SystemClock(), fleet: FleetSignals = .none, webhookVerifier: WebhookVerifier? = nil
     ) {
         self.database = database
         self.metrics = metrics
@@ -39,6 +43,8 @@ public struct APIDependencies: Sendable {
         self.jobs = SQLiteJobRepository(database: database)
         self.nodes = SQLiteNodeRepository(database: database)
         self.fleet = fleet
+        self.webhooks = SQLiteWebhookRepository(database: database)
+        self.webhookVerifier = webhookVerifier
     }
 }
 
@@ -63,6 +69,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
     .register(on: router)
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)
+    WebhookRoutes(
+        verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,
+        clock: dependencies.clock
+    ).register(on: router)
     return router
 }
 

@@ -33,7 +33,7 @@ public enum RetryAfter {
     }
 
     /// Seconds since 1970 for an HTTP-date, or `nil`.
-    static func parseHTTPDate(_ text: String) -> Int64? {
+    public static func parseHTTPDate(_ text: String) -> Int64? {
         let tokens = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         let day: Int
         let month: Int

@@ -38,6 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
         let client = CurlHTTPClient()
         let clock = SystemClock()
         let environment = ProcessInfo.processInfo.environment
+        let webhookVerifier = try CommandFailure.reporting {
+            try WebhookVerifier.load(configuration.webhooks, environment: environment)
+        }
+        if let webhookVerifier {
+            logger.info("webhooks: \(webhookVerifier.keyCount) secret(s) accepted")
+        } else {
+            let names = configuration.webhooks.secretsEnv.joined(separator: ", ")
+            logger.warning("webhooks disabled: none of \(names) is set; POST /v1/webhooks answers 503")
+        }
         let market = try await MarketData.start(
             configuration: configuration, database: database, transport: client, clock: clock,
             environment: environment, logger: logger)
@@ -53,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration,
             dependencies: APIDependencies(
                 database: database, metrics: registry, market: market.market, pollers: market.directory,
-                clock: clock, fleet: fleet.signals),
+                clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier),
             services: services,
             logger: logger,
             onServerRunning: { port in
