@@ -71,7 +71,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
         .register(on: router)
     WebhookRoutes(
         verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,
-        clock: dependencies.clock
+        clock: dependencies.clock, signals: dependencies.fleet
     ).register(on: router)
     return router
 }

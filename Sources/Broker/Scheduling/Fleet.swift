@@ -62,19 +62,26 @@ public struct Fleet: Sendable {
 
     /// What the API tells the fleet.
     public var signals: FleetSignals {
-        FleetSignals(jobSubmitted: { [scheduler] in scheduler.wake() }, jobEnded: { [reconciler] in reconciler.wake() })
+        FleetSignals(
+            jobSubmitted: { [scheduler] in scheduler.wake() }, jobEnded: { [reconciler] in reconciler.wake() },
+            nodeReclaimed: { [scheduler] in scheduler.wake() })
     }
 }
 
 /// How the API nudges the fleet: a submitted job is scheduled at once, a cancelled one's nodes are
-/// terminated at once, rather than at the next pass.
+/// terminated at once, a reclaim notice starts the migration at once, rather than at the next pass.
 public struct FleetSignals: Sendable {
     public var jobSubmitted: @Sendable () -> Void
     public var jobEnded: @Sendable () -> Void
+    public var nodeReclaimed: @Sendable () -> Void
 
-    public init(jobSubmitted: @escaping @Sendable () -> Void, jobEnded: @escaping @Sendable () -> Void) {
+    public init(
+        jobSubmitted: @escaping @Sendable () -> Void, jobEnded: @escaping @Sendable () -> Void,
+        nodeReclaimed: @escaping @Sendable () -> Void = {}
+    ) {
         self.jobSubmitted = jobSubmitted
         self.jobEnded = jobEnded
+        self.nodeReclaimed = nodeReclaimed
     }
 
     /// No fleet (tests of the API alone).

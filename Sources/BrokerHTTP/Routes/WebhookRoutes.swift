@@ -15,6 +15,7 @@ struct WebhookRoutes {
     let providers: any ProviderRepository
     let webhooks: any WebhookRepository
     let clock: any BrokerClock
+    let signals: FleetSignals
 
     /// Notices are small; anything larger is not one.
     static let maximumBytes = 64 * 1024
@@ -63,7 +64,9 @@ struct WebhookRoutes {
                 notices: notices, deliveryID: deliveryID, provider: provider, at: clock.now)
             {
             case .duplicate: return JSONResponse(.duplicate)
-            case .handled(let handled): return JSONResponse(WebhookResponse(accepted: handled))
+            case .handled(let handled):
+                signals.nodeReclaimed()
+                return JSONResponse(WebhookResponse(accepted: handled))
             }
         } catch StoreError.notFound(entity: "instance", let instance) {
             throw ProblemDetails(
