@@ -188,3 +188,27 @@ struct AgentMachineTests {
         #expect(machine.handle(.heartbeatFailed(reason: "broker unreachable"), at: .seconds(305)) == [.exit(2)])
     }
 }
+
+@Suite("AgentMachine when the agent itself is told to terminate")
+struct AgentTerminationTests {
+    private let settings = AgentSettings(
+        interval: .seconds(10), checkpointSignal: SIGUSR1, shardsFile: "/w/shards.txt", progressFile: "/w/progress.json"
+    )
+
+    @Test func theCommandIsStoppedAndTheExitReportedOnceWithoutWaitingForTheBroker() {
+        var machine = AgentMachine(settings: settings)
+        _ = machine.start()
+        let answer = HeartbeatAnswer(nodeID: "node_1", jobID: "job_7", rank: 0, nnodes: 1, gpusPerNode: 8, shards: [0])
+        _ = machine.handle(.heartbeatAnswered(answer), at: .zero)
+        #expect(machine.handle(.terminationRequested, at: .seconds(1)) == [.signal(SIGTERM)])
+        #expect(machine.handle(.commandExited(code: 143), at: .seconds(2)) == [.sendHeartbeat(.exited, exitCode: 143)])
+        #expect(machine.handle(.heartbeatFailed(reason: "broker unreachable"), at: .seconds(2)) == [.exit(0)])
+    }
+
+    @Test func beforeTheCommandStartsTheAgentReportsAndExits() {
+        var machine = AgentMachine(settings: settings)
+        _ = machine.start()
+        #expect(machine.handle(.terminationRequested, at: .seconds(1)) == [])  // the starting heartbeat is in flight
+        #expect(machine.handle(.heartbeatFailed(reason: "HTTP 503"), at: .seconds(2)) == [.exit(0)])
+    }
+}

@@ -83,7 +83,9 @@ struct AgentProcessTests {
         #expect(shards == "")
     }
 
-    @Test func stopTerminatesTheCommandAndTheAgentExits() async throws {
+    /// `stop` from the broker, or SIGTERM to the agent itself: the command is terminated, its end reported.
+    @Test(arguments: [true, false])
+    func stopTerminatesTheCommandAndTheAgentExits(brokerAsks: Bool) async throws {
         let train = try script(
             """
             echo $$ > "\(folder.path)/pid"
@@ -97,7 +99,7 @@ struct AgentProcessTests {
             _ = try await agent.waitUntil("the first shard reported") {
                 broker.heartbeats.first { $0.shardsDone == [0] }
             }
-            broker.ask("stop")
+            if brokerAsks { broker.ask("stop") } else { agent.signal(SIGTERM) }
             #expect(try await agent.waitForExit() == 0)
             let final = try #require(broker.heartbeats.last)
             #expect(final.status == "exited")

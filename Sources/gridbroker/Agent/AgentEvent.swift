@@ -6,6 +6,8 @@ enum AgentEvent: Equatable, Sendable {
     case heartbeatFailed(reason: String)
     /// The command ended with this code (128 + the signal when a signal ended it).
     case commandExited(code: Int32)
+    /// The agent itself got SIGTERM or SIGINT: stop the command, report once, exit.
+    case terminationRequested
     /// The time the machine asked for in ``AgentMachine/nextDeadline`` may have come.
     case timer
 }

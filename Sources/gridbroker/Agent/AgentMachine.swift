@@ -30,9 +30,12 @@ struct AgentMachine {
     private var nextHeartbeatAt: Duration?
     private var failures = 0
     private var writtenShards: [Int]?
+    /// How long the final report is retried; none after the agent itself was asked to terminate.
+    private var reportPatience: Duration
 
     init(settings: AgentSettings) {
         self.settings = settings
+        reportPatience = settings.finalReportTimeout
     }
 
     /// The first actions: the `starting` heartbeat.
@@ -54,6 +57,7 @@ struct AgentMachine {
         case .heartbeatAnswered(let answer): return answered(answer, at: now)
         case .heartbeatFailed: return failed(at: now)
         case .commandExited(let code): return commandExited(code, at: now)
+        case .terminationRequested: return terminationRequested(at: now)
         case .timer: return timer(at: now)
         }
     }
@@ -81,10 +85,7 @@ struct AgentMachine {
                 actions.append(.writeShards(answer.shards))
             }
             if answer.commands.contains("checkpoint") { actions.append(.signal(settings.checkpointSignal)) }
-            if stop {
-                phase = .stopping(killAt: now + settings.stopGrace, killed: false)
-                actions.append(.signal(SIGTERM))
-            }
+            if stop { actions.append(stopCommand(at: now)) }
             return actions
         case .stopping, .done:
             return []
@@ -92,6 +93,23 @@ struct AgentMachine {
             guard sent == .exited else { return [send(.exited)] }
             phase = .done
             return [.exit(agentExitCode)]
+        }
+    }
+
+    private mutating func stopCommand(at now: Duration) -> AgentAction {
+        phase = .stopping(killAt: now + settings.stopGrace, killed: false)
+        return .signal(SIGTERM)
+    }
+
+    private mutating func terminationRequested(at now: Duration) -> [AgentAction] {
+        reportPatience = .zero
+        switch phase {
+        case .awaitingFirstAnswer: return finish(exitCode: nil, agentExitCode: 0, at: now)
+        case .running: return [stopCommand(at: now)]
+        case .reporting(let exitCode, let agentExitCode, _):
+            phase = .reporting(exitCode: exitCode, agentExitCode: agentExitCode, giveUpAt: now)
+            return []
+        case .stopping, .done: return []
         }
     }
 
@@ -125,7 +143,7 @@ struct AgentMachine {
 
     private mutating func finish(exitCode: Int32?, agentExitCode: Int32, at now: Duration) -> [AgentAction] {
         phase = .reporting(
-            exitCode: exitCode, agentExitCode: agentExitCode, giveUpAt: now + settings.finalReportTimeout)
+            exitCode: exitCode, agentExitCode: agentExitCode, giveUpAt: now + reportPatience)
         failures = 0
         return inFlight == nil ? [send(.exited)] : []
     }

@@ -22,6 +22,7 @@ struct AgentRunner {
         var machine = AgentMachine(settings: settings)
         var progress = ProgressFileReader(path: settings.progressFile)
         var child: ChildCommand?
+        let terminations = TerminationSignals { continuation.yield(.terminationRequested) }
         let code = await withDiscardingTaskGroup { group -> Int32 in
             var actions = machine.start()
             var armed: Duration?
@@ -59,6 +60,7 @@ struct AgentRunner {
                 log(event, retryIn: machine.nextDeadline.map { $0 - now })
             }
         }
+        terminations.cancel()
         await client.shutdown()
         return code
     }
@@ -117,6 +119,8 @@ struct AgentRunner {
             logger.info("broker asks: \(answer.commands.joined(separator: ", "))")
         case .commandExited(let code):
             logger.notice("command exited with code \(code)")
+        case .terminationRequested:
+            logger.notice("asked to terminate: stopping the command")
         case .heartbeatAnswered, .timer:
             break
         }
