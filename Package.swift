@@ -154,7 +154,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GridbrokerTests",
-            dependencies: ["Broker", "CurlHTTP", "Providers", "Store", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Broker", "CurlHTTP", "Providers", "Store", "gridbroker", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
     ]
 )

@@ -67,13 +67,13 @@ final class GridbrokerProcess {
 
     /// The exit status, once the process has exited.
     func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
-        try await poll(timeout, waitingFor: "the process to exit") { self.reports.exitStatus.withLock { $0 } }
+        try await waitUntil("the process to exit", timeout: timeout) { self.reports.exitStatus.withLock { $0 } }
     }
 
     /// Waits until the log contains a line matching `pattern`, returning the first capture group.
     func waitForLog(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try Regex(pattern)
-        return try await poll(timeout, waitingFor: "log line /\(pattern)/") {
+        return try await waitUntil("log line /\(pattern)/", timeout: timeout) {
             self.log.firstMatch(of: regex).map { match in
                 String(match.output[match.output.count > 1 ? 1 : 0].substring ?? "")
             }
@@ -85,8 +85,8 @@ final class GridbrokerProcess {
     }
 
     /// Checks `condition` until it yields a value or `timeout` passes (a guard against hanging,
-    /// not a timing assertion).
-    private func poll<T>(_ timeout: Duration, waitingFor what: String, _ condition: () -> T?) async throws -> T {
+    /// not a timing assertion); the failure carries the process's log.
+    func waitUntil<T>(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let value = condition() { return value }

@@ -1,0 +1,61 @@
+/// The broker's answer to `POST /v1/agent/heartbeat` (see the node agent protocol).
+struct HeartbeatAnswer: Decodable, Equatable, Sendable {
+    var nodeID: String
+    var jobID: String
+    var rank: Int
+    var nnodes: Int
+    var gpusPerNode: Int
+    /// Rank 0's address; `nil` until it is known (rank 0 itself then uses 127.0.0.1).
+    var masterAddress: String?
+    var masterPort: Int?
+    /// The shards assigned to this node and not yet done.
+    var shards: [Int]
+    var checkpointURI: String?
+    var resumeFrom: String?
+    /// `checkpoint` and `stop`; unknown commands are ignored.
+    var commands: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case nodeID = "node_id"
+        case jobID = "job_id"
+        case rank, nnodes, shards, commands
+        case gpusPerNode = "gpus_per_node"
+        case masterAddress = "master_addr"
+        case masterPort = "master_port"
+        case checkpointURI = "checkpoint_uri"
+        case resumeFrom = "resume_from"
+    }
+
+    init(
+        nodeID: String, jobID: String, rank: Int, nnodes: Int, gpusPerNode: Int, masterAddress: String? = nil,
+        masterPort: Int? = nil, shards: [Int], checkpointURI: String? = nil, resumeFrom: String? = nil,
+        commands: [String] = []
+    ) {
+        self.nodeID = nodeID
+        self.jobID = jobID
+        self.rank = rank
+        self.nnodes = nnodes
+        self.gpusPerNode = gpusPerNode
+        self.masterAddress = masterAddress
+        self.masterPort = masterPort
+        self.shards = shards
+        self.checkpointURI = checkpointURI
+        self.resumeFrom = resumeFrom
+        self.commands = commands
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        nodeID = try container.decode(String.self, forKey: .nodeID)
+        jobID = try container.decode(String.self, forKey: .jobID)
+        rank = try container.decode(Int.self, forKey: .rank)
+        nnodes = try container.decode(Int.self, forKey: .nnodes)
+        gpusPerNode = try container.decode(Int.self, forKey: .gpusPerNode)
+        masterAddress = try container.decodeIfPresent(String.self, forKey: .masterAddress)
+        masterPort = try container.decodeIfPresent(Int.self, forKey: .masterPort)
+        shards = try container.decodeIfPresent([Int].self, forKey: .shards) ?? []
+        checkpointURI = try container.decodeIfPresent(String.self, forKey: .checkpointURI)
+        resumeFrom = try container.decodeIfPresent(String.self, forKey: .resumeFrom)
+        commands = try container.decodeIfPresent([String].self, forKey: .commands) ?? []
+    }
+}
