@@ -14,7 +14,8 @@ import Hummingbird
 /// - `PUT /_sim/faults/{provider}` with a ``FaultPlan`` in JSON → the plan now in force
 /// - `DELETE /_sim/faults/{provider}` → 204, faults cleared
 /// - `GET /_sim/instances` → every provider's instances not yet terminated, oldest first:
-///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "state"}]}`: `id` as the
+///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "environment", "state"}]}`
+///   (`environment`: what the launch asked the node to run with, where the API carries it): `id` as the
 ///   provider spells it, `native_id` as the broker's adapters do (`<region>/<id>` on AWS), `offer`
 ///   the native offer id, `state` one of `booting`, `running`, `stopping`
 struct ControlRoutes: Sendable {
@@ -92,7 +93,15 @@ struct ControlRoutes: Sendable {
             json.string(instance.name)
             json.raw(",\"offer\":")
             json.string(instance.offer)
-            json.raw(",\"state\":")
+            json.raw(",\"environment\":{")
+            var firstVariable = true
+            for (name, value) in instance.environment.sorted(by: { $0.key < $1.key }) {
+                json.separator(&firstVariable)
+                json.string(name)
+                json.raw(":")
+                json.string(value)
+            }
+            json.raw("},\"state\":")
             switch instance.phase(at: time) {
             case .booting: json.string("booting")
             case .running: json.string("running")

@@ -44,6 +44,8 @@ struct SimulatedInstance: Sendable {
     var pricePerHour: Double
     /// EC2 tags, in the order given.
     var tags: [(key: String, value: String)] = []
+    /// The environment the launch asked for (Vast's `env`): what a node's agent would be started with.
+    var environment: [String: String] = [:]
 
     func phase(at time: Double) -> Phase {
         if let terminatedAt {

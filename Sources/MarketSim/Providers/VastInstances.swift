@@ -37,10 +37,12 @@ struct VastInstances: Sendable {
             .vast, candidates: [.init(pool: VastMarket.pool(askID: askID), capacity: capacity)], units: 1, count: 1,
             at: time
         ) { _ in
-            SimulatedInstance(
+            var instance = SimulatedInstance(
                 name: body["label"]?.stringValue ?? "", offer: bid == nil ? String(askID) : "\(askID):spot",
                 type: VastGPU.table[offer.gpu].name, region: VastGeography.locations[offer.location].name,
                 image: image, spot: bid != nil, pricePerHour: bid ?? pricing.dphTotal)
+            instance.environment = (body["env"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            return instance
         }
         guard case .launched(let made) = outcome, let instance = made.first else { return refusal }
         var json = JSONWriter()

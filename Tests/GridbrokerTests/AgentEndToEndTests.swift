@@ -1,0 +1,110 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+/// The daemon, the simulated market and a real `gridbroker agent` running a small script: the
+/// job's shards go to the node when it starts, the script works through them, and the job
+/// succeeds and leaves nothing billing.
+@Suite("A job run to the end by a real agent", .serialized)
+struct AgentEndToEndTests {
+    private let folder: URL
+    private let client = CurlHTTPClient()
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-agent-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// A 1-node, 1-GPU job of 5 shards that only Vast can take.
+    private static let spec = """
+        {"name": "agent-e2e", "resources": {"gpu": ["RTX4090", "RTX3090", "A100-80GB", "H100"], "gpus_per_node": 1,
+         "nodes": 1}, "placement": {"exclude_providers": ["runpod", "lambda", "aws", "shadeform", "campus"]},
+         "market": "on_demand", "dataset": {"uri": "s3://data/corpus", "shards": 5}, "image": "img",
+         "command": ["sh", "work.sh"]}
+        """
+
+    /// Waits for its shards, marks them all done in the progress file, and exits 0.
+    private static let script = """
+        while [ ! -s "$GRIDBROKER_SHARDS_FILE" ]; do sleep 0.1; done
+        shards=$(tr '\\n' ',' < "$GRIDBROKER_SHARDS_FILE" | sed 's/,$//')
+        printf '{"shards_done":[%s]}' "$shards" > "$GRIDBROKER_PROGRESS_FILE"
+        exit 0
+        """
+
+    private func json(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> [String: Any] {
+        let response = try await client.execute(
+            HTTPRequest(
+                method: method, url: url, headers: ["Content-Type": "application/json"],
+                body: body.map { Array($0.utf8) }, retry: .none))
+        guard !response.body.isEmpty else { return [:] }
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    /// Checks `condition` until it yields a value or 120 s pass (a guard against hanging).
+    private func eventually<T>(_ what: String, _ condition: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if let value = try await condition() { return value }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "timed out waiting for \(what)")
+    }
+
+    private struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    @Test func aRealAgentWorksThroughTheShardsAndTheJobSucceeds() async throws {
+        let simProcess = try GridbrokerProcess(
+            [
+                "sim", "--port", "0", "--offers", "3000", "--seed", "5", "--boot-seconds", "1", "--shutdown-seconds",
+                "1",
+            ],
+            in: folder)
+        let simPort = try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
+        let sim = "http://127.0.0.1:\(simPort)"
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let config = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
+            .replacingOccurrences(of: "port: 8080", with: "port: 0")
+        let configPath = folder.appendingPathComponent("gridbroker.yaml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try GridbrokerProcess(
+            ["serve", "--config", configPath], in: folder,
+            environment: [
+                "SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_SCHEDULER_INTERVAL_S": "1",
+                "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1",
+            ])
+        let api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
+        _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")
+
+        let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec)["id"] as? String)
+        // The node's launch carried its agent token; the simulated provider shows what it was asked to run.
+        let token: String = try await eventually("the node's launch") {
+            let instances = try await json(.get, "\(sim)/_sim/instances")["instances"] as? [[String: Any]] ?? []
+            return instances.compactMap { ($0["environment"] as? [String: String])?["GRIDBROKER_AGENT_TOKEN"] }.first
+        }
+        try Self.script.write(to: folder.appendingPathComponent("work.sh"), atomically: true, encoding: .utf8)
+        let agent = try GridbrokerProcess(
+            ["agent", "--broker", api, "--token", token, "--interval", "1", "--", "sh", "work.sh"], in: folder)
+        #expect(try await agent.waitForExit(timeout: .seconds(120)) == 0)
+
+        let finished: [String: Any] = try await eventually("the job to succeed") {
+            let answer = try await json(.get, "\(api)/v1/jobs/\(job)")
+            return answer["state"] as? String == "succeeded" ? answer : nil
+        }
+        let shards = finished["shards"] as? [String: Int]
+        #expect(shards?["total"] == 5 && shards?["done"] == 5)
+        _ = try await eventually("the node terminated and nothing left at the provider") {
+            let instances = try await json(.get, "\(sim)/_sim/instances")["instances"] as? [[String: Any]] ?? []
+            let nodes = try await json(.get, "\(api)/v1/jobs/\(job)")["nodes"] as? [[String: Any]] ?? []
+            return instances.isEmpty && nodes.allSatisfy { $0["state"] as? String == "terminated" } ? true : nil
+        }
+        #expect(!agent.log.contains(token))
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        simProcess.signal(SIGTERM)
+        await client.shutdown()
+    }
+}
