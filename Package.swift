@@ -106,12 +106,15 @@ let package = Package(
             name: "gridbroker-bench",
             dependencies: [
                 "Broker",
+                "BrokerHTTP",
                 "BrokerCore",
                 "CurlHTTP",
                 "MarketSim",
                 "Providers",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

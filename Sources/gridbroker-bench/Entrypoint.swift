@@ -11,6 +11,7 @@ struct GridBrokerBench: AsyncParsableCommand {
             IngestBenchmark.self,
             QueryBenchmark.self,
             QuoteBenchmark.self,
+            ReactionBenchmark.self,
             CatalogGenerator.self,
         ])
 }

@@ -3,17 +3,23 @@ import Logging
 import MarketSim
 import ServiceLifecycle
 
-/// The simulated market served on a free loopback port for the length of `body`, then shut down
-/// gracefully.
+/// A router (the simulated market's, or the broker's API) served on a free loopback port for the
+/// length of `body`, then shut down gracefully.
 enum InProcessMarket {
     static func serve<T: Sendable>(
         _ simulator: MarketSimulator, _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
+    ) async throws -> T {
+        try await serve(router: simulator.buildRouter(), body)
+    }
+
+    static func serve<T: Sendable>(
+        router: Router<BasicRequestContext>, _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "bench-sim")
         logger.logLevel = .warning
         let app = Application(
-            router: simulator.buildRouter(),
+            router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -12,6 +12,11 @@ struct LatencySamples {
         return result
     }
 
+    /// Records one timing measured elsewhere.
+    mutating func add(_ duration: Duration) {
+        durations.append(duration)
+    }
+
     /// Adds `other`'s timings to these.
     mutating func merge(_ other: LatencySamples) {
         durations += other.durations

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Broker
+import BrokerCore
+import BrokerHTTP
+import Crypto
+import CurlHTTP
+import Foundation
+import Logging
+import Prometheus
+import Providers
+import Store
+
+/// `reaction`: from a signed interruption webhook arriving at the broker's HTTP API to the
+/// replacement node's launch request reaching the provider (whose own latency is left out: the
+/// provisioner answers at once), with the daemon's scheduler running as it does in `serve`.
+struct ReactionBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reaction", abstract: "Time from an interruption webhook to the replacement's launch request.")
+
+    @Option(help: "Interruptions measured.") var rounds = 200
+    @Option(help: "Spot offers in the live book (the replacement is quoted among them).") var offers = 20_000
+
+    func run() async throws {
+        CurlGlobal.initialize()
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let database = try BenchDatabase.fresh([ProviderConfiguration(id: "aws", kind: .aws, baseURL: "http://unused")])
+        let clock = SystemClock()
+        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
+        let provider = InstantProvider(providerID: "aws")
+        // A long interval: only wake-ups (the webhook's) make the scheduler act.
+        let settings = SchedulerSettings(interval: .seconds(3600), reconcileInterval: .seconds(3600))
+        let fleet = Fleet(
+            database: database, market: LiveMarket(OfferBook(offers: Self.market(offers, at: clock.now))),
+            provisioners: Provisioners([provider]), transport: UnusedTransport(), clock: clock, settings: settings,
+            logger: logger)
+        let key = SymmetricKey(data: Array("gridbroker-bench-webhook-secret!".utf8))
+        let dependencies = APIDependencies(
+            database: database, metrics: PrometheusCollectorRegistry(), clock: clock, fleet: fleet.signals,
+            webhookVerifier: WebhookVerifier(keys: [key]))
+        let nodes = SQLiteNodeRepository(database: database)
+        let jobs = SQLiteJobRepository(database: database)
+
+        let samples = try await InProcessMarket.serve(router: buildRouter(dependencies)) { api in
+            try await withThrowingTaskGroup(of: LatencySamples?.self) { group in
+                group.addTask {
+                    try await fleet.scheduler.run()
+                    return nil
+                }
+                group.addTask {
+                    let client = CurlHTTPClient()
+                    var samples = LatencySamples()
+                    for round in 0..<rounds {
+                        let node = try await Self.runningNode(round: round, fleet: fleet, jobs: jobs, nodes: nodes)
+                        let launchesBefore = provider.launchCount
+                        let body = Array(
+                            #"{"instance_id": "\#(node.nativeInstanceId ?? "")", "action": "interruption"}"#.utf8)
+                        let id = "msg_\(round)"
+                        let timestamp = String(Int(Date().timeIntervalSince1970))
+                        let signature = WebhookVerifier.signature(id: id, timestamp: timestamp, body: body, key: key)
+                        let start = ContinuousClock.now
+                        let response = try await client.execute(
+                            HTTPRequest(
+                                method: .post, url: "\(api)/v1/webhooks/aws",
+                                headers: [
+                                    "Content-Type": "application/json", "webhook-id": id,
+                                    "webhook-timestamp": timestamp,
+                                    "webhook-signature": signature,
+                                ], body: body, retry: .none))
+                        guard response.isSuccess else { throw BenchError("webhook answered \(response.status)") }
+                        let launched = try await provider.waitForLaunch(after: launchesBefore)
+                        samples.add(launched - start)
+                        _ = try await nodes.finish(job: node.jobId, with: .cancel, reason: "bench", at: Date())
+                    }
+                    await client.shutdown()
+                    return samples
+                }
+                defer { group.cancelAll() }
+                for try await result in group {
+                    if let result { return result }
+                }
+                throw BenchError("no samples")
+            }
+        }
+        let fields: [(String, JSONLine.Value)] =
+            [("benchmark", .string("reaction")), ("rounds", .int(samples.count)), ("book_offers", .int(offers))]
+            + samples.fields()
+        print(JSONLine(fields).text)
+    }
+
+    /// A job placed on spot and running: submitted, placed by the scheduler (woken by the
+    /// submission), its node reported running.
+    private static func runningNode(
+        round: Int, fleet: Fleet, jobs: SQLiteJobRepository, nodes: SQLiteNodeRepository
+    ) async throws -> NodeRecord {
+        let spec = JobSpec(
+            name: "reaction-\(round)", resources: JobSpec.Resources(gpu: ["H100-SXM"], gpusPerNode: 8, nodes: 1),
+            market: .spot, image: "img", command: ["train"])
+        let job = try await jobs.submit(
+            JobRecord(
+                id: Identifier.make("job", at: Date()), teamId: DefaultTeam.id, name: spec.name,
+                spec: String(decoding: try JSONEncoder().encode(spec), as: UTF8.self), createdAt: Date()))
+        fleet.signals.jobSubmitted()
+        while true {
+            if let node = try await nodes.nodes(ofJob: job.id).last, node.state == .booting {
+                _ = try await nodes.apply(.start, toNode: node.id, reason: "bench", at: Date())
+                fleet.signals.jobSubmitted()
+                while try await jobs.job(id: job.id)?.state != .running { await Task.yield() }
+                return try await nodes.node(id: node.id) ?? node
+            }
+            await Task.yield()
+        }
+    }
+
+    /// `count` spot offers of 8 H100-SXMs spread over 40 zones.
+    private static func market(_ count: Int, at now: Date) -> [Offer] {
+        (0..<count).map { index in
+            Offer(
+                id: OfferID(provider: "aws", native: "p5.48xlarge:zone-\(index % 40):\(index):spot"),
+                gpu: GPUName(resolving: "H100-SXM"), gpuCount: 8, gpuMemoryGB: 80, interconnect: "nvlink", vcpus: 192,
+                memoryGB: 2048, diskGB: 8000, region: "zone-\(index % 40)", country: "US", market: .spot,
+                pricePerHour: Money(microdollars: 10_000_000 + Int64(index) * 1_000), available: 4, reliability: nil,
+                firstSeenAt: now, lastSeenAt: now, raw: nil)
+        }
+    }
+}
