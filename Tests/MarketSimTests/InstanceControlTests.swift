@@ -84,6 +84,23 @@ struct InstanceControlTests {
         }
     }
 
+    @Test(
+        "a reclaim takes an instance back at once; an unknown instance is a 404", arguments: SimulatedProvider.allCases)
+    func reclaim(provider: SimulatedProvider) async throws {
+        let simulator = makeSimulator()
+        try await withClient(simulator) { client in
+            _ = try await Launch.any(provider, name: "gridbroker-r1", simulator, client)
+            let instance = try #require(try await SimInstances.fetch(client).first)
+            let reclaimed = try await client.execute(
+                uri: "/_sim/instances/\(provider.rawValue)/\(instance.id)/reclaim", method: .post)
+            #expect(reclaimed.status == .ok)
+            #expect(try await SimInstances.fetch(client).allSatisfy { $0.state == "stopping" })
+            let unknown = try await client.execute(
+                uri: "/_sim/instances/\(provider.rawValue)/nope/reclaim", method: .post)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
     @Test("ids are the providers' formats and the same for the same seed")
     func deterministicIDs() throws {
         for provider in SimulatedProvider.allCases {

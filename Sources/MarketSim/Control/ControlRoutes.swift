@@ -13,6 +13,8 @@ import Hummingbird
 /// - `GET /_sim/faults` → every provider's fault plan; `GET /_sim/faults/{provider}` → one
 /// - `PUT /_sim/faults/{provider}` with a ``FaultPlan`` in JSON → the plan now in force
 /// - `DELETE /_sim/faults/{provider}` → 204, faults cleared
+/// - `POST /_sim/instances/{provider}/{id}/reclaim` → the provider takes the instance back now,
+///   without notice (as a spot reclaim does); 404 for an instance it does not list
 /// - `GET /_sim/instances` → every provider's instances not yet terminated, oldest first:
 ///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "environment", "state"}]}`
 ///   (`environment`: what the launch asked the node to run with, where the API carries it): `id` as the
@@ -73,6 +75,19 @@ struct ControlRoutes: Sendable {
             guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
             simulator.setFaultPlan(.none, for: provider)
             return Response(status: .noContent)
+        }
+        group.post("instances/:provider/:id/reclaim") { _, context in
+            guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
+            let id = context.parameters.get("id") ?? ""
+            let time = simulator.clock.now.timeIntervalSince1970
+            guard simulator.instances.terminate(provider, id: id, at: time) != nil else {
+                return Self.error(.notFound, "\(provider.rawValue) lists no instance '\(id)'")
+            }
+            var json = JSONWriter()
+            json.raw("{\"reclaimed\":")
+            json.string(id)
+            json.raw("}")
+            return Self.json(.ok, json.bytes)
         }
     }
 
