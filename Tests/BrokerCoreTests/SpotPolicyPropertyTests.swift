@@ -30,13 +30,18 @@ struct SpotPolicyPropertyTests {
             let plan = planner.plan(from: start)
             let results = F.policies(for: job, trace: trace, start: start).map { ($0.name, replay.run($0, from: start)) }
             let onDemandOnly = results[0].1.cost
-            let overheads = SpotPrices.paper.onDemandPerHour.cost(forSeconds: job.restartOverheadSeconds)
+            let overhead = SpotPrices.paper.onDemandPerHour.cost(forSeconds: job.restartOverheadSeconds)
             let omniscient = results.last!.1.cost
+            // Uniform Progress may thrash between markets; gridbroker's hysteresis and the plan do not.
+            for (name, result) in results.dropFirst(2) {
+                #expect(result.cost <= onDemandOnly + overhead, "\(name) dearer than on-demand plus one restart")
+            }
             for (name, result) in results {
                 #expect(result.metDeadline(of: job), "\(name) missed, start \(start), job \(job)")
                 #expect(plan.lowerBound <= result.cost, "\(name) below the floor")
                 #expect(omniscient <= result.cost, "omniscient dearer than \(name), start \(start), job \(job)")
-                #expect(result.cost <= onDemandOnly + overheads, "\(name)")
+                // Each start bills at most one overhead of no progress, at most at the on-demand price.
+                #expect(result.cost <= onDemandOnly + overhead * (result.starts - 1), "\(name)")
             }
         }
     }

@@ -30,6 +30,7 @@ public struct SpotReplay: Sendable {
             job: job, tickSeconds: tickSeconds, tick: 0, workDoneSeconds: 0, placement: .none,
             overheadLeftSeconds: 0, spotAvailable: false)
         var cost = Money.zero
+        var starts = 0
         while true {
             let traceTick = start + state.tick
             state.spotAvailable = trace.isAvailable(at: traceTick)
@@ -43,6 +44,7 @@ public struct SpotReplay: Sendable {
             if placement != state.placement {
                 state.placement = placement
                 state.overheadLeftSeconds = placement == .none ? 0 : job.restartOverheadSeconds
+                if placement != .none { starts += 1 }
             }
             if placement != .none {
                 let overhead = min(state.overheadLeftSeconds, tickSeconds)
@@ -51,7 +53,7 @@ public struct SpotReplay: Sendable {
                 if progress >= state.workLeftSeconds {
                     let used = overhead + state.workLeftSeconds
                     cost += prices.perHour(placement).cost(forSeconds: used)
-                    return SpotRunResult(cost: cost, finishedAtSeconds: state.elapsedSeconds + used)
+                    return SpotRunResult(cost: cost, finishedAtSeconds: state.elapsedSeconds + used, starts: starts)
                 }
                 state.workDoneSeconds += progress
                 cost += prices.perHour(placement).cost(forSeconds: tickSeconds)
