@@ -32,10 +32,6 @@ struct SpotPolicyPropertyTests {
             let onDemandOnly = results[0].1.cost
             let overhead = SpotPrices.paper.onDemandPerHour.cost(forSeconds: job.restartOverheadSeconds)
             let omniscient = results.last!.1.cost
-            // Uniform Progress may thrash between markets; gridbroker's hysteresis and the plan do not.
-            for (name, result) in results.dropFirst(2) {
-                #expect(result.cost <= onDemandOnly + overhead, "\(name) dearer than on-demand plus one restart")
-            }
             for (name, result) in results {
                 #expect(result.metDeadline(of: job), "\(name) missed, start \(start), job \(job)")
                 #expect(plan.lowerBound <= result.cost, "\(name) below the floor")

@@ -91,22 +91,29 @@ struct SpotPolicyTests {
         #expect(policy.decide(state) == .spot)
     }
 
-    @Test func gridbrokerReturnsToSpotOnlyWithComfortableSlack() {
+    @Test func gridbrokerReturnsToSpotOnlyWhenItIsStableAndTheSlackIsComfortable() {
         let job = F.job(workHours: 10, deadlineHours: 20)
-        let policy = GridbrokerSpotPolicy(job: job)
+        var policy = GridbrokerSpotPolicy(job: job)
         var state = SpotPolicyState(
             job: job, tickSeconds: F.tick, tick: 0, workDoneSeconds: 0, placement: .onDemand, overheadLeftSeconds: 0,
             spotAvailable: true)
-        #expect(policy.decide(state) == .spot)  // 10 h of slack
-        state.tick = 6 * 9 + 3  // 9.5 h in: 0.5 h of slack, less than the return threshold
+        // Spot must have been there for 3 ticks in a row.
         #expect(policy.decide(state) == .onDemand)
+        state.tick = 1
+        #expect(policy.decide(state) == .onDemand)
+        state.tick = 2
+        #expect(policy.decide(state) == .spot)
+        // 9.5 h in with nothing done: 0.5 h of slack, under the reserve.
+        state.tick = 57
+        #expect(policy.decide(state) == .onDemand)
+        // No node, no spot: wait while the slack is above the reserve, on-demand below it.
         state.placement = .none
         state.spotAvailable = false
+        state.tick = 6
+        #expect(policy.decide(state) == .wait)
         state.tick = 58
-        state.workDoneSeconds = 200  // 1400 s of slack: above the safety net, under the fallback
+        state.workDoneSeconds = 200  // 1400 s of slack: above the safety net, under the reserve
         #expect(!state.mustRunOnDemand)
         #expect(policy.decide(state) == .onDemand)
-        state.tick = 6 * 5
-        #expect(policy.decide(state) == .wait)
     }
 }

@@ -15,9 +15,11 @@ struct SimulatePolicyCommandTests {
         try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
-    private func run(_ arguments: [String]) async throws -> (status: Int32, log: String) {
+    /// Runs the command until it exits and its output shows `expected` (output can trail the exit).
+    private func run(_ arguments: [String], expecting expected: String) async throws -> (status: Int32, log: String) {
         let process = try GridbrokerProcess(["simulate-policy"] + arguments, in: folder)
         let status = try await process.waitForExit(timeout: .seconds(60))
+        _ = try await process.waitForLog(NSRegularExpression.escapedPattern(for: expected), timeout: .seconds(10))
         return (status, process.log)
     }
 
@@ -25,14 +27,14 @@ struct SimulatePolicyCommandTests {
         (["--traces", "missing", "--job-hours", "4", "--deadlines", "5"], "no such folder"),
         (["--traces", ".", "--job-hours", "4", "--deadlines", "5"], "no *.json trace files"),
         (["--traces", "t", "--job-hours", "four", "--deadlines", "5"], "--job-hours must be a positive number"),
-        (["--traces", "t", "--job-hours", "-4", "--deadlines", "5"], "--job-hours must be a positive number"),
+        (["--traces", "t", "--job-hours=-4", "--deadlines", "5"], "--job-hours must be a positive number"),
         (["--traces", "t", "--job-hours", "4", "--deadlines", "5,x"], "--deadlines must be positive hours"),
         (["--traces", "t", "--job-hours", "4", "--deadlines", "5,,6"], "--deadlines must be positive hours"),
         (["--traces", "t", "--job-hours", "4", "--deadlines", "3"], "deadline 3 h leaves no room"),
         (["--traces", "t", "--job-hours", "4", "--deadlines", "5", "--starts", "0"], "--starts must be"),
     ])
     func rejectsBadArgumentsWithOneLine(arguments: [String], message: String) async throws {
-        let (status, log) = try await run(arguments)
+        let (status, log) = try await run(arguments, expecting: message)
         #expect(status != 0)
         #expect(log.contains(message), "\(log)")
         #expect(log.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1, "\(log)")
@@ -42,9 +44,10 @@ struct SimulatePolicyCommandTests {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
         try writeTrace("t/good.json", #"{"metadata": {"gap_seconds": 600}, "data": [1, 1, 0]}"#)
         try writeTrace("t/broken.json", #"{"metadata": {"gap_seconds": 600}}"#)
-        let (status, log) = try await run(["--traces", "t", "--job-hours", "4", "--deadlines", "5"])
+        let message = "broken.json: missing field 'data'"
+        let (status, log) = try await run(["--traces", "t", "--job-hours", "4", "--deadlines", "5"], expecting: message)
         #expect(status != 0)
-        #expect(log.contains("broken.json: missing field 'data'"), "\(log)")
+        #expect(log.contains(message), "\(log)")
     }
 
     @Test func replaysEveryTraceAndWritesJSONLines() async throws {
@@ -54,7 +57,7 @@ struct SimulatePolicyCommandTests {
         try writeTrace("t/b.json", #"{"metadata": {"gap_seconds": 195}, "data": [\#(pattern)]}"#)
         let (status, log) = try await run([
             "--traces", "t", "--job-hours", "4", "--deadlines", "5,8", "--starts", "3", "--json", "runs.jsonl",
-        ])
+        ], expecting: "omniscient")
         #expect(status == 0, "\(log)")
         for policy in ["on-demand-only", "uniform-progress", "gridbroker", "omniscient"] {
             #expect(log.contains(policy))

@@ -1,47 +1,68 @@
-/// gridbroker's policy for `market: auto`: greedy on spot with a safety net and hysteresis.
+/// gridbroker's policy for `market: auto`: spot whenever it is available, on-demand only to keep a
+/// reserve of slack, and back to spot only once it looks stable.
 ///
-/// Spot whenever it is available; while it is not, wait as long as the slack (time left − work
-/// left − overhead still owed) stays above `fallbackSlackSeconds`, then go on-demand. A node on
-/// on-demand goes back to spot only when the slack after paying one more restart overhead would
-/// still be at least `returnSlackSeconds` and enough work is left to earn that overhead back;
-/// otherwise it stays, so the job does not thrash between markets. Deadline-safe through
-/// ``SpotPolicyState/mustRunOnDemand``.
+/// Slack is time left − work left − overhead still owed: the time the job can still lose. Uniform
+/// Progress keeps, in effect, a reserve of `timeLeft × (deadline − work) / deadline`. This policy
+/// keeps `reserveFraction` of it (never less than two restart overheads):
+/// - on spot: stay while it lasts;
+/// - with no node: spot if available; otherwise wait while the slack is above the reserve, then
+///   on-demand;
+/// - on on-demand: back to spot only when spot has been available for `stableTicks` ticks in a row
+///   (a zone that just came back often flaps, and every switch pays an overhead), the slack is at
+///   least the reserve, and enough work is left to earn the overhead back.
+/// Deadline-safe through ``SpotPolicyState/mustRunOnDemand``.
 public struct GridbrokerSpotPolicy: SpotPolicy {
-    /// Below this slack a job without a node goes on-demand instead of waiting for spot.
-    public var fallbackSlackSeconds: Int64
-    /// A job on on-demand returns to spot only with at least this much slack left after the switch.
-    public var returnSlackSeconds: Int64
+    /// The share of Uniform Progress's reserve to keep, as a fraction.
+    public var reserveFraction: (numerator: Int64, denominator: Int64)
+    /// Ticks in a row spot must have been available before a job on on-demand goes back to it.
+    public var stableTicks: Int
     /// A job on on-demand returns to spot only with at least this much work left.
     public var returnWorkSeconds: Int64
+    /// Ticks in a row spot has been available, up to now.
+    private var availableStreak = 0
 
-    /// Thresholds in multiples of the job's restart overhead, tuned on the "Can't Be Late" traces.
+    /// The thresholds tuned on the "Can't Be Late" traces: the whole reserve for tight deadlines
+    /// (slack at most a tenth of the work), three quarters of it otherwise; spot stable for 3 ticks;
+    /// at least 5 overheads of work left.
     public init(job: SpotJob) {
-        let overhead = job.restartOverheadSeconds
-        self.init(fallbackSlackSeconds: overhead * 2, returnSlackSeconds: overhead * 3, returnWorkSeconds: overhead * 5)
+        let tight = (job.deadlineSeconds - job.workSeconds) * 10 <= job.workSeconds
+        self.init(
+            reserveFraction: tight ? (1, 1) : (3, 4), stableTicks: 3,
+            returnWorkSeconds: job.restartOverheadSeconds * 5)
     }
 
-    public init(fallbackSlackSeconds: Int64, returnSlackSeconds: Int64, returnWorkSeconds: Int64) {
-        self.fallbackSlackSeconds = fallbackSlackSeconds
-        self.returnSlackSeconds = returnSlackSeconds
+    public init(reserveFraction: (numerator: Int64, denominator: Int64), stableTicks: Int, returnWorkSeconds: Int64) {
+        self.reserveFraction = reserveFraction
+        self.stableTicks = stableTicks
         self.returnWorkSeconds = returnWorkSeconds
     }
 
     public var name: String { "gridbroker" }
 
-    public func decide(_ state: SpotPolicyState) -> SpotDecision {
+    public mutating func decide(_ state: SpotPolicyState) -> SpotDecision {
+        availableStreak = state.spotAvailable ? availableStreak + 1 : 0
         if state.mustRunOnDemand { return .onDemand }
+        let comfortable = state.slackSeconds >= reserve(state)
         switch state.placement {
         case .spot:
             return .spot
         case .onDemand:
-            let slackAfterSwitch = state.slackSeconds - state.job.restartOverheadSeconds
-            let worthReturning =
-                state.spotAvailable && slackAfterSwitch >= returnSlackSeconds
-                && state.workLeftSeconds >= returnWorkSeconds
-            return worthReturning ? .spot : .onDemand
+            let back =
+                availableStreak >= stableTicks && comfortable && state.workLeftSeconds >= returnWorkSeconds
+            return back ? .spot : .onDemand
         case .none:
             if state.spotAvailable { return .spot }
-            return state.slackSeconds < fallbackSlackSeconds ? .onDemand : .wait
+            return comfortable ? .wait : .onDemand
         }
+    }
+
+    /// The slack to keep now: `reserveFraction` of `timeLeft × (deadline − work) / deadline`, and at
+    /// least two restart overheads.
+    private func reserve(_ state: SpotPolicyState) -> Int64 {
+        let job = state.job
+        let line =
+            max(0, state.timeLeftSeconds) * (job.deadlineSeconds - job.workSeconds) * reserveFraction.numerator
+            / (job.deadlineSeconds * reserveFraction.denominator)
+        return max(2 * job.restartOverheadSeconds, line)
     }
 }

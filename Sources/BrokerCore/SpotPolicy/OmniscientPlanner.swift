@@ -37,7 +37,10 @@ public struct OmniscientPlanner: Sendable {
     }
 
     /// The best plan for a job starting at trace tick `start`.
-    public func plan(from start: Int) -> OmniscientPlan {
+    ///
+    /// `knownCost`, the cost of any run of the job from `start` (a policy's replay, say), only
+    /// speeds the search up: no plan that costs more is explored, and the best plan never does.
+    public func plan(from start: Int, knownCost: Money? = nil) -> OmniscientPlan {
         let work = job.workSeconds
         let overhead = job.restartOverheadSeconds
         let runs = spotRuns(from: start)
@@ -57,18 +60,35 @@ public struct OmniscientPlanner: Sendable {
         var pending = [[Int]](repeating: [], count: runs.count)
         // Always feasible when the deadline leaves room for one start: on-demand from the start.
         var best = (cost: prices.onDemandPerHour.cost(forSeconds: work + overhead), entry: 0, finalWindow: true)
+        // Plans must beat this; a known run's cost (plus a micro-dollar, so a plan matching it is kept).
+        var bound = min(best.cost, (knownCost ?? best.cost) + Money(microdollars: 1))
+
+        /// No plan through `entry` costs less: every later run used at no further overhead, and one more
+        /// on-demand window when even that leaves work the entry's windows cannot hold.
+        func lowerBound(_ entry: Entry) -> Money {
+            var optimistic = entry
+            optimistic.spotProgress = min(work, entry.spotProgress + suffixCapacity[entry.node + 1])
+            if optimistic.spotProgress < work && entry.capacity + suffixCapacity[entry.node + 1] < work {
+                optimistic.windows += 1
+            }
+            return cost(optimistic)
+        }
 
         func expand(_ index: Int) {
             let entry = pool[index]
             let end = endSeconds(entry.node)
             let finalWindow = job.deadlineSeconds - end - overhead
-            if entry.capacity >= work, cost(entry) < best.cost {
+            if entry.capacity >= work, cost(entry) < bound {
                 best = (cost(entry), index, false)
+                bound = best.cost
             }
             if entry.spotProgress < work && finalWindow > 0 && min(work, entry.capacity + finalWindow) >= work {
                 var finished = entry
                 finished.windows += 1
-                if cost(finished) < best.cost { best = (cost(finished), index, true) }
+                if cost(finished) < bound {
+                    best = (cost(finished), index, true)
+                    bound = best.cost
+                }
             }
             guard entry.spotProgress < work else { return }
             for next in (entry.node + 1)..<runs.count {
@@ -80,28 +100,23 @@ public struct OmniscientPlanner: Sendable {
                         capacity: min(work, entry.capacity + run.capacitySeconds + (windowBefore ? window : 0)),
                         runs: entry.runs + 1, windows: entry.windows + (windowBefore ? 1 : 0),
                         node: next, parent: index, windowBefore: windowBefore)
+                    guard lowerBound(child) < bound else { continue }
                     pool.append(child)
                     pending[next].append(pool.count - 1)
                 }
             }
         }
 
-        func lowerBound(_ entry: Entry) -> Money {
-            var optimistic = entry
-            optimistic.spotProgress = min(work, entry.spotProgress + suffixCapacity[entry.node + 1])
-            return cost(optimistic)
-        }
-
         expand(0)
         for node in runs.indices {
             var kept: [Int] = []
             let candidates = pending[node].sorted { pool[$0].spotProgress > pool[$1].spotProgress }
-            for candidate in candidates where lowerBound(pool[candidate]) < best.cost {
+            for candidate in candidates where lowerBound(pool[candidate]) < bound {
                 if kept.contains(where: { pool[$0].dominates(pool[candidate]) }) { continue }
                 kept.append(candidate)
             }
             pending[node] = []
-            for index in kept where lowerBound(pool[index]) < best.cost { expand(index) }
+            for index in kept where lowerBound(pool[index]) < bound { expand(index) }
         }
 
         // Walk back from the best complete plan.

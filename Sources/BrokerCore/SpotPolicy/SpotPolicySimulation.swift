@@ -38,15 +38,17 @@ public struct SpotPolicySimulation: Sendable {
             let replay = SpotReplay(trace: trace, job: job, prices: prices)
             let planner = OmniscientPlanner(trace: trace, job: job, prices: prices)
             for start in starts {
-                let policies: [any SpotPolicy] = [
+                let online: [any SpotPolicy] = [
                     OnDemandOnlyPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job),
-                    OmniscientPolicy(planner: planner, start: start),
                 ]
-                for policy in policies {
+                var results = online.map { (name: $0.name, result: replay.run($0, from: start)) }
+                // The online policies' costs bound the omniscient search.
+                let plan = planner.plan(from: start, knownCost: results.map(\.result.cost).min())
+                let omniscient = OmniscientPolicy(plan: plan, job: job, prices: prices)
+                results.append((omniscient.name, replay.run(omniscient, from: start)))
+                for (policy, result) in results {
                     records.append(
-                        SpotSimulationRecord(
-                            policy: policy.name, trace: name, start: start, job: job,
-                            result: replay.run(policy, from: start)))
+                        SpotSimulationRecord(policy: policy, trace: name, start: start, job: job, result: result))
                 }
             }
         }
