@@ -23,12 +23,15 @@ struct SpotPolicyPropertyTests {
         for _ in 0..<25 {
             let trace = Self.randomTrace(ticks: 240, using: &generator)
             let workHours = Int64.random(in: 2...12, using: &generator)
-            let job = F.job(workHours: workHours, deadlineHours: workHours + Int64.random(in: 1...12, using: &generator))
+            let job = F.job(
+                workHours: workHours, deadlineHours: workHours + Int64.random(in: 1...12, using: &generator))
             let start = Int.random(in: 0..<trace.count, using: &generator)
             let replay = SpotReplay(trace: trace, job: job)
             let planner = OmniscientPlanner(trace: trace, job: job)
             let plan = planner.plan(from: start)
-            let results = F.policies(for: job, trace: trace, start: start).map { ($0.name, replay.run($0, from: start)) }
+            let results = F.policies(for: job, trace: trace, start: start).map {
+                ($0.name, replay.run($0, from: start))
+            }
             let onDemandOnly = results[0].1.cost
             let overhead = SpotPrices.paper.onDemandPerHour.cost(forSeconds: job.restartOverheadSeconds)
             let omniscient = results.last!.1.cost

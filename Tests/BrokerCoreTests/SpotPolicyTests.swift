@@ -45,7 +45,8 @@ struct SpotPolicyTests {
             #expect(result.cost <= onDemandOnly, "\(policy.name)")
         }
         // The best plan rides the 3 spot hours and finishes on on-demand right after: two starts.
-        let omniscient = replay.run(OmniscientPolicy(planner: OmniscientPlanner(trace: trace, job: job), start: 0), from: 0)
+        let omniscient = replay.run(
+            OmniscientPolicy(planner: OmniscientPlanner(trace: trace, job: job), start: 0), from: 0)
         #expect(
             omniscient.cost
                 == prices.spotPerHour.cost(forSeconds: 3 * F.hour)

@@ -41,23 +41,27 @@ struct SimulatePolicyCommandTests {
     }
 
     @Test func namesABrokenTraceFile() async throws {
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
         try writeTrace("t/good.json", #"{"metadata": {"gap_seconds": 600}, "data": [1, 1, 0]}"#)
         try writeTrace("t/broken.json", #"{"metadata": {"gap_seconds": 600}}"#)
         let message = "broken.json: missing field 'data'"
-        let (status, log) = try await run(["--traces", "t", "--job-hours", "4", "--deadlines", "5"], expecting: message)
+        let (status, log) = try await run(
+            ["--traces", "t", "--job-hours", "4", "--deadlines", "5"], expecting: message)
         #expect(status != 0)
         #expect(log.contains(message), "\(log)")
     }
 
     @Test func replaysEveryTraceAndWritesJSONLines() async throws {
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
         let pattern = (0..<200).map { $0 % 9 < 6 ? "1" : "0" }.joined(separator: ", ")
         try writeTrace("t/a.json", #"{"metadata": {"gap_seconds": 600}, "data": [\#(pattern)]}"#)
         try writeTrace("t/b.json", #"{"metadata": {"gap_seconds": 195}, "data": [\#(pattern)]}"#)
-        let (status, log) = try await run([
-            "--traces", "t", "--job-hours", "4", "--deadlines", "5,8", "--starts", "3", "--json", "runs.jsonl",
-        ], expecting: "omniscient")
+        let (status, log) = try await run(
+            [
+                "--traces", "t", "--job-hours", "4", "--deadlines", "5,8", "--starts", "3", "--json", "runs.jsonl",
+            ], expecting: "omniscient")
         #expect(status == 0, "\(log)")
         for policy in ["on-demand-only", "uniform-progress", "gridbroker", "omniscient"] {
             #expect(log.contains(policy))
@@ -66,7 +70,8 @@ struct SimulatePolicyCommandTests {
             .split(separator: "\n")
         #expect(lines.count == 2 * 3 * 2 * 4)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
-        #expect(Set(first?.keys.map { $0 } ?? []) == ["policy", "trace", "start", "deadline", "cost", "finished_at_hours"])
+        #expect(
+            Set(first?.keys.map { $0 } ?? []) == ["policy", "trace", "start", "deadline", "cost", "finished_at_hours"])
         #expect(first?["trace"] as? String == "a")
     }
 }

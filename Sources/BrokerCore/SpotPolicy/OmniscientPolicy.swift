@@ -20,7 +20,9 @@ public struct OmniscientPolicy: SpotPolicy {
     public init(plan: OmniscientPlan, job: SpotJob, prices: SpotPrices = .paper) {
         var stretches = (plan.spotRuns.map { ($0, true) } + plan.onDemandWindows.map { ($0, false) })
             .sorted { $0.0.ticks.lowerBound < $1.0.ticks.lowerBound }
-            .map { Stretch(ticks: $0.0.ticks, capacitySeconds: $0.0.capacitySeconds, isSpot: $0.1, laterCapacitySeconds: 0) }
+            .map {
+                Stretch(ticks: $0.0.ticks, capacitySeconds: $0.0.capacitySeconds, isSpot: $0.1, laterCapacitySeconds: 0)
+            }
         var later: Int64 = 0
         for index in stretches.indices.reversed() {
             stretches[index].laterCapacitySeconds = later
@@ -65,7 +67,9 @@ public struct OmniscientPolicy: SpotPolicy {
                 stretch.isSpot
                 ? min(stretch.capacitySeconds, left) : max(0, left - stretch.laterCapacitySeconds)
             guard share > 0 else { continue }
-            cost = cost + prices.perHour(stretch.isSpot ? .spot : .onDemand).cost(forSeconds: share + restartOverheadSeconds)
+            cost =
+                cost
+                + prices.perHour(stretch.isSpot ? .spot : .onDemand).cost(forSeconds: share + restartOverheadSeconds)
             left -= share
         }
         return cost

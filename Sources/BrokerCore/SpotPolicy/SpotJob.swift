@@ -12,7 +12,8 @@ public struct SpotJob: Sendable, Hashable {
     /// The restart overhead of the "Can't Be Late" setting: 0.2 h.
     public static let paperRestartOverheadSeconds: Int64 = 720
 
-    public init(workSeconds: Int64, deadlineSeconds: Int64, restartOverheadSeconds: Int64 = paperRestartOverheadSeconds) {
+    public init(workSeconds: Int64, deadlineSeconds: Int64, restartOverheadSeconds: Int64 = paperRestartOverheadSeconds)
+    {
         self.workSeconds = workSeconds
         self.deadlineSeconds = deadlineSeconds
         self.restartOverheadSeconds = restartOverheadSeconds

@@ -33,7 +33,9 @@ public struct SpotSimulationSummary: Sendable, Hashable {
                 record.result.cost
         }
         var grouped: [Int64: [String: [SpotSimulationRecord]]] = [:]
-        for record in records { grouped[record.job.deadlineSeconds, default: [:]][record.policy, default: []].append(record) }
+        for record in records {
+            grouped[record.job.deadlineSeconds, default: [:]][record.policy, default: []].append(record)
+        }
         rows = deadlines.flatMap { deadline in
             policies.compactMap { policy -> Row? in
                 guard let runs = grouped[deadline]?[policy], !runs.isEmpty else { return nil }

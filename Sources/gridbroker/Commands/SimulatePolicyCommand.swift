@@ -28,8 +28,10 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
         var generator = SplitMix64(seed: seed)
         let inputs = try files.map { file in
             let trace = try CommandFailure.reporting { try readTrace(file) }
-            return (name: file.deletingPathExtension().lastPathComponent, trace: trace,
-                starts: simulation.starts(in: trace, count: starts, using: &generator))
+            return (
+                name: file.deletingPathExtension().lastPathComponent, trace: trace,
+                starts: simulation.starts(in: trace, count: starts, using: &generator)
+            )
         }
         let records = await withTaskGroup(of: (Int, [SpotSimulationRecord]).self) { group in
             for (index, input) in inputs.enumerated() {
