@@ -32,26 +32,11 @@ struct AgentEndToEndTests {
         """
 
     private func json(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> [String: Any] {
-        let response = try await client.execute(
-            HTTPRequest(
-                method: method, url: url, headers: ["Content-Type": "application/json"],
-                body: body.map { Array($0.utf8) }, retry: .none))
-        guard !response.body.isEmpty else { return [:] }
-        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+        try await SimulatedMarketDaemon.json(client, method, url, body: body)
     }
 
-    /// Checks `condition` until it yields a value or 120 s pass (a guard against hanging).
     private func eventually<T>(_ what: String, _ condition: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if let value = try await condition() { return value }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw Failure(description: "timed out waiting for \(what)")
-    }
-
-    private struct Failure: Error, CustomStringConvertible {
-        var description: String
+        try await SimulatedMarketDaemon.eventually(what, condition)
     }
 
     @Test func aRealAgentWorksThroughTheShardsAndTheJobSucceeds() async throws {
@@ -63,13 +48,7 @@ struct AgentEndToEndTests {
             in: folder)
         let simPort = try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
         let sim = "http://127.0.0.1:\(simPort)"
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let config = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
-            .replacingOccurrences(of: "port: 8080", with: "port: 0")
-        let configPath = folder.appendingPathComponent("gridbroker.yaml").path
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let configPath = try SimulatedMarketDaemon.config(in: folder, simPort: simPort)
         let daemon = try GridbrokerProcess(
             ["serve", "--config", configPath], in: folder,
             environment: [

@@ -12,18 +12,6 @@ struct MarketDataEndToEndTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    /// The repository's config with the simulated market moved to `simPort` and the API on any port.
-    private func config(simPort: String) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
-            .replacingOccurrences(of: "port: 8080", with: "port: 0")
-        let path = folder.appendingPathComponent("gridbroker.yaml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     private func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = try GridbrokerProcess(arguments, in: folder)
         let status = try await process.waitForExit()
@@ -35,7 +23,8 @@ struct MarketDataEndToEndTests {
         let sim = try GridbrokerProcess(["sim", "--port", "0", "--offers", "3000", "--seed", "7"], in: folder)
         let simPort = try await sim.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
         let daemon = try GridbrokerProcess(
-            ["serve", "--config", try config(simPort: simPort)], in: folder, environment: environment)
+            ["serve", "--config", try SimulatedMarketDaemon.config(in: folder, simPort: simPort)], in: folder,
+            environment: environment)
         let apiPort = try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#)
         let api = "http://127.0.0.1:\(apiPort)"
         for provider in ["vast", "runpod", "lambda", "aws", "shadeform", "campus"] {
@@ -112,7 +101,7 @@ struct MarketDataEndToEndTests {
         let sim = try GridbrokerProcess(["sim", "--port", "0", "--offers", "500", "--seed", "3"], in: folder)
         let simPort = try await sim.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
         let daemon = try GridbrokerProcess(
-            ["serve", "--config", try config(simPort: simPort)], in: folder,
+            ["serve", "--config", try SimulatedMarketDaemon.config(in: folder, simPort: simPort)], in: folder,
             environment: ["SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_LOG_LEVEL": "debug"])
         let api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
         _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")

@@ -28,24 +28,8 @@ struct ProvisioningCrashTests {
         "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_LAUNCH_TIMEOUT_S": "120",
     ]
 
-    private func config(simPort: String) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
-            .replacingOccurrences(of: "port: 8080", with: "port: 0")
-        let path = folder.appendingPathComponent("gridbroker.yaml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     private func json(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> [String: Any] {
-        let response = try await client.execute(
-            HTTPRequest(
-                method: method, url: url, headers: ["Content-Type": "application/json"],
-                body: body.map { Array($0.utf8) }, retry: .none))
-        guard !response.body.isEmpty else { return [:] }
-        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+        try await SimulatedMarketDaemon.json(client, method, url, body: body)
     }
 
     /// The simulated provider's live instances that carry a gridbroker tag, by name.
@@ -71,14 +55,8 @@ struct ProvisioningCrashTests {
         )
     }
 
-    /// Checks `condition` until it holds or 150 s pass (a guard against hanging, not a timing assertion).
     private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(150)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting for \(what)")
+        _ = try await SimulatedMarketDaemon.eventually(what) { try await condition() ? true : nil }
     }
 
     @Test func killedDuringALaunchLeavesNeitherDuplicateNorLeak() async throws {
@@ -88,7 +66,8 @@ struct ProvisioningCrashTests {
                 "1",
             ], in: folder)
         let sim = "http://127.0.0.1:\(try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#))"
-        let configPath = try config(simPort: String(sim.split(separator: ":").last ?? ""))
+        let configPath = try SimulatedMarketDaemon.config(
+            in: folder, simPort: String(sim.split(separator: ":").last ?? ""))
         var daemon = try GridbrokerProcess(
             ["serve", "--config", configPath], in: folder, environment: Self.environment)
         var api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"

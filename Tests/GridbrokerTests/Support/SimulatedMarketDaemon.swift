@@ -1,0 +1,50 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+/// What the end-to-end suites share: the repository's config pointed at a simulated market,
+/// JSON calls to the daemon and the simulator, and waiting for a condition with a deadline.
+enum SimulatedMarketDaemon {
+    /// Writes the repository's `config/gridbroker.yaml` into `folder` with the simulated market on
+    /// `simPort` and the API on any free port; returns the file's path.
+    static func config(in folder: URL, simPort: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("config/gridbroker.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:9400", with: "127.0.0.1:\(simPort)")
+            .replacingOccurrences(of: "port: 8080", with: "port: 0")
+        let path = folder.appendingPathComponent("gridbroker.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A JSON call, its answer as an object (empty for an empty body).
+    static func json(_ client: CurlHTTPClient, _ method: HTTPMethod, _ url: String, body: String? = nil)
+        async throws -> [String: Any]
+    {
+        let response = try await client.execute(
+            HTTPRequest(
+                method: method, url: url, headers: ["Content-Type": "application/json"],
+                body: body.map { Array($0.utf8) }, retry: .none))
+        guard !response.body.isEmpty else { return [:] }
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    /// Checks `condition` until it yields a value or `timeout` passes (a guard against hanging, not
+    /// a timing assertion).
+    static func eventually<T>(
+        _ what: String, timeout: Duration = .seconds(150), _ condition: () async throws -> T?
+    ) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let value = try await condition() { return value }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TimedOut(what: what)
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+}
