@@ -27,7 +27,14 @@ public struct MarketSimulator: Sendable {
     let instances: InstanceRegistry
 
     /// Generates the market (100,000 offers take a few tens of milliseconds in a release build).
-    public init(configuration: MarketConfiguration, clock: any BrokerClock = SystemClock()) {
+    /// Where reclaims with notice are announced; nil sends none.
+    let notices: (any ReclaimNoticeSender)?
+
+    public init(
+        configuration: MarketConfiguration, clock: any BrokerClock = SystemClock(),
+        notices: (any ReclaimNoticeSender)? = nil
+    ) {
+        self.notices = notices
         self.configuration = configuration
         self.market = SimulatedMarket(seed: configuration.seed, totalOffers: configuration.totalOffers)
         self.faults = FaultBoard(seed: configuration.seed, plans: configuration.faults)

@@ -145,6 +145,33 @@ struct ReconcilerTests {
         #expect(replacement.offerId == "vast:b")
     }
 
+    @Test("a refused replacement fails over to the next one in the same pass")
+    func replacementFailover() async throws {
+        let harness = try await FleetHarness()
+        harness.list([
+            harness.offer("vast:a", dollars: 5, market: .spot, available: 2),
+            harness.offer("vast:b", dollars: 9, market: .onDemand), harness.offer("vast:c", dollars: 12),
+        ])
+        let job = try await harness.submit(nodes: 2) { $0.dataset = JobSpec.Dataset(uri: "s3://d", shards: 4) }
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        await harness.fleet.scheduler.pass()
+        let gang = try await harness.nodes.nodes(ofJob: job.id)
+        let rankShards = try await harness.nodes.shards(ofJob: job.id).filter { $0.nodeId == gang[1].id }.map(\.idx)
+        harness.providers["vast"]!.refuse("vast:b", with: .insufficientCapacity(scope: .offer, message: "taken"))
+        _ = try await harness.nodes.apply(.preempt, toNode: gang[1].id, reason: "notice", at: harness.clock.now)
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.placed == [job.id])
+        let nodes = try await harness.nodes.nodes(ofJob: job.id)
+        #expect(nodes.suffix(2).map(\.offerId) == ["vast:b", "vast:c"])
+        #expect(nodes.suffix(2).map(\.state) == [.failed, .booting])
+        // The shards followed the rank through the refused attempt to the node that got it.
+        let moved = try await harness.nodes.shards(ofJob: job.id).filter { $0.nodeId == nodes.last?.id }.map(\.idx)
+        #expect(moved == rankShards)
+        #expect(!rankShards.isEmpty)
+    }
+
     @Test("spend accrues from the launch-time price, not today's")
     func spendSnapshot() async throws {
         let harness = try await FleetHarness()

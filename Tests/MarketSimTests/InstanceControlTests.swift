@@ -2,6 +2,7 @@ import BrokerCore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import MarketSim
@@ -101,6 +102,34 @@ struct InstanceControlTests {
         }
     }
 
+    @Test("a reclaim with notice is announced first; the instance runs until the notice is up")
+    func reclaimWithNotice() async throws {
+        let clock = ManualClock(now: referenceDate)
+        let sent = RecordedNotices()
+        let simulator = MarketSimulator(
+            configuration: MarketConfiguration(seed: 1, totalOffers: 5_000), clock: clock, notices: sent)
+        try await withClient(simulator) { client in
+            _ = try await Launch.any(.aws, name: "gridbroker-n1", simulator, client)
+            clock.advance(by: 30)
+            let instance = try #require(try await SimInstances.fetch(client).first)
+            let reply = try await client.execute(
+                uri: "/_sim/instances/aws/\(instance.id)/reclaim?notice_s=120", method: .post)
+            #expect(jsonValue(reply.body, "notified") as? Bool == true)
+            #expect(
+                sent.notices == [
+                    ReclaimNotice(
+                        provider: .aws, nativeID: instance.nativeId, notBefore: clock.now.addingTimeInterval(120))
+                ])
+            clock.advance(by: 119)
+            #expect(try await SimInstances.fetch(client).first?.state == "running")
+            clock.advance(by: 1)
+            #expect(try await SimInstances.fetch(client).first?.state == "stopping")
+            let bad = try await client.execute(
+                uri: "/_sim/instances/aws/\(instance.id)/reclaim?notice_s=soon", method: .post)
+            #expect(bad.status == .badRequest)
+        }
+    }
+
     @Test("ids are the providers' formats and the same for the same seed")
     func deterministicIDs() throws {
         for provider in SimulatedProvider.allCases {
@@ -110,5 +139,16 @@ struct InstanceControlTests {
             #expect(ids != (0..<50).map { InstanceIDs.make(provider, seed: 8, number: $0) })
         }
         #expect(Int(InstanceIDs.make(.vast, seed: 1, number: 1))! > Int(InstanceIDs.make(.vast, seed: 1, number: 0))!)
+    }
+}
+
+/// Reclaim notices the simulated market sent.
+final class RecordedNotices: ReclaimNoticeSender {
+    private let sent = Mutex<[ReclaimNotice]>([])
+
+    var notices: [ReclaimNotice] { sent.withLock { $0 } }
+
+    func send(_ notice: ReclaimNotice) async throws {
+        sent.withLock { $0.append(notice) }
     }
 }

@@ -174,37 +174,46 @@ public final class Scheduler: Service, Sendable {
     ) async throws {
         var partial = spec
         partial.resources.nodes = ranks.count
-        let now = clock.now
-        let blocks = blocklist.withLock { $0 }
-        let quote = planner.quote(partial, book: market.current, now: now, limit: 1) { offer in
-            let pool = MigrationCheck.Pool(provider: offer.id.provider, region: offer.region, market: offer.market)
-            if avoid.contains(pool) || blocks.isBlocked(offer, at: now) { return true }
-            guard let stayIn else { return false }
-            return offer.id.provider != stayIn.provider || offer.region != stayIn.region
-        }
-        guard let placement = quote.placements.first else {
-            let reason =
-                "no replacement for node(s) \(ranks.map(String.init).joined(separator: ", ")): \(quote.reason ?? "none fits")"
-            try await nodes.setWaitingReason(job: job.id, reason: reason, at: now)
-            report.waiting[job.id] = reason
-            return
-        }
         let replaced = Dictionary(gang.map { ($0.rank, $0.id) }, uniquingKeysWith: { _, newest in newest })
-        let assigned = zip(ranks, placement.nodes).map { rank, placed in PlacedNode(rank: rank, offer: placed.offer) }
-        let failures = try await launch(assigned, of: job, spec: spec, nodeCount: gang.count) { records in
-            let replacements = records.map { record in
-                var record = record
-                record.replacesNodeId = replaced[record.rank]
-                return record
+        var failures: [String] = []
+        // Each attempt quotes afresh, so what the last refusal blocked is left out; fail over only
+        // while every rank's launch was refused (a rank that got its node keeps it, the others are
+        // tried again next pass).
+        for _ in 0..<settings.placementsPerPass {
+            let now = clock.now
+            let blocks = blocklist.withLock { $0 }
+            let quote = planner.quote(partial, book: market.current, now: now, limit: 1) { offer in
+                let pool = MigrationCheck.Pool(provider: offer.id.provider, region: offer.region, market: offer.market)
+                if avoid.contains(pool) || blocks.isBlocked(offer, at: now) { return true }
+                guard let stayIn else { return false }
+                return offer.id.provider != stayIn.provider || offer.region != stayIn.region
             }
-            try await self.nodes.beginReplacement(job: job.id, nodes: replacements, at: now)
-            return replacements
+            guard let placement = quote.placements.first else {
+                let reason =
+                    "no replacement for node(s) \(ranks.map(String.init).joined(separator: ", ")): "
+                    + (failures.last ?? quote.reason ?? "none fits")
+                try await nodes.setWaitingReason(job: job.id, reason: reason, at: now)
+                report.waiting[job.id] = reason
+                break
+            }
+            let assigned = zip(ranks, placement.nodes).map { rank, placed in PlacedNode(rank: rank, offer: placed.offer)
+            }
+            let refused = try await launch(assigned, of: job, spec: spec, nodeCount: gang.count) { records in
+                let replacements = records.map { record in
+                    var record = record
+                    record.replacesNodeId = replaced[record.rank]
+                    return record
+                }
+                try await self.nodes.beginReplacement(job: job.id, nodes: replacements, at: now)
+                return replacements
+            }
+            failures += refused
+            if refused.count < ranks.count {
+                report.placed.append(job.id)
+                break
+            }
         }
-        if failures.isEmpty {
-            report.placed.append(job.id)
-        } else {
-            report.released[job.id] = failures.joined(separator: "; ")
-        }
+        if !failures.isEmpty { report.released[job.id] = failures.joined(separator: "; ") }
     }
 
     /// The job's shards spread over `gang` by its nodes' speed (none without a dataset).

@@ -13,8 +13,9 @@ import Hummingbird
 /// - `GET /_sim/faults` → every provider's fault plan; `GET /_sim/faults/{provider}` → one
 /// - `PUT /_sim/faults/{provider}` with a ``FaultPlan`` in JSON → the plan now in force
 /// - `DELETE /_sim/faults/{provider}` → 204, faults cleared
-/// - `POST /_sim/instances/{provider}/{id}/reclaim` → the provider takes the instance back now,
-///   without notice (as a spot reclaim does); 404 for an instance it does not list
+/// - `POST /_sim/instances/{provider}/{id}/reclaim[?notice_s=N]` → the provider takes the instance
+///   back now, or after N seconds announced to the notice sender (a signed webhook to the broker
+///   with `gridbroker sim --notify-url`); 404 for an instance it does not list
 /// - `GET /_sim/instances` → every provider's instances not yet terminated, oldest first:
 ///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "environment", "state"}]}`
 ///   (`environment`: what the launch asked the node to run with, where the API carries it): `id` as the
@@ -76,19 +77,46 @@ struct ControlRoutes: Sendable {
             simulator.setFaultPlan(.none, for: provider)
             return Response(status: .noContent)
         }
-        group.post("instances/:provider/:id/reclaim") { _, context in
-            guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
-            let id = context.parameters.get("id") ?? ""
-            let time = simulator.clock.now.timeIntervalSince1970
-            guard simulator.instances.terminate(provider, id: id, at: time) != nil else {
-                return Self.error(.notFound, "\(provider.rawValue) lists no instance '\(id)'")
-            }
-            var json = JSONWriter()
-            json.raw("{\"reclaimed\":")
-            json.string(id)
-            json.raw("}")
-            return Self.json(.ok, json.bytes)
+        group.post("instances/:provider/:id/reclaim") { request, context in
+            try await reclaim(request, context)
         }
+    }
+
+    /// Takes an instance back, at once or after `notice_s` seconds announced to the notice sender.
+    private func reclaim<Context: RequestContext>(_ request: Request, _ context: Context) async throws -> Response {
+        guard let provider = Self.provider(context) else { return Self.unknownProvider(context) }
+        let id = context.parameters.get("id") ?? ""
+        let noticeText = FormDecoding.pairs(request.uri.query ?? "").first { $0.0 == "notice_s" }?.1
+        guard let notice = Double(noticeText ?? "0"), (0...3600).contains(notice) else {
+            return Self.error(.badRequest, "notice_s must be a number of seconds in 0...3600")
+        }
+        let now = simulator.clock.now
+        guard
+            let (_, instance) = simulator.instances.terminate(
+                provider, id: id, at: now.timeIntervalSince1970, after: notice)
+        else {
+            return Self.error(.notFound, "\(provider.rawValue) lists no instance '\(id)'")
+        }
+        var notified = false
+        if notice > 0, let sender = simulator.notices {
+            let nativeID = provider == .aws ? instance.region + "/" + instance.id : instance.id
+            do {
+                try await sender.send(
+                    ReclaimNotice(provider: provider, nativeID: nativeID, notBefore: now.addingTimeInterval(notice)))
+                notified = true
+            } catch {
+                return Self.error(.badGateway, "the reclaim is scheduled but its notice failed: \(error)")
+            }
+        }
+        var json = JSONWriter()
+        json.raw("{\"reclaimed\":")
+        json.string(id)
+        json.raw(",\"notice_s\":")
+        json.decimal(notice, fractionDigits: 1)
+        json.raw(",\"notified\":")
+        json.bool(notified)
+        json.raw("}")
+        return Self.json(.ok, json.bytes)
     }
 
     private func liveInstances() -> Response {

@@ -93,8 +93,10 @@ final class InstanceRegistry: Sendable {
 
     /// Asks for `id` to be terminated; returns its phase before and the instance after, or nil
     /// when the provider does not list such an instance. Terminating again changes nothing.
+    /// `after` seconds of notice schedule it instead (a spot reclaim announced ahead); an earlier
+    /// end already scheduled is kept.
     func terminate(
-        _ provider: SimulatedProvider, id: String, at time: Double
+        _ provider: SimulatedProvider, id: String, at time: Double, after notice: Double = 0
     ) -> (before: SimulatedInstance.Phase, instance: SimulatedInstance)? {
         state.withLock { state in
             guard
@@ -103,9 +105,8 @@ final class InstanceRegistry: Sendable {
                 })
             else { return nil }
             let before = state.instances[index].phase(at: time)
-            if state.instances[index].terminatedAt == nil {
-                state.instances[index].terminatedAt = time
-            }
+            let end = time + max(0, notice)
+            state.instances[index].terminatedAt = min(state.instances[index].terminatedAt ?? end, end)
             return (before, state.instances[index])
         }
     }

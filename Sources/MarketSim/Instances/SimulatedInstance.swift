@@ -47,8 +47,9 @@ struct SimulatedInstance: Sendable {
     /// The environment the launch asked for (Vast's `env`): what a node's agent would be started with.
     var environment: [String: String] = [:]
 
+    /// `terminatedAt` may lie ahead: a reclaim announced with notice takes the instance then.
     func phase(at time: Double) -> Phase {
-        if let terminatedAt {
+        if let terminatedAt, time >= terminatedAt {
             return time >= terminatedAt + timings.shutdownSeconds ? .terminated : .stopping
         }
         return time >= createdAt + timings.bootSeconds ? .running : .booting

@@ -55,8 +55,8 @@ public protocol NodeRepository: Sendable {
     /// when every shard is done and fails when a node's command exits with an error.
     func recordHeartbeat(_ heartbeat: Heartbeat, node id: String, at: Date) async throws -> HeartbeatOutcome
     /// Stores replacement nodes for a migrating job (each with `replacesNodeId` set) and, in the
-    /// same transaction, hands each replaced node's unfinished shards to its replacement; replaced
-    /// nodes still launching are sent to terminating.
+    /// same transaction, hands its rank's unfinished shards to each replacement; replaced nodes
+    /// still launching are sent to terminating.
     func beginReplacement(job id: String, nodes: [NodeRecord], at: Date) async throws
     /// Resumes a migrating job whose ranks all run again: nodes that are no longer their rank's
     /// newest go to terminating, and the work lost (time since the last checkpoint) is recorded.

@@ -305,12 +305,14 @@ public struct SQLiteNodeRepository: NodeRepository {
                     message: "node \(node.rank): replacement on \(node.offerId) at \(node.pricePerHour.formatted())/h",
                     at: date)
                 try event.insert(db)
-                guard let replaced = node.replacesNodeId else { continue }
+                // The rank's unfinished shards, wherever an earlier attempt left them.
                 try db.execute(
                     sql: """
                         UPDATE shard SET node_id = ?, state = 'assigned', attempts = attempts + 1, updated_at = ?
-                        WHERE job_id = ? AND node_id = ? AND state != 'done'
-                        """, arguments: [node.id, date, id, replaced])
+                        WHERE job_id = ? AND state != 'done'
+                          AND node_id IN (SELECT id FROM node WHERE job_id = ? AND rank = ? AND id != ?)
+                        """, arguments: [node.id, date, id, id, node.rank, node.id])
+                guard let replaced = node.replacesNodeId else { continue }
                 if let old = try NodeRecord.fetchOne(db, key: replaced),
                     old.state == .requested || old.state == .booting
                 {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Broker
 import BrokerCore
+import CurlHTTP
+import Foundation
 import Hummingbird
 import Logging
 import MarketSim
@@ -22,6 +25,21 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "The seed of the market: the same seed gives the same market.") var seed: UInt64 = 1
     @Option(help: "Seconds a launched instance takes to boot.") var bootSeconds: Double = 20
     @Option(help: "Seconds a terminated instance takes to shut down.") var shutdownSeconds: Double = 5
+    @Option(help: "The broker to send signed reclaim notices to (its base URL), for reclaims with notice.")
+    var notifyURL: String?
+    @Option(help: "The environment variable holding the webhook secret the notices are signed with.")
+    var webhookSecretEnv = "GRIDBROKER_WEBHOOK_SECRET"
+
+    /// The signed notice sender `--notify-url` asks for, or nil.
+    private func noticeSender(client: CurlHTTPClient) throws -> SignedNoticeSender? {
+        guard let notifyURL else { return nil }
+        let secret = ProcessInfo.processInfo.environment[webhookSecretEnv] ?? ""
+        guard let key = WebhookVerifier.key(fromSecret: secret) else {
+            throw CommandFailure("--notify-url needs a webhook secret (whsec_…) in $\(webhookSecretEnv)")
+        }
+        let base = notifyURL.hasSuffix("/") ? String(notifyURL.dropLast()) : notifyURL
+        return SignedNoticeSender(brokerURL: base, key: key, client: client)
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535 (0: any free port)") }
@@ -30,11 +48,13 @@ struct SimCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "gridbroker-sim")
+        let client = CurlHTTPClient()
         let simulator = MarketSimulator(
             configuration: MarketConfiguration(
                 seed: seed, totalOffers: offers,
                 instanceTimings: InstanceTimings(
-                    bootSeconds: max(0, bootSeconds), shutdownSeconds: max(0, shutdownSeconds))))
+                    bootSeconds: max(0, bootSeconds), shutdownSeconds: max(0, shutdownSeconds))),
+            notices: try noticeSender(client: client))
         let summary = simulator.summary
         let counts = SimulatedProvider.allCases.map { "\($0.rawValue) \(summary.offers[$0] ?? 0)" }
         logger.notice(
@@ -46,6 +66,13 @@ struct SimCommand: AsyncParsableCommand {
                 logger.notice("serving on http://\(host):\(channel.localAddress?.port ?? port)")
             },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let outcome: Result<Void, any Error>
+        do {
+            outcome = .success(try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]))
+        } catch {
+            outcome = .failure(error)
+        }
+        await client.shutdown()
+        try outcome.get()
     }
 }
