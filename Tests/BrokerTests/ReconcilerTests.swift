@@ -136,8 +136,7 @@ struct ReconcilerTests {
         await harness.fleet.reconciler.pass()
         await harness.fleet.scheduler.pass()
         let gang = try await harness.nodes.nodes(ofJob: job.id)
-        _ = try await harness.nodes.apply(
-            .preempt, toNode: gang[1].id, reason: "spot interruption notice", at: harness.clock.now)
+        _ = try await harness.nodes.preempt(node: gang[1].id, reason: "spot interruption notice", at: harness.clock.now)
         await harness.fleet.scheduler.pass()
         let replacement = try #require(try await harness.nodes.nodes(ofJob: job.id).last)
         #expect(try await harness.job(job.id).state == .migrating)
@@ -160,7 +159,7 @@ struct ReconcilerTests {
         let gang = try await harness.nodes.nodes(ofJob: job.id)
         let rankShards = try await harness.nodes.shards(ofJob: job.id).filter { $0.nodeId == gang[1].id }.map(\.idx)
         harness.providers["vast"]!.refuse("vast:b", with: .insufficientCapacity(scope: .offer, message: "taken"))
-        _ = try await harness.nodes.apply(.preempt, toNode: gang[1].id, reason: "notice", at: harness.clock.now)
+        _ = try await harness.nodes.preempt(node: gang[1].id, reason: "notice", at: harness.clock.now)
         let pass = await harness.fleet.scheduler.pass()
         #expect(pass.placed == [job.id])
         let nodes = try await harness.nodes.nodes(ofJob: job.id)

@@ -80,6 +80,16 @@ struct SQLiteWebhookRepositoryTests {
         #expect(try await !webhooks.isDelivered(provider: "lambda", deliveryID: "d1"))
     }
 
+    @Test("a reclaim notice for a running job's node moves the job to migrating in the same delivery")
+    func runningJobMigrates() async throws {
+        _ = try await nodes.start(job: "job_1", ifRunning: ["node_0", "node_1"], shards: [:], at: start)
+        _ = try await webhooks.record(
+            notices: [notice("i-0bbb", .interruption)], deliveryID: "d9", provider: "aws", at: start)
+        let job = try #require(try await jobs.job(id: "job_1"))
+        #expect(job.state == .migrating)
+        #expect(job.reason == "node 1 is being reclaimed: interruption warning")
+    }
+
     @Test("a repeated delivery id changes nothing")
     func duplicate() async throws {
         _ = try await webhooks.record(

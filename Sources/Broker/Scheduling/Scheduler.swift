@@ -67,9 +67,6 @@ public final class Scheduler: Service, Sendable {
             for job in try await jobs.jobs(in: [.provisioning], limit: 1000) {
                 await check(job, into: &report)
             }
-            for job in try await jobs.jobs(in: [.running], limit: 10_000) {
-                await interruptIfReclaimed(job)
-            }
             for job in try await jobs.jobs(in: [.migrating], limit: 1000) {
                 await migrate(job, into: &report)
             }
@@ -111,20 +108,6 @@ public final class Scheduler: Service, Sendable {
             }
         } catch {
             logger.error("could not check provisioning job", metadata: ["job": "\(job.id)", "error": "\(error)"])
-        }
-    }
-
-    /// A running job one of whose nodes received a reclaim notice starts migrating at once.
-    private func interruptIfReclaimed(_ job: JobRecord) async {
-        do {
-            let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id))
-            guard let notified = gang.first(where: { $0.state == .preempting }) else { return }
-            _ = try await jobs.apply(
-                .interrupt, toJob: job.id,
-                reason: "node \(notified.rank) is being reclaimed: \(notified.reason ?? "notice")",
-                at: clock.now)
-        } catch {
-            logger.error("could not interrupt a reclaimed job", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
     }
 

@@ -23,6 +23,9 @@ public protocol NodeRepository: Sendable {
     /// Marks a node's instance gone without the broker terminating it and, in the same
     /// transaction, moves its job to migrating when it was running.
     func vanish(node id: String, reason: String, at: Date) async throws -> NodeRecord
+    /// Marks a running node as being reclaimed (a notice) and, in the same transaction, moves its
+    /// running job to migrating.
+    func preempt(node id: String, reason: String, at: Date) async throws -> NodeRecord
     /// Which of `ids` are nodes this database ever stored.
     func knownNodeIDs(among ids: [String]) async throws -> Set<String>
     func apply(_ event: NodeEvent, toNode id: String, reason: String?, at: Date) async throws -> NodeRecord

@@ -82,14 +82,11 @@ public struct SQLiteNodeRepository: NodeRepository {
     }
 
     public func vanish(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
-        try await database.pool.write { db in
-            let node = try db.applying(.vanish, toNode: id, reason: reason, at: date)
-            if let job = try JobRecord.fetchOne(db, key: node.jobId), job.state == .running {
-                _ = try db.applying(
-                    .interrupt, toJob: job.id, reason: "node \(node.rank) vanished: \(reason)", at: date)
-            }
-            return node
-        }
+        try await database.pool.write { db in try db.losing(.vanish, node: id, reason: reason, at: date) }
+    }
+
+    public func preempt(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
+        try await database.pool.write { db in try db.losing(.preempt, node: id, reason: reason, at: date) }
     }
 
     public func knownNodeIDs(among ids: [String]) async throws -> Set<String> {

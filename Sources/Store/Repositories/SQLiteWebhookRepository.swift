@@ -31,7 +31,7 @@ public struct SQLiteWebhookRepository: WebhookRepository {
                     data: try Self.data(of: notice, deliveryID: deliveryID), at: date)
                 try event.insert(db)
                 let preempts = notice.kind.reclaims && node.state == .running
-                if preempts { node = try db.applying(.preempt, toNode: node.id, reason: notice.summary, at: date) }
+                if preempts { node = try db.losing(.preempt, node: node.id, reason: notice.summary, at: date) }
                 handled.append(HandledNotice(notice: notice, node: node, preempted: preempts))
             }
             try db.execute(
