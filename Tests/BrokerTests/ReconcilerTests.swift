@@ -182,9 +182,15 @@ struct ReconcilerTests {
         await harness.fleet.accountant.pass()
         // $36/h for 100 s.
         #expect(try await harness.job(job.id).spend == Money(dollars: 1)!)
-        let usage = try await harness.nodes.usage(team: DefaultTeam.id)
+        let usage = try await harness.nodes.usage(team: DefaultTeam.id, at: harness.clock.now)
         #expect(usage.spend == Money(dollars: 1)!)
         #expect(usage.providers.map(\.provider) == ["vast"])
+        // Usage reads spend up to its moment without writing it: the stored figure waits for the accountant.
+        harness.clock.advance(by: 100)
+        let later = try await harness.nodes.usage(team: DefaultTeam.id, at: harness.clock.now)
+        #expect(later.spend == Money(dollars: 2)!)
+        #expect(later.jobs.map(\.burnPerHour) == [Money(dollars: 36)!])
+        #expect(try await harness.job(job.id).spend == Money(dollars: 1)!)
     }
 
     @Test("a job is stopped before it exceeds its budget, with the reason, and its nodes terminated")

@@ -50,7 +50,7 @@ public final class Accountant: Service, Sendable {
             let active = try await jobs.jobs(in: [.provisioning, .running, .migrating], limit: 10_000)
             let horizon = settings.accountingInterval + settings.reconcileInterval
             for (teamID, teamJobs) in Dictionary(grouping: active, by: \.teamId) {
-                let usage = try await nodes.usage(team: teamID)
+                let usage = try await nodes.usage(team: teamID, at: now)
                 let lines = Dictionary(usage.jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 let team = SpendGuard.Account(
                     spent: usage.spend, burnPerHour: usage.jobs.reduce(.zero) { $0 + $1.burnPerHour },

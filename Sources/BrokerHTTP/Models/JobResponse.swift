@@ -35,18 +35,10 @@ public struct JobResponse: Codable, Sendable {
             gpuCount = node.gpuCount
             region = node.region
             pricePerHour = node.pricePerHour.dollars
-            spendUsd = Self.spend(of: node, now: now).dollars
+            spendUsd = node.spend(at: now).dollars
             requestedAt = node.requestedAt
             launchedAt = node.launchedAt
             terminatedAt = node.terminatedAt
-        }
-
-        /// Spend up to `now` from the launch-time price (the stored figure is only as fresh as the
-        /// last accounting pass).
-        static func spend(of node: NodeRecord, now: Date) -> Money {
-            max(
-                node.spend,
-                SpendGuard.accrued(price: node.pricePerHour, from: node.launchedAt, to: node.terminatedAt ?? now))
         }
 
         enum CodingKeys: String, CodingKey {
@@ -98,7 +90,7 @@ public struct JobResponse: Codable, Sendable {
             } else {
                 Shards(total: spec?.dataset?.shards ?? 0, done: 0)
             }
-        spendUsd = max(job.spend, nodes.reduce(.zero) { $0 + Node.spend(of: $1, now: now) }).dollars
+        spendUsd = max(job.spend, nodes.reduce(.zero) { $0 + $1.spend(at: now) }).dollars
         createdAt = job.createdAt
         startedAt = job.startedAt
         finishedAt = job.finishedAt

@@ -34,8 +34,7 @@ struct JobRoutes {
         }
         router.post("v1/jobs/:id/cancel") { _, context in try await cancel(context.parameters.require("id")) }
         router.get("v1/usage") { _, _ in
-            try await nodes.accrueSpend(at: clock.now)
-            return JSONResponse(UsageResponse(try await nodes.usage(team: teamID)))
+            JSONResponse(UsageResponse(try await nodes.usage(team: teamID, at: clock.now)))
         }
     }
 

@@ -59,6 +59,12 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var pricePerHour: Money { Money(microdollars: pricePerHourMicros) }
     public var spend: Money { Money(microdollars: spendMicros) }
 
+    /// Spend up to `now` at the launch-time price (the stored figure is only as fresh as the last
+    /// accounting pass; billing ends when the provider confirmed the node gone).
+    public func spend(at now: Date) -> Money {
+        max(spend, SpendGuard.accrued(price: pricePerHour, from: launchedAt, to: terminatedAt ?? now))
+    }
+
     /// What the scheduler's and the reconciler's decisions see of this node.
     public var view: NodeView {
         NodeView(

@@ -46,8 +46,9 @@ public protocol NodeRepository: Sendable {
     func node(id: String) async throws -> NodeRecord?
     /// Brings every node's, job's and team's spend up to `now` from the nodes' launch-time prices.
     func accrueSpend(at now: Date) async throws
-    /// A team's spend, by job and by provider, as of the last ``accrueSpend(at:)``.
-    func usage(team id: String) async throws -> UsageReport
+    /// A team's spend up to `now`, by job and by provider, from the nodes' launch-time prices
+    /// (read only: nothing is written).
+    func usage(team id: String, at now: Date) async throws -> UsageReport
     /// Records on the timeline that an instance tagged with `nodeID` that the broker did not
     /// believe in was terminated (on the node's and its job's timeline when the node is known).
     func recordOrphanTerminated(provider: String, nativeInstanceID: String, nodeID: String, at: Date) async throws

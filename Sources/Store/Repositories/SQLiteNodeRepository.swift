@@ -173,39 +173,33 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
-    public func usage(team id: String) async throws -> UsageReport {
+    public func usage(team id: String, at now: Date) async throws -> UsageReport {
         try await database.pool.read { db in
             guard let team = try TeamRecord.fetchOne(db, key: id) else {
                 throw StoreError.notFound(entity: "team", id: id)
             }
-            let jobs = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT job.id, job.name, job.state, job.spend_micros,
-                        (SELECT coalesce(sum(price_per_hour_micros), 0) FROM node
-                         WHERE node.job_id = job.id AND node.launched_at IS NOT NULL
-                           AND node.state IN ('booting', 'running', 'preempting', 'terminating')) AS burn
-                    FROM job WHERE team_id = ? ORDER BY job.created_at, job.id
-                    """, arguments: [id]
-            ).map { row in
-                UsageReport.JobLine(
-                    id: row["id"], name: row["name"], state: JobState(rawValue: row["state"]) ?? .failed,
-                    spend: Money(microdollars: row["spend_micros"]), burnPerHour: Money(microdollars: row["burn"]))
+            let jobs = try JobRecord.filter(Column("team_id") == id).order(Column("created_at"), Column("id"))
+                .fetchAll(db)
+            let launched = try NodeRecord.filter(
+                sql: "launched_at IS NOT NULL AND job_id IN (SELECT id FROM job WHERE team_id = ?)", arguments: [id]
+            ).fetchAll(db)
+            let byJob = Dictionary(grouping: launched, by: \.jobId)
+            let billing: Set<NodeState> = [.booting, .running, .preempting, .terminating]
+            let lines = jobs.map { job in
+                let nodes = byJob[job.id] ?? []
+                return UsageReport.JobLine(
+                    id: job.id, name: job.name, state: job.state,
+                    spend: max(job.spend, nodes.reduce(.zero) { $0 + $1.spend(at: now) }),
+                    burnPerHour: nodes.filter { billing.contains($0.state) }.reduce(.zero) { $0 + $1.pricePerHour })
             }
-            let providers = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT node.provider_id, sum(node.spend_micros) AS spend, count(*) AS nodes FROM node
-                    JOIN job ON job.id = node.job_id WHERE job.team_id = ? AND node.launched_at IS NOT NULL
-                    GROUP BY node.provider_id ORDER BY node.provider_id
-                    """, arguments: [id]
-            ).map { row in
+            let providers = Dictionary(grouping: launched, by: \.providerId).sorted { $0.key < $1.key }.map {
+                provider, nodes in
                 UsageReport.ProviderLine(
-                    provider: row["provider_id"], spend: Money(microdollars: row["spend"]), nodes: row["nodes"])
+                    provider: provider, spend: nodes.reduce(.zero) { $0 + $1.spend(at: now) }, nodes: nodes.count)
             }
             return UsageReport(
-                teamID: team.id, teamName: team.name, budget: team.budget, spend: team.spend, jobs: jobs,
-                providers: providers)
+                teamID: team.id, teamName: team.name, budget: team.budget,
+                spend: max(team.spend, lines.reduce(.zero) { $0 + $1.spend }), jobs: lines, providers: providers)
         }
     }
 
