@@ -59,19 +59,33 @@ struct AgentEndToEndTests {
         _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")
 
         let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec)["id"] as? String)
-        // The node's launch carried its agent token; the simulated provider shows what it was asked to run.
+        // The launch the broker recorded for the job's node carried its agent token; the simulated
+        // provider shows what that instance was asked to run (an instance of an abandoned launch
+        // would carry another node's token).
         let token: String = try await eventually("the node's launch") {
+            let nodes = try await json(.get, "\(api)/v1/jobs/\(job)")["nodes"] as? [[String: Any]] ?? []
+            guard let instance = nodes.last?["instance_id"] as? String else { return nil }
             let instances = try await json(.get, "\(sim)/_sim/instances")["instances"] as? [[String: Any]] ?? []
-            return instances.compactMap { ($0["environment"] as? [String: String])?["GRIDBROKER_AGENT_TOKEN"] }.first
+            return instances.first { $0["native_id"] as? String == instance }
+                .flatMap { ($0["environment"] as? [String: String])?["GRIDBROKER_AGENT_TOKEN"] }
         }
         try Self.script.write(to: folder.appendingPathComponent("work.sh"), atomically: true, encoding: .utf8)
         let agent = try GridbrokerProcess(
             ["agent", "--broker", api, "--token", token, "--interval", "1", "--", "sh", "work.sh"], in: folder)
-        #expect(try await agent.waitForExit(timeout: .seconds(120)) == 0)
+        let agentExit = try await agent.waitForExit(timeout: .seconds(120))
+        #expect(agentExit == 0, "the agent's log:\n\(agent.log)")
 
-        let finished: [String: Any] = try await eventually("the job to succeed") {
-            let answer = try await json(.get, "\(api)/v1/jobs/\(job)")
-            return answer["state"] as? String == "succeeded" ? answer : nil
+        let finished: [String: Any]
+        do {
+            finished = try await eventually("the job to succeed") {
+                let answer = try await json(.get, "\(api)/v1/jobs/\(job)")
+                return answer["state"] as? String == "succeeded" ? answer : nil
+            }
+        } catch {
+            let events = try? await json(.get, "\(api)/v1/jobs/\(job)/events")
+            Issue.record(
+                "the job's events: \(events ?? [:])\nthe agent's log:\n\(agent.log)\nthe daemon's log:\n\(daemon.log)")
+            throw error
         }
         let shards = finished["shards"] as? [String: Int]
         #expect(shards?["total"] == 5 && shards?["done"] == 5)
