@@ -74,16 +74,20 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var launchTimeoutSeconds: Int
     /// How long a node's agent may stay silent before the node is taken as reclaimed.
     public var heartbeatTimeoutSeconds: Int
+    /// What a (re)start of a node costs a job before it makes progress: boot, image pull, restoring
+    /// a checkpoint. The `market: auto` policy keeps enough slack for it.
+    public var restartOverheadSeconds: Int
 
     public init(
         intervalSeconds: Int = 5, reconcileIntervalSeconds: Int = 30, accountingIntervalSeconds: Int = 60,
-        launchTimeoutSeconds: Int = 600, heartbeatTimeoutSeconds: Int = 300
+        launchTimeoutSeconds: Int = 600, heartbeatTimeoutSeconds: Int = 300, restartOverheadSeconds: Int = 720
     ) {
         self.intervalSeconds = intervalSeconds
         self.reconcileIntervalSeconds = reconcileIntervalSeconds
         self.accountingIntervalSeconds = accountingIntervalSeconds
         self.launchTimeoutSeconds = launchTimeoutSeconds
         self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+        self.restartOverheadSeconds = restartOverheadSeconds
     }
 }
 
@@ -100,6 +104,7 @@ extension BrokerConfiguration {
                 },
                 uniquingKeysWith: { first, _ in first }),
             defaultLaunchTimeout: .seconds(scheduler.launchTimeoutSeconds), agentBrokerURL: server.agentURL,
-            heartbeatTimeout: .seconds(scheduler.heartbeatTimeoutSeconds))
+            heartbeatTimeout: .seconds(scheduler.heartbeatTimeoutSeconds),
+            restartOverhead: .seconds(scheduler.restartOverheadSeconds))
     }
 }

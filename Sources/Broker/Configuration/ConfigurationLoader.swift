@@ -74,7 +74,8 @@ public struct ConfigurationLoader: Sendable {
             reconcileIntervalSeconds: try scheduler.int("reconcile_interval_s", default: 30, range: 1...3600),
             accountingIntervalSeconds: try scheduler.int("accounting_interval_s", default: 60, range: 1...3600),
             launchTimeoutSeconds: try scheduler.int("launch_timeout_s", default: 600, range: 10...86_400),
-            heartbeatTimeoutSeconds: try scheduler.int("heartbeat_timeout_s", default: 300, range: 10...86_400))
+            heartbeatTimeoutSeconds: try scheduler.int("heartbeat_timeout_s", default: 300, range: 10...86_400),
+            restartOverheadSeconds: try scheduler.int("restart_overhead_s", default: 720, range: 0...86_400))
         try scheduler.finish()
 
         var webhooks = try root.nested("webhooks")

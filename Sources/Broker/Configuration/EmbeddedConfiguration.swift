@@ -74,6 +74,7 @@ enum EmbeddedConfiguration {
           accounting_interval_s: 60
           launch_timeout_s: 600
           heartbeat_timeout_s: 300
+          restart_overhead_s: 720
 
         webhooks:
           secrets_env: [GRIDBROKER_WEBHOOK_SECRET]

@@ -158,19 +158,40 @@ public final class Scheduler: Service, Sendable {
         var partial = spec
         partial.resources.nodes = ranks.count
         let replaced = Dictionary(gang.map { ($0.rank, $0.id) }, uniquingKeysWith: { _, newest in newest })
+        /// The replacements' quote: beside the survivors, away from the pools that reclaimed them,
+        /// and leaving out what refusals blocked.
+        func quote(_ spec: JobSpec, now: Date) -> Quote {
+            let blocks = blocklist.withLock { $0 }
+            return planner.quote(spec, book: market.current, now: now, limit: 1) { offer in
+                let pool = MigrationCheck.Pool(provider: offer.id.provider, region: offer.region, market: offer.market)
+                if avoid.contains(pool) || blocks.isBlocked(offer, at: now) { return true }
+                guard let stayIn else { return false }
+                return offer.id.provider != stayIn.provider || offer.region != stayIn.region
+            }
+        }
+        if spec.market == .auto {
+            let now = clock.now
+            let choice = try await autoMarket(job, spec: spec, now: now) { narrowed in
+                var narrowed = narrowed
+                narrowed.resources.nodes = ranks.count
+                return !quote(narrowed, now: now).placements.isEmpty
+            }
+            guard let narrowed = choice.narrowing(partial) else {
+                if case .wait(let reason) = choice {
+                    try await nodes.setWaitingReason(job: job.id, reason: reason, at: now)
+                    report.waiting[job.id] = reason
+                }
+                return
+            }
+            partial = narrowed
+        }
         var failures: [String] = []
         // Each attempt quotes afresh, so what the last refusal blocked is left out; fail over only
         // while every rank's launch was refused (a rank that got its node keeps it, the others are
         // tried again next pass).
         for _ in 0..<settings.placementsPerPass {
             let now = clock.now
-            let blocks = blocklist.withLock { $0 }
-            let quote = planner.quote(partial, book: market.current, now: now, limit: 1) { offer in
-                let pool = MigrationCheck.Pool(provider: offer.id.provider, region: offer.region, market: offer.market)
-                if avoid.contains(pool) || blocks.isBlocked(offer, at: now) { return true }
-                guard let stayIn else { return false }
-                return offer.id.provider != stayIn.provider || offer.region != stayIn.region
-            }
+            let quote = quote(partial, now: now)
             guard let placement = quote.placements.first else {
                 let reason =
                     "no replacement for node(s) \(ranks.map(String.init).joined(separator: ", ")): "
@@ -217,7 +238,7 @@ public final class Scheduler: Service, Sendable {
     private func place(_ job: JobRecord, into report: inout SchedulingPass) async {
         do {
             let now = clock.now
-            let spec = try job.decodedSpec(catalog: planner.catalog)
+            var spec = try job.decodedSpec(catalog: planner.catalog)
             if let deadline = spec.deadline, deadline <= now {
                 _ = try await nodes.finish(
                     job: job.id, with: .fail,
@@ -231,6 +252,16 @@ public final class Scheduler: Service, Sendable {
                     job, "team \(team.name) has spent its budget (\(team.spend.formatted()) of \(budget.formatted()))",
                     into: &report)
                 return
+            }
+            if spec.market == .auto {
+                let choice = try await autoMarket(job, spec: spec, now: now) { narrowed in
+                    !self.quote(narrowed, now: now).placements.isEmpty
+                }
+                guard let narrowed = choice.narrowing(spec) else {
+                    if case .wait(let reason) = choice { try await wait(job, reason, into: &report) }
+                    return
+                }
+                spec = narrowed
             }
             var failures: [String] = []
             let quote = quote(spec, now: now)
@@ -254,6 +285,28 @@ public final class Scheduler: Service, Sendable {
         } catch {
             logger.error("could not place job", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
+    }
+
+    /// Where a `market: auto` job's next nodes go (see ``BrokerCore/AutoMarketChoice``): `fits`
+    /// says whether the nodes to place fit now in `spec` narrowed to spot.
+    private func autoMarket(
+        _ job: JobRecord, spec: JobSpec, now: Date, fits: (JobSpec) -> Bool
+    ) async throws -> AutoMarketChoice {
+        /// The whole gang's hours to finish the job on the best placement in `choice`'s market.
+        func hours(_ choice: JobSpec.MarketChoice) -> Double? {
+            var whole = spec
+            whole.market = choice
+            return planner.quote(whole, book: market.current, now: now, limit: 1).placements.first?.estimatedHours
+        }
+        var spot = spec
+        spot.market = .spot
+        let shards = try await nodes.shardCounts(ofJob: job.id)
+        return AutoMarketChoice.decide(
+            AutoMarketChoice.Inputs(
+                submittedAt: job.createdAt, deadline: spec.deadline, now: now, onDemandHours: hours(.onDemand),
+                spotHours: hours(.spot), spotAvailable: fits(spot),
+                doneFraction: shards.total > 0 ? Double(shards.done) / Double(shards.total) : 0,
+                restartOverhead: settings.restartOverhead))
     }
 
     private func wait(_ job: JobRecord, _ reason: String, into report: inout SchedulingPass) async throws {

@@ -19,13 +19,16 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// A running node whose agent has reported before and then stays silent this long is taken as
     /// reclaimed.
     public var heartbeatTimeout: Duration
+    /// What a node's (re)start costs a job before it makes progress (the `market: auto` policy's
+    /// restart overhead).
+    public var restartOverhead: Duration
 
     public init(
         interval: Duration = .seconds(5), reconcileInterval: Duration = .seconds(30),
         accountingInterval: Duration = .seconds(60), launchTimeouts: [String: Duration] = [:],
         defaultLaunchTimeout: Duration = .seconds(600), blockDurations: CapacityBlocklist.Durations = .init(),
         placementsPerPass: Int = 5, agentBrokerURL: String = "http://127.0.0.1:8080",
-        heartbeatTimeout: Duration = .seconds(300)
+        heartbeatTimeout: Duration = .seconds(300), restartOverhead: Duration = .seconds(720)
     ) {
         self.interval = interval
         self.reconcileInterval = reconcileInterval
@@ -36,6 +39,7 @@ public struct SchedulerSettings: Sendable, Equatable {
         self.placementsPerPass = placementsPerPass
         self.agentBrokerURL = agentBrokerURL
         self.heartbeatTimeout = heartbeatTimeout
+        self.restartOverhead = restartOverhead
     }
 
     public func launchTimeout(for provider: String) -> Duration {

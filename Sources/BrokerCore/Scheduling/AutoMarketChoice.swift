@@ -1,0 +1,105 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// For a `market: auto` job: where its next nodes go (spot, on-demand, or nowhere yet), decided by
+/// ``GridbrokerSpotPolicy`` on the job's real progress and deadline whenever the scheduler places it
+/// or replaces a reclaimed node.
+///
+/// The job's frame is the policy's: time from its submission to its deadline, work as the hours the
+/// best on-demand gang needs for all of it (the conservative estimate: a spot gang of the same
+/// speed takes as long), progress as the share of shards done. Without a deadline, or without
+/// `work` to estimate hours from, there is nothing to protect: the cheapest placement of either
+/// market wins.
+public enum AutoMarketChoice: Sendable, Equatable {
+    /// Quote both markets together; the cheapest wins.
+    case cheapest
+    case spot
+    case onDemand
+    /// Place nothing now; `reason` says why, in numbers.
+    case wait(reason: String)
+
+    /// What the scheduler knows at one decision.
+    public struct Inputs: Sendable {
+        /// When the job was submitted: the start of the policy's frame.
+        public var submittedAt: Date
+        public var deadline: Date?
+        public var now: Date
+        /// Hours the best on-demand gang needs for the whole job; nil when no on-demand gang fits
+        /// or the job gives no `work`.
+        public var onDemandHours: Double?
+        /// Hours the best spot gang needs for the whole job; nil when no spot gang fits now (or no `work`).
+        public var spotHours: Double?
+        /// Whether any spot gang fits now (with or without an estimate).
+        public var spotAvailable: Bool
+        /// The share of the job's work already done, 0...1.
+        public var doneFraction: Double
+        /// What every (re)start of a node costs before it makes progress.
+        public var restartOverhead: Duration
+
+        public init(
+            submittedAt: Date, deadline: Date?, now: Date, onDemandHours: Double?, spotHours: Double?,
+            spotAvailable: Bool, doneFraction: Double, restartOverhead: Duration
+        ) {
+            self.submittedAt = submittedAt
+            self.deadline = deadline
+            self.now = now
+            self.onDemandHours = onDemandHours
+            self.spotHours = spotHours
+            self.spotAvailable = spotAvailable
+            self.doneFraction = doneFraction
+            self.restartOverhead = restartOverhead
+        }
+    }
+
+    /// How often the scheduler can act again: the policy's tick.
+    static let tickSeconds: Int64 = 60
+
+    public static func decide(_ inputs: Inputs) -> AutoMarketChoice {
+        guard let deadline = inputs.deadline, let hours = inputs.onDemandHours ?? inputs.spotHours else {
+            return .cheapest
+        }
+        let workSeconds = max(1, Int64((hours * 3600).rounded(.up)))
+        let job = SpotJob(
+            workSeconds: workSeconds,
+            deadlineSeconds: max(1, Int64(deadline.timeIntervalSince(inputs.submittedAt))),
+            restartOverheadSeconds: inputs.restartOverhead.components.seconds)
+        let elapsed = max(0, Int64(inputs.now.timeIntervalSince(inputs.submittedAt)))
+        let state = SpotPolicyState(
+            job: job, tickSeconds: tickSeconds, tick: Int(elapsed / tickSeconds),
+            workDoneSeconds: Int64(Double(workSeconds) * min(1, max(0, inputs.doneFraction))),
+            placement: .none, overheadLeftSeconds: 0, spotAvailable: inputs.spotAvailable)
+        var policy = GridbrokerSpotPolicy(job: job)
+        switch policy.decide(state) {
+        case .spot:
+            return .spot
+        case .onDemand:
+            // Without an on-demand gang, spot is the only way to make progress at all.
+            if inputs.onDemandHours == nil { return inputs.spotAvailable ? .spot : .wait(reason: "no gang fits") }
+            return .onDemand
+        case .wait:
+            return .wait(
+                reason: "market auto: no spot capacity fits now; waiting for it while the deadline allows "
+                    + "(\(Self.hours(state.slackSeconds)) h of slack, on-demand before it runs out)")
+        }
+    }
+
+    /// `spec` with its market narrowed to this choice; nil when the job is to wait.
+    public func narrowing(_ spec: JobSpec) -> JobSpec? {
+        var narrowed = spec
+        switch self {
+        case .cheapest: return spec
+        case .spot: narrowed.market = .spot
+        case .onDemand: narrowed.market = .onDemand
+        case .wait: return nil
+        }
+        return narrowed
+    }
+
+    private static func hours(_ seconds: Int64) -> String {
+        let tenths = (seconds * 10 + 1800) / 3600
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

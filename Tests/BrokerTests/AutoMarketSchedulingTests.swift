@@ -1,0 +1,54 @@
+import BrokerCore
+import Foundation
+import Testing
+
+@testable import Broker
+
+@Suite("Scheduler: market auto waits for spot while the deadline allows, then takes on-demand")
+struct AutoMarketSchedulingTests {
+    /// A `market: auto` job of 10 hours on one 8 × H100-SXM node, due `deadlineHours` from now.
+    private func submit(_ harness: FleetHarness, deadlineHours: Double) async throws -> String {
+        let h100 = try #require(GPUCatalog.standard.model(named: "H100-SXM"))
+        return try await harness.submit { spec in
+            spec.market = .auto
+            spec.work = JobSpec.Work(gpuHours: 80, referenceGPU: h100)
+            spec.deadline = harness.clock.now.addingTimeInterval(deadlineHours * 3600)
+        }.id
+    }
+
+    @Test("with a far deadline it waits rather than pay on-demand, and takes spot once spot appears")
+    func waitsForSpot() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:od", dollars: 30, market: .onDemand)])
+        let job = try await submit(harness, deadlineHours: 40)
+
+        let first = await harness.fleet.scheduler.pass()
+        #expect(first.placed.isEmpty)
+        let waiting = try await harness.job(job)
+        #expect(waiting.state == .queued)
+        #expect(waiting.reason?.contains("waiting for it while the deadline allows") == true)
+        #expect(harness.providers["vast"]!.launches.isEmpty)
+
+        harness.list([
+            harness.offer("vast:od", dollars: 30, market: .onDemand),
+            harness.offer("vast:sp", dollars: 9, market: .spot),
+        ])
+        #expect(await harness.fleet.scheduler.pass().placed == [job])
+        #expect(try await harness.nodes.nodes(ofJob: job).map(\.market) == [.spot])
+    }
+
+    @Test("once the slack is down to its reserve it takes on-demand rather than miss the deadline")
+    func takesOnDemandInTime() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:od", dollars: 30, market: .onDemand)])
+        let job = try await submit(harness, deadlineHours: 40)
+        await harness.fleet.scheduler.pass()
+        #expect(try await harness.job(job).state == .queued)
+
+        // 29 h later: 11 h left for 10 h of work.
+        harness.clock.advance(by: 29 * 3600)
+        harness.list([harness.offer("vast:od", dollars: 30, market: .onDemand)])
+        #expect(await harness.fleet.scheduler.pass().placed == [job])
+        #expect(try await harness.nodes.nodes(ofJob: job).map(\.market) == [.onDemand])
+    }
+}
