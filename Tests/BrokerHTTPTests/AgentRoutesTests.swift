@@ -98,6 +98,15 @@ struct AgentRoutesTests {
         #expect(try await nodes.node(id: nodeID)?.state == .terminating)
     }
 
+    @Test("the address rank 0's agent reports is the gang's master_addr; null before it reports one")
+    func masterAddress() async throws {
+        #expect(try answer(try await beat(#"{"status":"starting"}"#).1).masterAddr == nil)
+        let reply = try answer(try await beat(#"{"status":"running","address":"10.0.0.7"}"#).1)
+        #expect(reply.masterAddr == "10.0.0.7")
+        // A later heartbeat without the address keeps the one reported.
+        #expect(try answer(try await beat(#"{"status":"running"}"#).1).masterAddr == "10.0.0.7")
+    }
+
     @Test("a command that exits with an error fails the job")
     func commandFails() async throws {
         _ = try await beat(#"{"status":"running"}"#)
@@ -113,6 +122,7 @@ struct AgentRoutesTests {
         arguments: [
             (#"{"shards_done":[1]}"#, "status"), (#"{"status":"dancing"}"#, "status"),
             (#"{"status":"running","shards_done":"all"}"#, "shards_done"), ("not json", ""),
+            (#"{"status":"running","address":"10.0.0.7; rm -rf /"}"#, "address"),
         ])
     func malformed(body: String, field: String) async throws {
         let (status, text) = try await beat(body)

@@ -13,17 +13,29 @@ struct HeartbeatRequest: Decodable {
     var exitCode: Int?
     var shardsDone: [Int]?
     var checkpoint: Checkpoint?
+    /// Where the gang's other nodes reach this one: an IP address or a host name.
+    var address: String?
 
     enum CodingKeys: String, CodingKey {
-        case status, checkpoint
+        case status, checkpoint, address
         case exitCode = "exit_code"
         case shardsDone = "shards_done"
+    }
+
+    /// An IPv4 or IPv6 address or a DNS name: 1 to 253 letters, digits and `.-:_%`.
+    static func isHostOrAddress(_ text: String) -> Bool {
+        (1...253).contains(text.utf8.count)
+            && text.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || ".-:_%".unicodeScalars.contains(scalar))
+            }
     }
 
     var heartbeat: Heartbeat {
         Heartbeat(
             status: status, exitCode: exitCode, shardsDone: shardsDone ?? [], checkpointURI: checkpoint?.uri,
-            checkpointAt: checkpoint?.at)
+            checkpointAt: checkpoint?.at, address: address)
     }
 }
 
@@ -51,7 +63,7 @@ public struct HeartbeatResponse: Codable, Sendable {
         rank = outcome.node.rank
         nnodes = spec?.resources.nodes ?? outcome.nodesInJob
         gpusPerNode = outcome.node.gpuCount
-        masterAddr = nil
+        masterAddr = outcome.masterAddress
         masterPort = Self.masterPort
         shards = outcome.assignedShards
         checkpointUri = spec?.checkpoint?.uri
@@ -77,7 +89,7 @@ public struct HeartbeatResponse: Codable, Sendable {
         try container.encode(rank, forKey: .rank)
         try container.encode(nnodes, forKey: .nnodes)
         try container.encode(gpusPerNode, forKey: .gpusPerNode)
-        try container.encode(masterAddr, forKey: .masterAddr)  // null until the broker knows rank 0's address
+        try container.encode(masterAddr, forKey: .masterAddr)  // null until rank 0's agent reports its address
         try container.encode(masterPort, forKey: .masterPort)
         try container.encode(shards, forKey: .shards)
         try container.encode(checkpointUri, forKey: .checkpointUri)

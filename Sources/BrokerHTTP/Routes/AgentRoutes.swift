@@ -39,6 +39,11 @@ struct AgentRoutes {
         } catch let error as DecodingError {
             throw ProblemDetails(status: .badRequest, detail: "invalid heartbeat", errors: [Self.fieldError(error)])
         }
+        if let address = report.address, !HeartbeatRequest.isHostOrAddress(address) {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid heartbeat",
+                errors: [.init(field: "address", message: "must be an IP address or a host name")])
+        }
         let outcome = try await nodes.recordHeartbeat(report.heartbeat, node: node.id, at: clock.now)
         if !outcome.terminating.isEmpty { signals.jobEnded() }
         let spec = try? outcome.job.decodedSpec(catalog: catalog)

@@ -15,16 +15,19 @@ public struct Heartbeat: Sendable, Equatable {
     /// The last checkpoint the command completed, and when.
     public var checkpointURI: String?
     public var checkpointAt: Date?
+    /// Where the other nodes of the gang reach this one.
+    public var address: String?
 
     public init(
         status: Status, exitCode: Int? = nil, shardsDone: [Int] = [], checkpointURI: String? = nil,
-        checkpointAt: Date? = nil
+        checkpointAt: Date? = nil, address: String? = nil
     ) {
         self.status = status
         self.exitCode = exitCode
         self.shardsDone = shardsDone
         self.checkpointURI = checkpointURI
         self.checkpointAt = checkpointAt
+        self.address = address
     }
 }
 
@@ -35,6 +38,8 @@ public struct HeartbeatOutcome: Sendable {
     public var job: JobRecord
     public var nodesInJob: Int
     public var assignedShards: [Int]
+    /// The address rank 0 of the job's current gang reported, once it has.
+    public var masterAddress: String?
     public var terminating: [NodeRecord]
 
     public var commands: [AgentCommand] { AgentCommand.commands(node: node.state, job: job.state) }

@@ -31,6 +31,8 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var launchedAt: Date?
     public var lastHeartbeatAt: Date?
     public var terminatedAt: Date?
+    /// The address the node's agent reported (for the gang's rendezvous).
+    public var address: String?
 
     /// The intent to launch `offer` as rank `rank` of `jobID`, stored before the provider is called.
     public init(id: String, jobID: String, rank: Int, offer: Offer, requestedAt: Date) {
@@ -54,6 +56,7 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
         self.launchedAt = nil
         self.lastHeartbeatAt = nil
         self.terminatedAt = nil
+        self.address = nil
     }
 
     public var pricePerHour: Money { Money(microdollars: pricePerHourMicros) }

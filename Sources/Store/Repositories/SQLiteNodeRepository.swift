@@ -229,7 +229,8 @@ public struct SQLiteNodeRepository: NodeRepository {
                 throw StoreError.notFound(entity: "node", id: id)
             }
             node.lastHeartbeatAt = date
-            try node.update(db, columns: ["last_heartbeat_at"])
+            node.address = heartbeat.address ?? node.address
+            try node.update(db, columns: ["last_heartbeat_at", "address"])
             if node.state == .booting {
                 node = try db.applying(.start, toNode: id, reason: "the agent reported in", at: date)
             }
@@ -279,9 +280,18 @@ public struct SQLiteNodeRepository: NodeRepository {
                 sql:
                     "SELECT count(*) FROM node WHERE job_id = ? AND state IN ('requested', 'booting', 'running', 'preempting')",
                 arguments: [job.id])
+            // Rank 0's newest live node is the gang's rendezvous.
+            let master = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT address FROM node WHERE job_id = ? AND rank = 0
+                      AND state IN ('requested', 'booting', 'running', 'preempting')
+                    ORDER BY requested_at DESC, id DESC LIMIT 1
+                    """,
+                arguments: [job.id])
             return HeartbeatOutcome(
                 node: node, job: job, nodesInJob: max(nodesInJob ?? 1, 1), assignedShards: assigned,
-                terminating: terminating
+                masterAddress: master, terminating: terminating
             )
         }
     }

@@ -17,6 +17,10 @@ enum Schema {
                     ALTER TABLE job ADD COLUMN last_checkpoint_at DATETIME;
                     """)
         }
+        migrator.registerMigration("2026-11-23 node addresses") { db in
+            // The address a node's agent reports: rank 0's is the gang's rendezvous (MASTER_ADDR).
+            try db.execute(sql: "ALTER TABLE node ADD COLUMN address TEXT")
+        }
         return migrator
     }
 
