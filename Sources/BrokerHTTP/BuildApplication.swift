@@ -53,6 +53,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
     let router = Router()
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BodyLimitMiddleware())
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)
@@ -89,6 +90,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(dependencies),
+        // A client that stops sending or reading mid-request is dropped instead of holding a connection.
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.server.idleTimeoutSeconds)))),
         configuration: .init(
             address: .hostname(configuration.server.host, port: configuration.server.port),
             serverName: "gridbroker/\(BrokerVersion.current)"),

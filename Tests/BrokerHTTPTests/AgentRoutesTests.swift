@@ -123,6 +123,9 @@ struct AgentRoutesTests {
             (#"{"shards_done":[1]}"#, "status"), (#"{"status":"dancing"}"#, "status"),
             (#"{"status":"running","shards_done":"all"}"#, "shards_done"), ("not json", ""),
             (#"{"status":"running","address":"10.0.0.7; rm -rf /"}"#, "address"),
+            // Foundation's decoder does not say where a number out of range is.
+            (#"{"status":"exited","exit_code":1e400}"#, ""),
+            (#"{"status":"running","shards_done":[99999999999999999999999]}"#, ""),
         ])
     func malformed(body: String, field: String) async throws {
         let (status, text) = try await beat(body)

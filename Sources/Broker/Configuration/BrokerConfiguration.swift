@@ -41,11 +41,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var port: Int
     /// Where nodes' agents reach the broker; `http://<host>:<port>` when not set.
     public var publicURL: String?
+    /// A connection that sends or reads nothing this long is closed (slow or stalled clients).
+    public var idleTimeoutSeconds: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, idleTimeoutSeconds: Int = 30) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 
     /// The URL agents are given.

@@ -49,7 +49,8 @@ public struct ConfigurationLoader: Sendable {
         let serverConfiguration = ServerConfiguration(
             host: try server.string("host", default: "127.0.0.1"),
             port: try server.int("port", default: 8080, range: 0...65535),
-            publicURL: try server.value("public_url", expected: "an http:// or https:// URL", parse: Self.httpURL))
+            publicURL: try server.value("public_url", expected: "an http:// or https:// URL", parse: Self.httpURL),
+            idleTimeoutSeconds: try server.int("idle_timeout_s", default: 30, range: 1...3600))
         guard !serverConfiguration.host.isEmpty else { throw server.error("must not be empty", key: "host") }
         try server.finish()
 

@@ -9,6 +9,7 @@ enum EmbeddedConfiguration {
         server:
           host: 127.0.0.1
           port: 8080
+          idle_timeout_s: 30
 
         data_dir: ./var
         log_level: info

@@ -11,8 +11,6 @@ struct AgentRoutes {
     let clock: any BrokerClock
     let signals: FleetSignals
 
-    static let maximumBodyBytes = 1 << 20
-
     func register(on router: some RouterMethods<some RequestContext>) {
         router.post("v1/agent/heartbeat") { request, _ in try await heartbeat(request) }
     }
@@ -23,7 +21,7 @@ struct AgentRoutes {
         else {
             throw ProblemDetails(status: .unauthorized, detail: "a valid node token is required")
         }
-        let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        let body = try await request.body.collect(upTo: BodyLimitMiddleware<BasicRequestContext>.maximumBytes)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
@@ -63,7 +61,9 @@ struct AgentRoutes {
         case .dataCorrupted(let context):
             return .init(
                 field: path(context.codingPath),
-                message: context.codingPath.isEmpty ? "the body is not JSON" : context.debugDescription)
+                message: context.codingPath.isEmpty
+                    ? "the body is not JSON, or a number in it is not a whole number in range"
+                    : context.debugDescription)
         @unknown default:
             return .init(field: "", message: "unreadable")
         }
