@@ -51,8 +51,8 @@ public struct APIDependencies: Sendable {
 /// The router with every route and middleware; tests drive it without a socket.
 public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestContext> {
     let router = Router()
-    router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware())
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)

@@ -95,6 +95,18 @@ struct AgentEndToEndTests {
             return instances.isEmpty && nodes.allSatisfy { $0["state"] as? String == "terminated" } ? true : nil
         }
         #expect(!agent.log.contains(token))
+        // The counters of the services and of each route and status, and never a secret.
+        _ = try? await json(.post, "\(api)/v1/agent/heartbeat", body: #"{"status":"running"}"#)
+        let metrics = try await client.execute(HTTPRequest(method: .get, url: "\(api)/metrics")).bodyString
+        for pattern in [
+            "gridbroker_jobs_placed_total [1-9]", "gridbroker_jobs_started_total [1-9]",
+            #"gridbroker_auth_failures_total\{credential="agent_token"\} 1"#,
+            #"http_server_request_duration_count\{http_route="/v1/jobs",http_request_method="POST",http_response_status_code="201"\} 1"#,
+            #"http_server_request_duration_count\{http_route="/v1/agent/heartbeat",http_request_method="POST",http_response_status_code="401"\} 1"#,
+        ] {
+            #expect(metrics.contains(try Regex(pattern)), "\(pattern)")
+        }
+        #expect(!metrics.contains(token) && !daemon.log.contains(token))
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
         simProcess.signal(SIGTERM)

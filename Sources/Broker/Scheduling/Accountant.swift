@@ -17,6 +17,7 @@ public final class Accountant: Service, Sendable {
     private let logger: Logger
     private let onStop: @Sendable () -> Void
     private let wakeSignal = WakeSignal()
+    private let metrics = FleetMetrics()
 
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, clock: any BrokerClock, settings: SchedulerSettings,
@@ -77,6 +78,7 @@ public final class Accountant: Service, Sendable {
             logger.error("accounting pass failed", metadata: ["error": "\(error)"])
         }
         if !stopped.isEmpty { onStop() }
+        metrics.recordStoppedOnBudget(stopped.count)
         return stopped
     }
 }

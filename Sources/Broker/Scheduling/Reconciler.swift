@@ -13,6 +13,7 @@ import Synchronization
 /// (a crash) are adopted. A provider that cannot be listed is left alone until the next pass.
 /// While nodes are booting or terminating it looks at the scheduler's pace, not its own.
 public final class Reconciler: Service, Sendable {
+    private let metrics = FleetMetrics()
     private let nodes: any NodeRepository
     private let provisioners: Provisioners
     private let transport: any HTTPTransport
@@ -96,6 +97,7 @@ public final class Reconciler: Service, Sendable {
             }
         }
         if report.changedNodes { onNodesChanged() }
+        metrics.record(report)
         return report
     }
 

@@ -26,6 +26,7 @@ public final class Scheduler: Service, Sendable {
     private let wakeSignal = WakeSignal()
     private let blocklist: Mutex<CapacityBlocklist>
     private let onNodesChanged: @Sendable () -> Void
+    private let metrics = FleetMetrics()
 
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, market: LiveMarket,
@@ -77,6 +78,7 @@ public final class Scheduler: Service, Sendable {
             logger.error("scheduling pass failed", metadata: ["error": "\(error)"])
         }
         if !report.released.isEmpty || !report.placed.isEmpty { onNodesChanged() }
+        metrics.record(report)
         return report
     }
 

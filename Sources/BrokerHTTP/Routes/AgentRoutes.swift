@@ -19,6 +19,7 @@ struct AgentRoutes {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let node = try await nodes.node(agentTokenHash: AgentToken.hash(String(header.dropFirst(7))))
         else {
+            AuthFailures.record(.agentToken)
             throw ProblemDetails(status: .unauthorized, detail: "a valid node token is required")
         }
         let body = try await request.body.collect(upTo: BodyLimitMiddleware<BasicRequestContext>.maximumBytes)

@@ -40,6 +40,7 @@ struct WebhookRoutes {
                 id: deliveryID, timestamp: request.headers[.init("webhook-timestamp")!],
                 signature: request.headers[.init("webhook-signature")!], body: body, now: clock.now)
         } catch {
+            AuthFailures.record(.webhookSignature)
             throw ProblemDetails(status: .unauthorized, detail: error.description)
         }
         guard let deliveryID, deliveryID.count <= Self.maximumDeliveryIDLength else {
