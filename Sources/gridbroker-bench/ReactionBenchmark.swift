@@ -9,6 +9,7 @@ import Logging
 import Prometheus
 import Providers
 import Store
+import Synchronization
 
 /// `reaction`: from a signed interruption webhook arriving at the broker's HTTP API to the
 /// replacement node's launch request reaching the provider (whose own latency is left out: the
@@ -19,6 +20,8 @@ struct ReactionBenchmark: AsyncParsableCommand {
 
     @Option(help: "Interruptions measured.") var rounds = 200
     @Option(help: "Spot offers in the live book (the replacement is quoted among them).") var offers = 20_000
+    @Option(help: "Clients sending API requests (offer searches, quotes, job lists) all the while.")
+    var backgroundClients = 4
 
     func run() async throws {
         CurlGlobal.initialize()
@@ -41,11 +44,20 @@ struct ReactionBenchmark: AsyncParsableCommand {
         let nodes = SQLiteNodeRepository(database: database)
         let jobs = SQLiteJobRepository(database: database)
 
+        let background = BackgroundLoad()
+        let wall = ContinuousClock()
+        let began = wall.now
         let samples = try await InProcessMarket.serve(router: buildRouter(dependencies)) { api in
             try await withThrowingTaskGroup(of: LatencySamples?.self) { group in
                 group.addTask {
                     try await fleet.scheduler.run()
                     return nil
+                }
+                for _ in 0..<backgroundClients {
+                    group.addTask {
+                        try await background.run(api: api)
+                        return nil
+                    }
                 }
                 group.addTask {
                     let client = CurlHTTPClient()
@@ -82,8 +94,13 @@ struct ReactionBenchmark: AsyncParsableCommand {
                 throw BenchError("no samples")
             }
         }
+        let seconds = (wall.now - began) / .seconds(1)
         let fields: [(String, JSONLine.Value)] =
-            [("benchmark", .string("reaction")), ("rounds", .int(samples.count)), ("book_offers", .int(offers))]
+            [
+                ("benchmark", .string("reaction")), ("rounds", .int(samples.count)), ("book_offers", .int(offers)),
+                ("background_clients", .int(backgroundClients)), ("background_requests", .int(background.answered)),
+                ("background_requests_per_s", .int(Int(Double(background.answered) / max(seconds, 0.001)))),
+            ]
             + samples.fields()
         print(JSONLine(fields).text)
     }
@@ -121,6 +138,47 @@ struct ReactionBenchmark: AsyncParsableCommand {
                 memoryGB: 2048, diskGB: 8000, region: "zone-\(index % 40)", country: "US", market: .spot,
                 pricePerHour: Money(microdollars: 10_000_000 + Int64(index) * 1_000), available: 4, reliability: nil,
                 firstSeenAt: now, lastSeenAt: now, raw: nil)
+        }
+    }
+}
+
+/// API requests sent while interruptions are measured: searches, quotes and job lists, one after
+/// another per client, each expected to succeed.
+private final class BackgroundLoad: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var answered: Int { count.load(ordering: .relaxed) }
+
+    func run(api: String) async throws {
+        let client = CurlHTTPClient()
+        do {
+            try await load(api: api, client: client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    private func load(api: String, client: CurlHTTPClient) async throws {
+        let quote = Array(
+            #"{"name": "q", "resources": {"gpu": ["H100-SXM"], "gpus_per_node": 8, "nodes": 2}, "image": "i", "command": ["c"]}"#
+                .utf8)
+        let requests = [
+            HTTPRequest(method: .get, url: "\(api)/v1/offers?gpu=H100&limit=20", retry: .none),
+            HTTPRequest(
+                method: .post, url: "\(api)/v1/quotes", headers: ["Content-Type": "application/json"], body: quote,
+                retry: .none),
+            HTTPRequest(method: .get, url: "\(api)/v1/jobs?limit=20", retry: .none),
+        ]
+        while !Task.isCancelled {
+            for request in requests {
+                let response = try await client.execute(request)
+                guard response.isSuccess else {
+                    throw BenchError("background \(request.url) answered \(response.status)")
+                }
+                count.add(1, ordering: .relaxed)
+            }
         }
     }
 }
