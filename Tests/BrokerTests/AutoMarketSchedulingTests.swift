@@ -51,4 +51,40 @@ struct AutoMarketSchedulingTests {
         #expect(await harness.fleet.scheduler.pass().placed == [job])
         #expect(try await harness.nodes.nodes(ofJob: job).map(\.market) == [.onDemand])
     }
+
+    @Test(
+        "a reclaimed spot node of an auto job: its rank waits for spot elsewhere while the slack allows, then on-demand"
+    )
+    func replacementFollowsThePolicy() async throws {
+        let harness = try await FleetHarness()
+        let spot = harness.offer("vast:sp", dollars: 9, region: "zone-a", market: .spot)
+        let onDemand = harness.offer("vast:od", dollars: 30, region: "zone-b", market: .onDemand)
+        harness.list([spot, onDemand])
+        let job = try await submit(harness, deadlineHours: 40)
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        await harness.fleet.scheduler.pass()
+        let node = try #require(try await harness.nodes.nodes(ofJob: job).first)
+        #expect(node.market == .spot)
+
+        // The zone that reclaimed it is avoided; no other spot fits, and 40 h leave plenty of slack.
+        _ = try await harness.nodes.preempt(node: node.id, reason: "spot interruption notice", at: harness.clock.now)
+        let waiting = await harness.fleet.scheduler.pass()
+        #expect(waiting.placed.isEmpty)
+        #expect(waiting.waiting[job]?.contains("waiting for it while the deadline allows") == true)
+
+        // 28 h later the slack is down to its reserve: the rank goes on-demand.
+        harness.clock.advance(by: 28 * 3600)
+        harness.list(
+            [spot, onDemand].map { offer in
+                var offer = offer
+                offer.lastSeenAt = harness.clock.now
+                return offer
+            })
+        #expect(await harness.fleet.scheduler.pass().placed == [job])
+        let replacement = try #require(try await harness.nodes.nodes(ofJob: job).last)
+        #expect(replacement.replacesNodeId == node.id)
+        #expect(replacement.market == .onDemand)
+    }
 }
