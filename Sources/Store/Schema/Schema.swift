@@ -17,6 +17,11 @@ enum Schema {
                     ALTER TABLE job ADD COLUMN last_checkpoint_at DATETIME;
                     """)
         }
+        migrator.registerMigration("2026-11-23 api token lookups") { db in
+            // Tokens are found by hash on every request (token_hash is UNIQUE, so indexed) and
+            // listed per team by operators.
+            try db.execute(sql: "CREATE INDEX api_token_by_team ON api_token(team_id, created_at)")
+        }
         return migrator
     }
 
