@@ -29,6 +29,9 @@ struct AdminRoutesTests {
         #expect(bad.status == .badRequest)
         #expect(bad.text.contains(#""field":"name""#) && bad.text.contains(#""field":"budget_usd""#))
         #expect(bad.text.contains(#""field":"nme""#))
+        let notANumber = try await api.call(
+            .post, "/v1/admin/teams", token: admin, body: #"{"name": "x", "budget_usd": true}"#)
+        #expect(notANumber.status == .badRequest && notANumber.text.contains(#""field":"budget_usd""#))
         let list = try await api.call(.get, "/v1/admin/teams", token: admin)
         #expect(["default", "team_a", "team_b", "vision"].allSatisfy { list.text.contains(#""name":"\#($0)""#) })
         let budget = try await api.call(
