@@ -22,6 +22,9 @@ public struct APIDependencies: Sendable {
     /// How the API nudges the scheduler and the reconciler.
     public var fleet: FleetSignals
     public var webhooks: any WebhookRepository
+    public var teams: any TeamRepository
+    /// API tokens (as hashes): who may call what.
+    public var tokens: any TokenRepository
     /// Checks provider callbacks' signatures; nil when no secret is configured (the webhook
     /// endpoint then answers 503).
     public var webhookVerifier: WebhookVerifier?
@@ -44,16 +47,21 @@ public struct APIDependencies: Sendable {
         self.nodes = SQLiteNodeRepository(database: database)
         self.fleet = fleet
         self.webhooks = SQLiteWebhookRepository(database: database)
+        self.teams = SQLiteTeamRepository(database: database)
+        self.tokens = SQLiteTokenRepository(database: database)
         self.webhookVerifier = webhookVerifier
     }
 }
 
 /// The router with every route and middleware; tests drive it without a socket.
-public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestContext> {
-    let router = Router()
+///
+/// Every route needs an API token (``TokenAuthMiddleware``) except the few it lets through.
+public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequestContext> {
+    let router = Router(context: BrokerRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware())
+    router.add(middleware: TokenAuthMiddleware(tokens: dependencies.tokens, clock: dependencies.clock))
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)
@@ -61,14 +69,18 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BasicRequestC
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
     JobRoutes(
-        jobs: dependencies.jobs, nodes: dependencies.nodes, catalog: dependencies.catalog, clock: dependencies.clock,
-        signals: dependencies.fleet, teamID: DefaultTeam.id
+        jobs: dependencies.jobs, nodes: dependencies.nodes, teams: dependencies.teams, catalog: dependencies.catalog,
+        clock: dependencies.clock, signals: dependencies.fleet
     ).register(on: router)
     AgentRoutes(
         nodes: dependencies.nodes, catalog: dependencies.catalog, clock: dependencies.clock, signals: dependencies.fleet
     )
     .register(on: router)
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
+        .register(on: router)
+    AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
+    AdminTokenRoutes(tokens: dependencies.tokens, clock: dependencies.clock).register(on: router)
+    AdminNodeRoutes(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet)
         .register(on: router)
     WebhookRoutes(
         verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,

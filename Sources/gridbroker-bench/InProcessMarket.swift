@@ -12,9 +12,9 @@ enum InProcessMarket {
         try await serve(router: simulator.buildRouter(), body)
     }
 
-    static func serve<T: Sendable>(
-        router: Router<BasicRequestContext>, _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
-    ) async throws -> T {
+    static func serve<T: Sendable, Context: RequestContext>(
+        router: Router<Context>, _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
+    ) async throws -> T where Context.Source == ApplicationRequestContextSource {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "bench-sim")
         logger.logLevel = .warning

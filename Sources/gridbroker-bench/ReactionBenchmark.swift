@@ -44,7 +44,9 @@ struct ReactionBenchmark: AsyncParsableCommand {
         let nodes = SQLiteNodeRepository(database: database)
         let jobs = SQLiteJobRepository(database: database)
 
-        let background = BackgroundLoad()
+        let member = try await APITokens(tokens: SQLiteTokenRepository(database: database), clock: clock)
+            .issue(name: "bench", role: .member, team: DefaultTeam.id)
+        let background = BackgroundLoad(token: member.token)
         let wall = ContinuousClock()
         let began = wall.now
         let samples = try await InProcessMarket.serve(router: buildRouter(dependencies)) { api in
@@ -146,6 +148,12 @@ struct ReactionBenchmark: AsyncParsableCommand {
 /// another per client, each expected to succeed.
 private final class BackgroundLoad: Sendable {
     private let count = Atomic<Int>(0)
+    /// A team member's API token, as a team's client would send.
+    private let token: String
+
+    init(token: String) {
+        self.token = token
+    }
 
     var answered: Int { count.load(ordering: .relaxed) }
 
@@ -164,12 +172,11 @@ private final class BackgroundLoad: Sendable {
         let quote = Array(
             #"{"name": "q", "resources": {"gpu": ["H100-SXM"], "gpus_per_node": 8, "nodes": 2}, "image": "i", "command": ["c"]}"#
                 .utf8)
+        let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
         let requests = [
-            HTTPRequest(method: .get, url: "\(api)/v1/offers?gpu=H100&limit=20", retry: .none),
-            HTTPRequest(
-                method: .post, url: "\(api)/v1/quotes", headers: ["Content-Type": "application/json"], body: quote,
-                retry: .none),
-            HTTPRequest(method: .get, url: "\(api)/v1/jobs?limit=20", retry: .none),
+            HTTPRequest(method: .get, url: "\(api)/v1/offers?gpu=H100&limit=20", headers: headers, retry: .none),
+            HTTPRequest(method: .post, url: "\(api)/v1/quotes", headers: headers, body: quote, retry: .none),
+            HTTPRequest(method: .get, url: "\(api)/v1/jobs?limit=20", headers: headers, retry: .none),
         ]
         while !Task.isCancelled {
             for request in requests {

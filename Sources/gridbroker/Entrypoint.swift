@@ -12,7 +12,7 @@ struct GridBroker: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SimCommand.self, OffersCommand.self, GPUsCommand.self,
             QuoteCommand.self, SubmitCommand.self, JobsCommand.self, JobCommand.self, CancelCommand.self,
-            UsageCommand.self, AgentCommand.self, SimulatePolicyCommand.self,
+            UsageCommand.self, AdminCommand.self, DBCommand.self, AgentCommand.self, SimulatePolicyCommand.self,
         ]
     )
 

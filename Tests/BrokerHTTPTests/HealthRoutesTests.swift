@@ -66,9 +66,10 @@ struct HealthRoutesTests {
     }
 
     @Test func unknownRouteIsAProblemDocument() async throws {
-        let (app, _) = try makeApplication()
+        let (app, database) = try makeApplication()
+        let headers = try await TestToken.issue(database)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
+            try await client.execute(uri: "/v1/nothing-here", method: .get, headers: headers) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))

@@ -14,6 +14,8 @@ import Testing
 struct JobRoutesTests {
     private static let now = Date(timeIntervalSince1970: 1_795_000_000)
     private let dependencies: APIDependencies
+    /// The `Authorization` header of a token the requests carry.
+    private let authorization: HTTPFields
     private let submitted = Counter()
     private static let spec =
         #"{"name": "lora", "resources": {"gpu": ["H100"], "gpus_per_node": 8, "nodes": 2}, "image": "img", "command": ["train"], "budget_usd": 900}"#
@@ -27,6 +29,7 @@ struct JobRoutesTests {
         dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now),
             fleet: FleetSignals(jobSubmitted: { counter.value.add(1, ordering: .relaxed) }, jobEnded: {}))
+        authorization = try await TestToken.issue(database, team: DefaultTeam.id)
     }
 
     private struct Reply: Sendable {
@@ -41,7 +44,7 @@ struct JobRoutesTests {
         let app = Application(router: buildRouter(dependencies))
         return try await app.test(.router) { client in
             try await client.execute(
-                uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+                uri: uri, method: method, headers: authorization + headers, body: body.map { ByteBuffer(string: $0) }
             ) { response in
                 let object =
                     try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]

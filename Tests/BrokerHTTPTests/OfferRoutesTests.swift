@@ -12,6 +12,8 @@ import Testing
 @Suite("Offer search, GPU summary, price history and provider admin over HTTP")
 struct OfferRoutesTests {
     private let dependencies: APIDependencies
+    /// The `Authorization` header of a token the requests carry.
+    private let authorization: HTTPFields
     private static let seen = Date(timeIntervalSince1970: 1_795_000_000)
 
     init() async throws {
@@ -39,6 +41,7 @@ struct OfferRoutesTests {
         dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), market: try await .loading(from: offers),
             offers: offers, providers: providers)
+        authorization = try await TestToken.issue(database)
     }
 
     private static func offer(
@@ -63,7 +66,7 @@ struct OfferRoutesTests {
     ) async throws -> T {
         let app = Application(router: buildRouter(dependencies))
         return try await app.test(.router) { client in
-            try await client.execute(uri: uri, method: method) { response in
+            try await client.execute(uri: uri, method: method, headers: authorization) { response in
                 #expect(response.status == status)
                 let decoder = JSONDecoder()
                 decoder.dateDecodingStrategy = .iso8601

@@ -13,8 +13,10 @@ import Testing
 struct QuoteRoutesTests {
     private static let now = Date(timeIntervalSince1970: 1_795_000_000)
     private let dependencies: APIDependencies
+    /// The `Authorization` header of a token the requests carry.
+    private let authorization: HTTPFields
 
-    init() throws {
+    init() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-quotes-\(UUID())")
         try DataDirectory.prepare(folder.path)
         let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
@@ -26,6 +28,7 @@ struct QuoteRoutesTests {
         dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), market: LiveMarket(book),
             clock: ManualClock(now: Self.now))
+        authorization = try await TestToken.issue(database)
     }
 
     private static func offer(
@@ -45,7 +48,9 @@ struct QuoteRoutesTests {
     {
         let app = Application(router: buildRouter(dependencies))
         return try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/quotes", method: .post, body: ByteBuffer(string: body)) { response in
+            try await client.execute(
+                uri: "/v1/quotes", method: .post, headers: authorization, body: ByteBuffer(string: body)
+            ) { response in
                 #expect(response.status == status)
                 let decoder = JSONDecoder()
                 decoder.dateDecodingStrategy = .iso8601

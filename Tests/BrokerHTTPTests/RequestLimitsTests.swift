@@ -15,6 +15,8 @@ import Testing
 struct RequestLimitsTests {
     private static let now = Date(timeIntervalSince1970: 1_795_000_000)
     private let dependencies: APIDependencies
+    /// A member token of the default team: the limits hold for authenticated requests too.
+    private let authorization: HTTPFields
 
     init() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-limits-\(UUID())")
@@ -23,14 +25,13 @@ struct RequestLimitsTests {
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: Self.now)
         dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
+        authorization = try await TestToken.issue(database, team: DefaultTeam.id)
     }
 
-    private func call(_ uri: String, body: String, headers: HTTPFields = [:]) async throws -> (
-        HTTPResponse.Status, String, String?
-    ) {
+    private func call(_ uri: String, body: String) async throws -> (HTTPResponse.Status, String, String?) {
         let app = Application(router: buildRouter(dependencies))
         return try await app.test(.router) { client in
-            try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            try await client.execute(uri: uri, method: .post, headers: authorization, body: ByteBuffer(string: body)) {
                 ($0.status, String(buffer: $0.body), $0.headers[.contentType])
             }
         }
@@ -79,7 +80,7 @@ struct RequestLimitsTests {
                     group.addTask {
                         let body = index.isMultiple(of: 2) ? "{" : String(repeating: "[", count: 5000)
                         return try await client.execute(
-                            uri: "/v1/jobs", method: .post, body: ByteBuffer(string: body)
+                            uri: "/v1/jobs", method: .post, headers: authorization, body: ByteBuffer(string: body)
                         ) { $0.status }
                     }
                 }
@@ -87,7 +88,9 @@ struct RequestLimitsTests {
             }
             #expect(statuses == [.badRequest])
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/v1/gpus", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/gpus", method: .get, headers: authorization) {
+                #expect($0.status == .ok)
+            }
         }
     }
 }

@@ -31,8 +31,10 @@ struct AgentEndToEndTests {
         exit 0
         """
 
-    private func json(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> [String: Any] {
-        try await SimulatedMarketDaemon.json(client, method, url, body: body)
+    private func json(_ method: HTTPMethod, _ url: String, body: String? = nil, token: String? = nil) async throws
+        -> [String: Any]
+    {
+        try await SimulatedMarketDaemon.json(client, method, url, body: body, token: token)
     }
 
     private func eventually<T>(_ what: String, _ condition: () async throws -> T?) async throws -> T {
@@ -49,6 +51,7 @@ struct AgentEndToEndTests {
         let simPort = try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
         let sim = "http://127.0.0.1:\(simPort)"
         let configPath = try SimulatedMarketDaemon.config(in: folder, simPort: simPort)
+        let admin = try await GridbrokerProcess.bootstrapToken(config: configPath, in: folder)
         let daemon = try GridbrokerProcess(
             ["serve", "--config", configPath], in: folder,
             environment: [
@@ -58,12 +61,12 @@ struct AgentEndToEndTests {
         let api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
         _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")
 
-        let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec)["id"] as? String)
+        let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec, token: admin)["id"] as? String)
         // The launch the broker recorded for the job's node carried its agent token; the simulated
         // provider shows what that instance was asked to run (an instance of an abandoned launch
         // would carry another node's token).
         let token: String = try await eventually("the node's launch") {
-            let nodes = try await json(.get, "\(api)/v1/jobs/\(job)")["nodes"] as? [[String: Any]] ?? []
+            let nodes = try await json(.get, "\(api)/v1/jobs/\(job)", token: admin)["nodes"] as? [[String: Any]] ?? []
             guard let instance = nodes.last?["instance_id"] as? String else { return nil }
             let instances = try await json(.get, "\(sim)/_sim/instances")["instances"] as? [[String: Any]] ?? []
             return instances.first { $0["native_id"] as? String == instance }
@@ -78,11 +81,11 @@ struct AgentEndToEndTests {
         let finished: [String: Any]
         do {
             finished = try await eventually("the job to succeed") {
-                let answer = try await json(.get, "\(api)/v1/jobs/\(job)")
+                let answer = try await json(.get, "\(api)/v1/jobs/\(job)", token: admin)
                 return answer["state"] as? String == "succeeded" ? answer : nil
             }
         } catch {
-            let events = try? await json(.get, "\(api)/v1/jobs/\(job)/events")
+            let events = try? await json(.get, "\(api)/v1/jobs/\(job)/events", token: admin)
             Issue.record(
                 "the job's events: \(events ?? [:])\nthe agent's log:\n\(agent.log)\nthe daemon's log:\n\(daemon.log)")
             throw error
@@ -91,7 +94,7 @@ struct AgentEndToEndTests {
         #expect(shards?["total"] == 5 && shards?["done"] == 5)
         _ = try await eventually("the node terminated and nothing left at the provider") {
             let instances = try await json(.get, "\(sim)/_sim/instances")["instances"] as? [[String: Any]] ?? []
-            let nodes = try await json(.get, "\(api)/v1/jobs/\(job)")["nodes"] as? [[String: Any]] ?? []
+            let nodes = try await json(.get, "\(api)/v1/jobs/\(job)", token: admin)["nodes"] as? [[String: Any]] ?? []
             return instances.isEmpty && nodes.allSatisfy { $0["state"] as? String == "terminated" } ? true : nil
         }
         #expect(!agent.log.contains(token))

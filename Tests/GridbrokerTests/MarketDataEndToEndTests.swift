@@ -12,40 +12,40 @@ struct MarketDataEndToEndTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    private func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = try GridbrokerProcess(arguments, in: folder)
-        let status = try await process.waitForExit()
-        return (status, process.log)
+    /// The CLI with `token` in `GRIDBROKER_TOKEN`.
+    private func run(_ arguments: [String], token: String) async throws -> (status: Int32, output: String) {
+        try await GridbrokerProcess.run(arguments, in: folder, environment: ["GRIDBROKER_TOKEN": token])
     }
 
     @Test func liveOffersFromEveryProviderAndAFailingProviderHurtsNoOther() async throws {
         let environment = ["SIMULATED_MARKET_API_KEY": "test-key"]
         let sim = try GridbrokerProcess(["sim", "--port", "0", "--offers", "3000", "--seed", "7"], in: folder)
         let simPort = try await sim.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
-        let daemon = try GridbrokerProcess(
-            ["serve", "--config", try SimulatedMarketDaemon.config(in: folder, simPort: simPort)], in: folder,
-            environment: environment)
+        let config = try SimulatedMarketDaemon.config(in: folder, simPort: simPort)
+        let admin = try await GridbrokerProcess.bootstrapToken(config: config, in: folder)
+        let daemon = try GridbrokerProcess(["serve", "--config", config], in: folder, environment: environment)
         let apiPort = try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#)
         let api = "http://127.0.0.1:\(apiPort)"
         for provider in ["vast", "runpod", "lambda", "aws", "shadeform", "campus"] {
             _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=\(provider) .*polled")
         }
 
-        let offers = try await run(["offers", "--url", api, "--gpu", "H100", "--min-gpus", "8", "--limit", "5"])
+        let offers = try await run(
+            ["offers", "--url", api, "--gpu", "H100", "--min-gpus", "8", "--limit", "5"], token: admin)
         #expect(offers.status == 0)
         let rows = offers.output.split(separator: "\n")
         #expect(rows.first?.hasPrefix("OFFER") == true)
         #expect(rows.count == 6)
         #expect(rows.dropFirst().allSatisfy { $0.contains("H100-") })
 
-        let gpus = try await run(["gpus", "--url", api, "--json"])
+        let gpus = try await run(["gpus", "--url", api, "--json"], token: admin)
         #expect(gpus.status == 0 && gpus.output.contains(#""gpu":"A100-80GB""#))
 
         // The example job spec, YAML, quoted on the live market.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let example = root.appendingPathComponent("examples/llama-8b-lora.yaml").path
-        let quote = try await run(["quote", "--url", api, "--json", example])
+        let quote = try await run(["quote", "--url", api, "--json", example], token: admin)
         #expect(quote.status == 0)
         let answer = try JSONDecoder().decode(QuoteAnswer.self, from: Data(quote.output.utf8))
         #expect(answer.placements.isEmpty == (answer.reason != nil))
@@ -57,7 +57,7 @@ struct MarketDataEndToEndTests {
                 })
         }
 
-        let invalid = try await run(["offers", "--url", api, "--gpu", "Z9000"])
+        let invalid = try await run(["offers", "--url", api, "--gpu", "Z9000"], token: admin)
         #expect(invalid.status != 0)
         #expect(invalid.output.contains("gpu: unknown GPU model or family 'Z9000'"))
 
@@ -69,11 +69,15 @@ struct MarketDataEndToEndTests {
                 headers: ["Content-Type": "application/json"], body: Array(#"{"error_rate": 1.0}"#.utf8)))
         #expect(fault.status == 200)
         let poll = try await client.execute(
-            HTTPRequest(method: .post, url: "\(api)/v1/admin/providers/vast/poll", retry: .none))
+            HTTPRequest(
+                method: .post, url: "\(api)/v1/admin/providers/vast/poll",
+                headers: ["Authorization": "Bearer \(admin)"],
+                retry: .none))
         #expect(poll.status == 200)
         // The simulated Vast answers 5xx with Vast's own error body, which the poll reports.
         #expect(poll.bodyString.contains(#""error":"server_error: "#))
-        let health = try await client.execute(HTTPRequest(url: "\(api)/v1/admin/providers"))
+        let health = try await client.execute(
+            HTTPRequest(url: "\(api)/v1/admin/providers", headers: ["Authorization": "Bearer \(admin)"]))
         let statuses = try JSONDecoder().decode(ProviderStatuses.self, from: Data(health.body))
         #expect(statuses.providers.first { $0.id == "vast" }?.status == "degraded")
         #expect(statuses.providers.filter { $0.id != "vast" }.allSatisfy { $0.status == "healthy" })
@@ -100,8 +104,10 @@ struct MarketDataEndToEndTests {
     @Test func requestInFlightAtSIGTERMIsAnswered() async throws {
         let sim = try GridbrokerProcess(["sim", "--port", "0", "--offers", "500", "--seed", "3"], in: folder)
         let simPort = try await sim.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#)
+        let config = try SimulatedMarketDaemon.config(in: folder, simPort: simPort)
+        let admin = try await GridbrokerProcess.bootstrapToken(config: config, in: folder)
         let daemon = try GridbrokerProcess(
-            ["serve", "--config", try SimulatedMarketDaemon.config(in: folder, simPort: simPort)], in: folder,
+            ["serve", "--config", config], in: folder,
             environment: ["SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_LOG_LEVEL": "debug"])
         let api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
         _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")
@@ -114,7 +120,10 @@ struct MarketDataEndToEndTests {
         #expect(slow.status == 200)
         let polls = daemon.log.components(separatedBy: "provider=vast [Broker] polling").count
         async let inFlight = client.execute(
-            HTTPRequest(method: .post, url: "\(api)/v1/admin/providers/vast/poll", retry: .none))
+            HTTPRequest(
+                method: .post, url: "\(api)/v1/admin/providers/vast/poll",
+                headers: ["Authorization": "Bearer \(admin)"],
+                retry: .none))
         // The poll has reached the slow simulated Vast: the request is in flight.
         _ = try await daemon.waitForLog("(?s)(provider=vast \\[Broker\\] polling.*){\(polls)}")
         daemon.signal(SIGTERM)

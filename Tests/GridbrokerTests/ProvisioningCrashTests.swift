@@ -28,8 +28,10 @@ struct ProvisioningCrashTests {
         "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_LAUNCH_TIMEOUT_S": "120",
     ]
 
-    private func json(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> [String: Any] {
-        try await SimulatedMarketDaemon.json(client, method, url, body: body)
+    private func json(_ method: HTTPMethod, _ url: String, body: String? = nil, token: String? = nil) async throws
+        -> [String: Any]
+    {
+        try await SimulatedMarketDaemon.json(client, method, url, body: body, token: token)
     }
 
     /// The simulated provider's live instances that carry a gridbroker tag, by name.
@@ -45,8 +47,10 @@ struct ProvisioningCrashTests {
 
     /// The instances the broker believes in: its job's nodes that are not terminated or failed and
     /// have an instance, named as the tag names them.
-    private func brokerInstances(api: String, job: String) async throws -> (names: Set<String>, states: [String]) {
-        let answer = try await json(.get, "\(api)/v1/jobs/\(job)")
+    private func brokerInstances(api: String, job: String, admin: String) async throws
+        -> (names: Set<String>, states: [String])
+    {
+        let answer = try await json(.get, "\(api)/v1/jobs/\(job)", token: admin)
         let nodes = answer["nodes"] as? [[String: Any]] ?? []
         let live = nodes.filter { !["terminated", "failed"].contains($0["state"] as? String ?? "") }
         return (
@@ -68,6 +72,7 @@ struct ProvisioningCrashTests {
         let sim = "http://127.0.0.1:\(try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#))"
         let configPath = try SimulatedMarketDaemon.config(
             in: folder, simPort: String(sim.split(separator: ":").last ?? ""))
+        let admin = try await GridbrokerProcess.bootstrapToken(config: configPath, in: folder)
         var daemon = try GridbrokerProcess(
             ["serve", "--config", configPath], in: folder, environment: Self.environment)
         var api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
@@ -75,9 +80,9 @@ struct ProvisioningCrashTests {
 
         // Lambda answers slowly now: the launch is in flight long enough to kill the daemon under it.
         _ = try await json(.put, "\(sim)/_sim/faults/lambda", body: #"{"latency_ms": 3000}"#)
-        let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec)["id"] as? String)
+        let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec, token: admin)["id"] as? String)
         try await eventually("the intent to launch") {
-            try await brokerInstances(api: api, job: job).states.contains("requested")
+            try await brokerInstances(api: api, job: job, admin: admin).states.contains("requested")
         }
         daemon.signal(SIGKILL)
         _ = try await daemon.waitForExit()
@@ -94,18 +99,19 @@ struct ProvisioningCrashTests {
         // After restart the broker adopts that instance rather than launching another: the
         // provider holds exactly the instance the broker believes in, and the job runs on it.
         try await eventually("a running job on the adopted instance") {
-            let broker = try await brokerInstances(api: api, job: job)
+            let broker = try await brokerInstances(api: api, job: job, admin: admin)
             let provider = try await providerInstances(sim: sim)
-            let state = try await json(.get, "\(api)/v1/jobs/\(job)")["state"] as? String
+            let state = try await json(.get, "\(api)/v1/jobs/\(job)", token: admin)["state"] as? String
             return state == "running" && broker.names == provider && provider == launched
         }
-        let timeline = try await json(.get, "\(api)/v1/jobs/\(job)/events")["events"] as? [[String: Any]] ?? []
+        let timeline =
+            try await json(.get, "\(api)/v1/jobs/\(job)/events", token: admin)["events"] as? [[String: Any]] ?? []
         #expect(timeline.filter { $0["kind"] as? String == "node.requested" }.count == 1)
 
-        let cancel = try await json(.post, "\(api)/v1/jobs/\(job)/cancel")
+        let cancel = try await json(.post, "\(api)/v1/jobs/\(job)/cancel", token: admin)
         #expect(cancel["state"] as? String == "cancelled")
         try await eventually("every instance terminated, and the broker agreeing") {
-            let broker = try await brokerInstances(api: api, job: job)
+            let broker = try await brokerInstances(api: api, job: job, admin: admin)
             return try await providerInstances(sim: sim).isEmpty && broker.names.isEmpty
         }
         daemon.signal(SIGTERM)

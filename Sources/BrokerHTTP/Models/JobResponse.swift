@@ -60,6 +60,8 @@ public struct JobResponse: Codable, Sendable {
     }
 
     public var id: String
+    /// The owning team's id.
+    public var team: String
     public var name: String
     public var state: String
     public var reason: String?
@@ -78,6 +80,7 @@ public struct JobResponse: Codable, Sendable {
         _ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog, now: Date, shards: (total: Int, done: Int)? = nil
     ) {
         id = job.id
+        team = job.teamId
         name = job.name
         state = job.state.rawValue
         reason = job.reason
@@ -97,7 +100,7 @@ public struct JobResponse: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, state, reason, priority, spec, nodes, shards
+        case id, team, name, state, reason, priority, spec, nodes, shards
         case spendUsd = "spend_usd"
         case createdAt = "created_at"
         case startedAt = "started_at"
@@ -108,6 +111,7 @@ public struct JobResponse: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
+        team = try container.decode(String.self, forKey: .team)
         name = try container.decode(String.self, forKey: .name)
         state = try container.decode(String.self, forKey: .state)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
@@ -124,6 +128,7 @@ public struct JobResponse: Codable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
+        try container.encode(team, forKey: .team)
         try container.encode(name, forKey: .name)
         try container.encode(state, forKey: .state)
         try container.encode(reason, forKey: .reason)  // null, not absent: clients read it

@@ -6,40 +6,60 @@ import Hummingbird
 import Store
 
 /// The team's jobs: submit (idempotent with `Idempotency-Key`), list, show, timeline, cancel, and
-/// the team's spend (`GET /v1/usage`).
+/// the team's spend (`GET /v1/usage`); and the operators' view of every team's jobs
+/// (`/v1/admin/jobs`).
+///
+/// A member token acts for its own team: another team's job is a 404, exactly like a missing one.
+/// An admin token sees and cancels every team's jobs; it submits and reads usage for the team
+/// named by `?team=` (default: the default team), and `?team=` narrows its lists.
 struct JobRoutes {
     let jobs: any JobRepository
     let nodes: any NodeRepository
+    let teams: any TeamRepository
     let catalog: GPUCatalog
     let clock: any BrokerClock
     let signals: FleetSignals
-    /// The team requests act for.
-    let teamID: String
 
     static let maximumIdempotencyKeyLength = 255
 
-    func register(on router: some RouterMethods<some RequestContext>) {
-        router.post("v1/jobs") { request, _ in try await submit(request) }
-        router.get("v1/jobs") { request, _ in try await list(request) }
+    func register(on router: some RouterMethods<BrokerRequestContext>) {
+        router.post("v1/jobs") { request, context in try await submit(request, as: try context.requireIdentity()) }
+        router.get("v1/jobs") { request, context in try await list(request, as: try context.requireIdentity()) }
         router.get("v1/jobs/:id") { _, context in
-            let job = try await job(context.parameters.require("id"))
+            let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
             return JSONResponse(
                 JobResponse(
                     job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog, now: clock.now,
                     shards: try await nodes.shardCounts(ofJob: job.id)))
         }
         router.get("v1/jobs/:id/events") { _, context in
-            let job = try await job(context.parameters.require("id"))
+            let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
             return JSONResponse(EventListResponse(try await jobs.events(ofJob: job.id)))
         }
-        router.post("v1/jobs/:id/cancel") { _, context in try await cancel(context.parameters.require("id")) }
-        router.get("v1/usage") { _, _ in
-            JSONResponse(UsageResponse(try await nodes.usage(team: teamID, at: clock.now)))
+        router.post("v1/jobs/:id/cancel") { _, context in
+            try await cancel(context.parameters.require("id"), as: try context.requireIdentity())
+        }
+        router.get("v1/usage") { request, context in
+            var query = QueryReader(request)
+            let team = try context.requireIdentity().actingTeam(query.string("team"))
+            try query.finish()
+            return JSONResponse(UsageResponse(try await nodes.usage(team: team, at: clock.now)))
+        }
+        // The operators' paths; the middleware lets only admin tokens through.
+        router.get("v1/admin/jobs") { request, context in try await list(request, as: try context.requireIdentity()) }
+        router.post("v1/admin/jobs/:id/cancel") { _, context in
+            try await cancel(context.parameters.require("id"), as: try context.requireIdentity())
         }
     }
 
-    private func submit(_ request: Request) async throws -> JSONResponse<JobResponse> {
+    private func submit(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobResponse> {
         let now = clock.now
+        var query = QueryReader(request)
+        let teamID = try identity.actingTeam(query.string("team"))
+        try query.finish()
+        guard try await teams.team(id: teamID) != nil else {
+            throw ProblemDetails(status: .notFound, detail: "team \(teamID) not found")
+        }
         let key = request.headers[.init("Idempotency-Key")!]
         if let key, key.isEmpty || key.count > Self.maximumIdempotencyKeyLength {
             throw ProblemDetails(
@@ -61,25 +81,14 @@ struct JobRoutes {
             status: .created)
     }
 
-    private func list(_ request: Request) async throws -> JSONResponse<JobListResponse> {
+    private func list(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobListResponse> {
         var query = QueryReader(request)
-        let states = query.list("state").map { names in
-            Set(
-                names.compactMap { name in
-                    let state = JobState(rawValue: name)
-                    if state == nil {
-                        query.report(
-                            "state",
-                            "unknown state '\(name)'; one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))"
-                        )
-                    }
-                    return state
-                })
-        }
+        let team = try identity.visibleTeam(query.string("team"))
+        let states = query.choices("state", as: JobState.self)
         let limit = query.integer("limit", in: 1...500) ?? 50
         let cursor = query.string("cursor")
         try query.finish()
-        let page = try await jobs.list(team: teamID, states: states, limit: limit + 1, after: cursor)
+        let page = try await jobs.list(team: team, states: states, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))
         return JSONResponse(
             JobListResponse(
@@ -87,20 +96,22 @@ struct JobRoutes {
                 nextCursor: page.count > limit ? shown.last?.id : nil))
     }
 
-    private func cancel(_ id: String) async throws -> JSONResponse<JobResponse> {
-        let job = try await job(id)
+    private func cancel(_ id: String, as identity: Identity) async throws -> JSONResponse<JobResponse> {
+        let job = try await job(id, as: identity)
         guard !job.state.isTerminal else {
             throw ProblemDetails(status: .conflict, detail: "job \(id) has already \(job.state.rawValue)")
         }
-        let finished = try await nodes.finish(job: id, with: .cancel, reason: "cancelled by the team", at: clock.now)
+        let finished = try await nodes.finish(
+            job: id, with: .cancel, reason: identity.isAdmin ? "cancelled by an operator" : "cancelled by the team",
+            at: clock.now)
         signals.jobEnded()
         return JSONResponse(
             JobResponse(finished.job, nodes: try await nodes.nodes(ofJob: id), catalog: catalog, now: clock.now))
     }
 
-    /// The team's job `id`, or a 404 (another team's job is not found either).
-    private func job(_ id: String) async throws -> JobRecord {
-        guard let job = try await jobs.job(id: id), job.teamId == teamID else {
+    /// The job `id` if `identity` may see it, else a 404 (another team's job is not found either).
+    private func job(_ id: String, as identity: Identity) async throws -> JobRecord {
+        guard let job = try await jobs.job(id: id), identity.canSee(team: job.teamId) else {
             throw ProblemDetails(status: .notFound, detail: "job \(id) not found")
         }
         return job

@@ -35,6 +35,22 @@ struct QueryReader {
         return items
     }
 
+    /// A comma-separated set of values of `T` (states, say); each unknown one is reported.
+    mutating func choices<T: RawRepresentable & CaseIterable & Hashable>(_ name: String, as type: T.Type = T.self)
+        -> Set<T>?
+    where T.RawValue == String {
+        guard let items = list(name) else { return nil }
+        var values: Set<T> = []
+        for item in items {
+            guard let value = T(rawValue: item) else {
+                report(name, "unknown \(name) '\(item)'; one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                continue
+            }
+            values.insert(value)
+        }
+        return values
+    }
+
     mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {

@@ -91,7 +91,8 @@ public final class BrokerDatabase: Sendable {
         return pending
     }
 
-    private static func describe(_ error: any Error) -> String {
+    /// An error in words for ``StoreError`` messages.
+    static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
             return error.message ?? "\(error.resultCode)"
         }

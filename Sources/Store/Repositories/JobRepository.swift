@@ -17,9 +17,9 @@ public protocol JobRepository: Sendable {
     func apply(_ event: JobEvent, toJob id: String, reason: String?, at: Date) async throws -> JobRecord
     /// The job's timeline, oldest first.
     func events(ofJob id: String) async throws -> [EventRecord]
-    /// A team's jobs, newest first, optionally only those in `states`, after the job `cursor`
-    /// (the last id of the previous page).
-    func list(team: String, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [JobRecord]
+    /// A team's jobs (every team's when `team` is nil), newest first, optionally only those in
+    /// `states`, after the job `cursor` (the last id of the previous page).
+    func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [JobRecord]
 }
 
 /// Where teams live.
@@ -28,4 +28,8 @@ public protocol TeamRepository: Sendable {
     func team(id: String) async throws -> TeamRecord?
     /// Creates `team` unless a team with its id exists; returns the stored team.
     func ensure(_ team: TeamRecord) async throws -> TeamRecord
+    /// Every team, by name.
+    func teams() async throws -> [TeamRecord]
+    /// Sets (or, with nil, removes) a team's budget. Unknown team: ``StoreError/notFound(entity:id:)``.
+    func setBudget(_ budget: Money?, team id: String) async throws -> TeamRecord
 }

@@ -26,6 +26,14 @@ public protocol NodeRepository: Sendable {
     /// Marks a running node as being reclaimed (a notice) and, in the same transaction, moves its
     /// running job to migrating.
     func preempt(node id: String, reason: String, at: Date) async throws -> NodeRecord
+    /// Sends a node to terminating on an operator's word (the reconciler then terminates its
+    /// instance) and, in the same transaction, moves its running job to migrating so the rank is
+    /// replaced. A node already terminating or gone is an ``StoreError/invalidTransition(_:)``.
+    func terminate(node id: String, reason: String, at: Date) async throws -> NodeRecord
+    /// Nodes of every job, newest first, optionally only those in `states` or of `provider`,
+    /// after the node `cursor` (the last id of the previous page).
+    func list(states: Set<NodeState>?, provider: String?, limit: Int, after cursor: String?) async throws
+        -> [NodeRecord]
     /// Which of `ids` are nodes this database ever stored.
     func knownNodeIDs(among ids: [String]) async throws -> Set<String>
     func apply(_ event: NodeEvent, toNode id: String, reason: String?, at: Date) async throws -> NodeRecord

@@ -53,11 +53,12 @@ public struct SQLiteJobRepository: JobRepository {
         }
     }
 
-    public func list(team: String, states: Set<JobState>?, limit: Int, after cursor: String?) async throws
+    public func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws
         -> [JobRecord]
     {
         try await database.pool.read { db in
-            var request = JobRecord.filter(Column("team_id") == team)
+            var request = JobRecord.all()
+            if let team { request = request.filter(Column("team_id") == team) }
             if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
             if let cursor { request = request.filter(Column("id") < cursor) }
             return try request.order(Column("id").desc).limit(limit).fetchAll(db)

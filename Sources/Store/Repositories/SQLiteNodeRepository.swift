@@ -89,6 +89,22 @@ public struct SQLiteNodeRepository: NodeRepository {
         try await database.pool.write { db in try db.losing(.preempt, node: id, reason: reason, at: date) }
     }
 
+    public func terminate(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
+        try await database.pool.write { db in try db.losing(.terminate, node: id, reason: reason, at: date) }
+    }
+
+    public func list(states: Set<NodeState>?, provider: String?, limit: Int, after cursor: String?) async throws
+        -> [NodeRecord]
+    {
+        try await database.pool.read { db in
+            var request = NodeRecord.all()
+            if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
+            if let provider { request = request.filter(Column("provider_id") == provider) }
+            if let cursor { request = request.filter(Column("id") < cursor) }
+            return try request.order(Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
     public func knownNodeIDs(among ids: [String]) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         return try await database.pool.read { db in

@@ -1,3 +1,4 @@
+import BrokerCore
 import GRDB
 
 /// ``TeamRepository`` on the broker's database.
@@ -25,6 +26,21 @@ public struct SQLiteTeamRepository: TeamRepository {
         try await database.pool.write { db in
             if let existing = try TeamRecord.fetchOne(db, key: team.id) { return existing }
             try team.insert(db)
+            return team
+        }
+    }
+
+    public func teams() async throws -> [TeamRecord] {
+        try await database.pool.read { db in try TeamRecord.order(Column("name")).fetchAll(db) }
+    }
+
+    public func setBudget(_ budget: Money?, team id: String) async throws -> TeamRecord {
+        try await database.pool.write { db in
+            guard var team = try TeamRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "team", id: id)
+            }
+            team.budgetMicros = budget?.microdollars
+            try team.update(db, columns: ["budget_micros"])
             return team
         }
     }

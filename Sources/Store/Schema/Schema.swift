@@ -21,6 +21,11 @@ enum Schema {
             // The address a node's agent reports: rank 0's is the gang's rendezvous (MASTER_ADDR).
             try db.execute(sql: "ALTER TABLE node ADD COLUMN address TEXT")
         }
+        migrator.registerMigration("2026-11-23 api token lookups") { db in
+            // Tokens are found by hash on every request (token_hash is UNIQUE, so indexed) and
+            // listed per team by operators.
+            try db.execute(sql: "CREATE INDEX api_token_by_team ON api_token(team_id, created_at)")
+        }
         return migrator
     }
 

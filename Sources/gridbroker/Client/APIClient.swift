@@ -3,19 +3,42 @@ import BrokerHTTP
 import CurlHTTP
 import Foundation
 
-/// Where the CLI finds the daemon: `--url`, else `GRIDBROKER_URL`, else the default address.
+/// How the CLI reaches the daemon: `--url` and `--token` (see ``CLISettings`` for the fallbacks),
+/// and whether to print JSON.
 struct APIOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("The gridbroker API (default: $GRIDBROKER_URL or http://127.0.0.1:8080).", valueName: "url"))
+        help: ArgumentHelp(
+            "The gridbroker API (default: $GRIDBROKER_URL, the CLI config file's url:, or \(CLISettings.defaultURL)).",
+            valueName: "url"))
     var url: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The API token (default: $GRIDBROKER_TOKEN or the CLI config file's token:; the file is "
+                + "$XDG_CONFIG_HOME/gridbroker/cli.yaml or ~/.config/gridbroker/cli.yaml).",
+            valueName: "token"))
+    var token: String?
 
     @Flag(name: .long, help: "Print the API's JSON instead of a table.")
     var json = false
 
-    var baseURL: String {
-        let url = url ?? ProcessInfo.processInfo.environment["GRIDBROKER_URL"] ?? "http://127.0.0.1:8080"
-        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    /// A client of the daemon these options name.
+    func client() throws -> APIClient {
+        let settings = try CLISettings(url: url, token: token, environment: ProcessInfo.processInfo.environment)
+        return APIClient(baseURL: settings.url, token: settings.token)
+    }
+
+    /// Prints `body` as it came (`--json`) or as the table `render` makes of it.
+    func show<T: Decodable>(_ body: [UInt8], as type: T.Type, from client: APIClient, _ render: (T) -> String)
+        throws
+    {
+        if json {
+            print(String(decoding: body, as: UTF8.self))
+        } else {
+            print(render(try client.decode(T.self, from: body)))
+        }
     }
 }
 
@@ -23,6 +46,8 @@ struct APIOptions: ParsableArguments {
 /// the daemon unreachable, or the API's problem document (status, detail, field errors).
 struct APIClient {
     let baseURL: String
+    /// Sent as `Authorization: Bearer`; never printed.
+    var token: String?
 
     /// GETs `path` with `query` (nil values left out) and returns the body of a 2xx answer.
     func get(_ path: String, query: [(String, String?)] = []) async throws -> [UInt8] {
@@ -30,8 +55,21 @@ struct APIClient {
     }
 
     /// POSTs a JSON `body` to `path`; never retried (a POST may not be safe to repeat).
-    func post(_ path: String, json body: [UInt8]? = nil, headers: [(String, String)] = []) async throws -> [UInt8] {
-        try await send(.post, path, query: [], body: body, extraHeaders: headers)
+    func post(
+        _ path: String, query: [(String, String?)] = [], json body: [UInt8]? = nil, headers: [(String, String)] = []
+    ) async throws -> [UInt8] {
+        try await send(.post, path, query: query, body: body, extraHeaders: headers)
+    }
+
+    /// PUTs a JSON `body` to `path`.
+    func put(_ path: String, json body: [UInt8]) async throws -> [UInt8] {
+        try await send(.put, path, query: [], body: body)
+    }
+
+    /// A JSON object body from `members` (nil values are sent as null).
+    static func body(_ members: [String: Any?]) -> [UInt8] {
+        let object = members.mapValues { $0 ?? NSNull() }
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
     }
 
     func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
@@ -54,6 +92,7 @@ struct APIClient {
         let client = CurlHTTPClient()
         var headers: HTTPHeaders = ["Accept": "application/json"]
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         let request = HTTPRequest(
             method: method, url: baseURL + path + queryString, headers: headers, body: body, timeout: .seconds(30),
@@ -85,6 +124,9 @@ extension CommandFailure {
         var message = "HTTP \(problem.statusCode): \(problem.detail ?? problem.title)"
         if let errors = problem.errors, !errors.isEmpty {
             message += " (" + errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ") + ")"
+        }
+        if problem.statusCode == 401 {
+            message += " (give --token, set GRIDBROKER_TOKEN, or put token: in the CLI config file)"
         }
         self.init(message)
     }

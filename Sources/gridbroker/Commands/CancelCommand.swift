@@ -11,14 +11,14 @@ struct CancelCommand: AsyncParsableCommand {
     @Argument(help: "The job's id.") var id: String
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
+        let client = try api.client()
         let body = try await client.post("/v1/jobs/\(id)/cancel")
-        if api.json {
-            print(String(decoding: body, as: UTF8.self))
-            return
-        }
-        let job = try client.decode(JobResponse.self, from: body)
+        try api.show(body, as: JobResponse.self, from: client, Self.summary)
+    }
+
+    /// What a cancel answer says (also `gridbroker admin jobs cancel`'s).
+    static func summary(_ job: JobResponse) -> String {
         let going = job.nodes.filter { $0.state == "terminating" }.count
-        print("\(job.id) \(job.state); \(going) node(s) terminating")
+        return "\(job.id) \(job.state); \(going) node(s) terminating"
     }
 }

@@ -9,7 +9,7 @@ struct GPUsCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
+        let client = try api.client()
         let body = try await client.get("/v1/gpus")
         if api.json {
             print(String(decoding: body, as: UTF8.self))

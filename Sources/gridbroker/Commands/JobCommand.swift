@@ -12,7 +12,7 @@ struct JobCommand: AsyncParsableCommand {
     @Argument(help: "The job's id.") var id: String
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
+        let client = try api.client()
         let body = try await client.get("/v1/jobs/\(id)")
         if api.json {
             print(String(decoding: body, as: UTF8.self))

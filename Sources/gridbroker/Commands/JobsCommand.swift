@@ -10,23 +10,27 @@ struct JobsCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
     @Option(help: "Only jobs in these states (comma-separated: queued, provisioning, running, …).") var state: String?
     @Option(help: "How many jobs.") var limit: Int = 50
+    @Option(help: "With an admin token: only this team's jobs (default: every team's).") var team: String?
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
-        let body = try await client.get("/v1/jobs", query: [("state", state), ("limit", String(limit))])
-        if api.json {
-            print(String(decoding: body, as: UTF8.self))
-            return
-        }
-        let page = try client.decode(JobListResponse.self, from: body)
+        let client = try api.client()
+        let body = try await client.get(
+            "/v1/jobs", query: [("state", state), ("limit", String(limit)), ("team", team)])
+        try api.show(body, as: JobListResponse.self, from: client, Self.table)
+    }
+
+    /// A page of jobs as a table (also `gridbroker admin jobs list`'s).
+    static func table(_ page: JobListResponse) -> String {
         var table = TextTable([
-            ("ID", .left), ("NAME", .left), ("STATE", .left), ("SPEND", .right), ("CREATED", .left), ("REASON", .left),
+            ("ID", .left), ("TEAM", .left), ("NAME", .left), ("STATE", .left), ("SPEND", .right), ("CREATED", .left),
+            ("REASON", .left),
         ])
         for job in page.jobs {
             table.append([
-                job.id, job.name, job.state, usd(job.spendUsd), RFC3339.string(from: job.createdAt), job.reason ?? "",
+                job.id, job.team, job.name, job.state, usd(job.spendUsd), RFC3339.string(from: job.createdAt),
+                job.reason ?? "",
             ])
         }
-        print(table.rendered)
+        return table.rendered
     }
 }

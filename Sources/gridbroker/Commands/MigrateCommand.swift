@@ -8,22 +8,10 @@ struct MigrateCommand: ParsableCommand {
         commandName: "migrate",
         abstract: "Create or migrate the database to this version's schema, then exit.")
 
-    @OptionGroup var options: ConfigOption
-
-    @Option(
-        name: .long, help: ArgumentHelp("The database file (default: <data_dir>/gridbroker.sqlite).", valueName: "path")
-    )
-    var database: String?
+    @OptionGroup var location: DatabaseOption
 
     func run() throws {
-        let path: String
-        if let database {
-            path = database
-        } else {
-            let configuration = try options.load()
-            try CommandFailure.reporting { try DataDirectory.prepare(configuration.dataDirectory) }
-            path = configuration.databasePath
-        }
+        let path = try location.path(prepare: true)
         let store = try CommandFailure.reporting { try BrokerDatabase.open(at: path, migrate: true) }
         try CommandFailure.reporting { try store.close() }
         if store.migrationsApplied.isEmpty {

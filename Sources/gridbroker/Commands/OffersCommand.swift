@@ -22,7 +22,7 @@ struct OffersCommand: AsyncParsableCommand {
     @Option(help: "How many offers (1-1000).") var limit: Int = 20
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
+        let client = try api.client()
         let body = try await client.get(
             "/v1/offers",
             query: [

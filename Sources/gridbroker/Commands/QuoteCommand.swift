@@ -11,7 +11,7 @@ struct QuoteCommand: AsyncParsableCommand {
     @Argument(help: "The job spec file (.json, .yaml or .yml).") var spec: String
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
+        let client = try api.client()
         let body = try await client.post("/v1/quotes", json: try JobSpecFile.jsonBody(at: spec))
         if api.json {
             print(String(decoding: body, as: UTF8.self))

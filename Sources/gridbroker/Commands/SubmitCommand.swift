@@ -11,11 +11,12 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: "The job spec file (.json, .yaml or .yml).") var spec: String
     @Option(help: "Submitting again with the same key and file gives the same job, not a second one.")
     var idempotencyKey: String?
+    @Option(help: "With an admin token: the team to act for (default: the default team).") var team: String?
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
+        let client = try api.client()
         let body = try await client.post(
-            "/v1/jobs", json: try JobSpecFile.jsonBody(at: spec),
+            "/v1/jobs", query: [("team", team)], json: try JobSpecFile.jsonBody(at: spec),
             headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
         if api.json {
             print(String(decoding: body, as: UTF8.self))

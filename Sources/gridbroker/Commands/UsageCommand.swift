@@ -8,10 +8,11 @@ struct UsageCommand: AsyncParsableCommand {
         commandName: "usage", abstract: "Show the team's spend by job and by provider.")
 
     @OptionGroup var api: APIOptions
+    @Option(help: "With an admin token: the team to act for (default: the default team).") var team: String?
 
     func run() async throws {
-        let client = APIClient(baseURL: api.baseURL)
-        let body = try await client.get("/v1/usage")
+        let client = try api.client()
+        let body = try await client.get("/v1/usage", query: [("team", team)])
         if api.json {
             print(String(decoding: body, as: UTF8.self))
             return

@@ -43,7 +43,9 @@ final class GridbrokerProcess {
         process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        // Hermetic: no GRIDBROKER_ settings and no CLI config file of the user running the tests.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GRIDBROKER_") }
+            .merging(["XDG_CONFIG_HOME": directory.appendingPathComponent("xdg-config").path]) { $1 }
             .merging(environment) { $1 }
         let pipe = Pipe()
         process.standardError = pipe
@@ -68,6 +70,24 @@ final class GridbrokerProcess {
     /// The exit status, once the process has exited.
     func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
         try await waitUntil("the process to exit", timeout: timeout) { self.reports.exitStatus.withLock { $0 } }
+    }
+
+    /// Runs `gridbroker <arguments>` to its end: its exit status and everything it wrote.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws
+        -> (status: Int32, output: String)
+    {
+        let process = try GridbrokerProcess(arguments, in: directory, environment: environment)
+        let status = try await process.waitForExit()
+        return (status, process.log)
+    }
+
+    /// The first admin token of the database `config` names (`gridbroker admin bootstrap`).
+    static func bootstrapToken(config: String, in directory: URL) async throws -> String {
+        let (status, output) = try await run(["admin", "bootstrap", "--config", config], in: directory)
+        guard status == 0, let token = output.firstMatch(of: /gbt_[A-Za-z0-9_-]{43}/) else {
+            throw Failure.timedOut(waitingFor: "an admin token from 'gridbroker admin bootstrap'", stderr: output)
+        }
+        return String(token.output)
     }
 
     /// Waits until the log contains a line matching `pattern`, returning the first capture group.

@@ -18,14 +18,14 @@ enum SimulatedMarketDaemon {
         return path
     }
 
-    /// A JSON call, its answer as an object (empty for an empty body).
-    static func json(_ client: CurlHTTPClient, _ method: HTTPMethod, _ url: String, body: String? = nil)
-        async throws -> [String: Any]
-    {
+    /// A JSON call, with `token` as its bearer token; its answer as an object (empty for an empty body).
+    static func json(
+        _ client: CurlHTTPClient, _ method: HTTPMethod, _ url: String, body: String? = nil, token: String? = nil
+    ) async throws -> [String: Any] {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await client.execute(
-            HTTPRequest(
-                method: method, url: url, headers: ["Content-Type": "application/json"],
-                body: body.map { Array($0.utf8) }, retry: .none))
+            HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, retry: .none))
         guard !response.body.isEmpty else { return [:] }
         return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
     }

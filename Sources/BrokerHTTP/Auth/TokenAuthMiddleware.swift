@@ -1,0 +1,62 @@
+import Broker
+import BrokerCore
+import Hummingbird
+import Store
+
+/// Authenticates every request by its `Authorization: Bearer <token>` before any route runs:
+/// no, unknown or revoked token is a 401 that never says which; a member token on
+/// `/v1/admin/...` is a 403. The routes in ``isPublic(_:)`` pass without a token (the agent and
+/// webhook endpoints check their own credentials).
+struct TokenAuthMiddleware: RouterMiddleware {
+    typealias Context = BrokerRequestContext
+
+    let tokens: any TokenRepository
+    let clock: any BrokerClock
+
+    static let unauthorized = ProblemDetails(
+        status: .unauthorized, detail: "a valid API token is required: Authorization: Bearer <token>")
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let path = request.uri.path
+        if Self.isPublic(path) { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let token = try await tokens.authenticate(
+                tokenHash: APITokens.hash(String(header.dropFirst(7))), at: clock.now)
+        else {
+            // Which of missing, unknown or revoked it was stays unsaid, here too.
+            context.logger.debug("request without a valid API token refused", metadata: ["path": "\(path)"])
+            AuthFailures.record(.apiToken)
+            throw Self.unauthorized
+        }
+        let identity = Identity(token)
+        var context = context
+        context.identity = identity
+        context.logger[metadataKey: "token_id"] = "\(identity.tokenID)"
+        if Self.isAdmin(path), !identity.isAdmin {
+            context.logger.debug("member token refused on the admin API", metadata: ["path": "\(path)"])
+            throw ProblemDetails(status: .forbidden, detail: "this route needs an admin token")
+        }
+        context.logger.trace("request authenticated", metadata: ["role": "\(identity.role.rawValue)"])
+        return try await next(request, context)
+    }
+
+    /// Health, readiness, metrics and the API description are open; the agent heartbeat (node
+    /// token) and provider webhooks (signatures) authenticate themselves. Paths are compared by
+    /// component, as the router matches them (`//v1/admin` is the admin API too).
+    static func isPublic(_ path: String) -> Bool {
+        let parts = components(path)
+        return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"], ["v1", "agent", "heartbeat"]].contains(parts)
+            || (parts.count == 3 && parts[0] == "v1" && parts[1] == "webhooks")
+    }
+
+    static func isAdmin(_ path: String) -> Bool {
+        let parts = components(path)
+        return parts.count >= 2 && parts[0] == "v1" && parts[1] == "admin"
+    }
+
+    private static func components(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}

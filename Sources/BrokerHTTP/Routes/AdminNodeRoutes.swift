@@ -1,0 +1,44 @@
+import Broker
+import BrokerCore
+import Hummingbird
+import Store
+
+/// Operators' nodes: every job's, and terminating one (the reconciler then terminates its
+/// instance; a running job migrates to a replacement).
+struct AdminNodeRoutes {
+    let nodes: any NodeRepository
+    let clock: any BrokerClock
+    let signals: FleetSignals
+
+    func register(on router: some RouterMethods<some RequestContext>) {
+        let group = router.group("v1/admin/nodes")
+        group.get { request, _ in
+            var query = QueryReader(request)
+            let states = query.choices("state", as: NodeState.self)
+            let provider = query.string("provider")
+            let limit = query.integer("limit", in: 1...500) ?? 50
+            let cursor = query.string("cursor")
+            try query.finish()
+            let page = try await nodes.list(states: states, provider: provider, limit: limit + 1, after: cursor)
+            let shown = Array(page.prefix(limit))
+            let now = clock.now
+            return JSONResponse(
+                NodeListResponse(
+                    nodes: shown.map { NodeResponse($0, now: now) },
+                    nextCursor: page.count > limit ? shown.last?.id : nil))
+        }
+        group.post(":id/terminate") { _, context in
+            let id = try context.parameters.require("id")
+            guard let node = try await nodes.node(id: id) else {
+                throw ProblemDetails(status: .notFound, detail: "node \(id) not found")
+            }
+            guard [.requested, .booting, .running, .preempting].contains(node.state) else {
+                throw ProblemDetails(status: .conflict, detail: "node \(id) is already \(node.state.rawValue)")
+            }
+            let terminating = try await nodes.terminate(node: id, reason: "terminated by an operator", at: clock.now)
+            signals.jobEnded()
+            signals.nodeReclaimed()
+            return JSONResponse(NodeResponse(terminating, now: clock.now))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `gridbroker admin ...`: the operators' commands. All but `bootstrap` call the daemon's
+/// `/v1/admin` API with an admin token.
+struct AdminCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin", abstract: "Operate the broker: providers, teams, tokens, jobs, nodes.",
+        subcommands: [
+            AdminBootstrapCommand.self, AdminProvidersCommand.self, AdminTeamsCommand.self, AdminTokensCommand.self,
+            AdminJobsCommand.self, AdminNodesCommand.self,
+        ])
+}
