@@ -28,6 +28,8 @@ public struct APIDependencies: Sendable {
     /// Checks provider callbacks' signatures; nil when no secret is configured (the webhook
     /// endpoint then answers 503).
     public var webhookVerifier: WebhookVerifier?
+    /// Each API token's request rate; over it, a 429 with `Retry-After`.
+    public var rateLimit = TokenBucket.Limit(perSecond: 50, burst: 200)
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
@@ -61,7 +63,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware())
-    router.add(middleware: TokenAuthMiddleware(tokens: dependencies.tokens, clock: dependencies.clock))
+    router.add(
+        middleware: TokenAuthMiddleware(
+            tokens: dependencies.tokens, clock: dependencies.clock,
+            rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit)))
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)

@@ -43,12 +43,20 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var publicURL: String?
     /// A connection that sends or reads nothing this long is closed (slow or stalled clients).
     public var idleTimeoutSeconds: Int
+    /// Each API token's steady request rate, and the burst it may send above it.
+    public var rateLimitPerSecond: Int
+    public var rateLimitBurst: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, idleTimeoutSeconds: Int = 30) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, idleTimeoutSeconds: Int = 30,
+        rateLimitPerSecond: Int = 50, rateLimitBurst: Int = 200
+    ) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.rateLimitPerSecond = rateLimitPerSecond
+        self.rateLimitBurst = rateLimitBurst
     }
 
     /// The URL agents are given.

@@ -50,7 +50,9 @@ public struct ConfigurationLoader: Sendable {
             host: try server.string("host", default: "127.0.0.1"),
             port: try server.int("port", default: 8080, range: 0...65535),
             publicURL: try server.value("public_url", expected: "an http:// or https:// URL", parse: Self.httpURL),
-            idleTimeoutSeconds: try server.int("idle_timeout_s", default: 30, range: 1...3600))
+            idleTimeoutSeconds: try server.int("idle_timeout_s", default: 30, range: 1...3600),
+            rateLimitPerSecond: try server.int("rate_limit_per_s", default: 50, range: 1...100_000),
+            rateLimitBurst: try server.int("rate_limit_burst", default: 200, range: 1...1_000_000))
         guard !serverConfiguration.host.isEmpty else { throw server.error("must not be empty", key: "host") }
         try server.finish()
 

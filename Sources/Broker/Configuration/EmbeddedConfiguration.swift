@@ -10,6 +10,8 @@ enum EmbeddedConfiguration {
           host: 127.0.0.1
           port: 8080
           idle_timeout_s: 30
+          rate_limit_per_s: 50
+          rate_limit_burst: 200
 
         data_dir: ./var
         log_level: info

@@ -5,13 +5,14 @@ import Store
 
 /// Authenticates every request by its `Authorization: Bearer <token>` before any route runs:
 /// no, unknown or revoked token is a 401 that never says which; a member token on
-/// `/v1/admin/...` is a 403. The routes in ``isPublic(_:)`` pass without a token (the agent and
+/// `/v1/admin/...` is a 403; a token over its request rate is a 429 with `Retry-After`. The routes in ``isPublic(_:)`` pass without a token (the agent and
 /// webhook endpoints check their own credentials).
 struct TokenAuthMiddleware: RouterMiddleware {
     typealias Context = BrokerRequestContext
 
     let tokens: any TokenRepository
     let clock: any BrokerClock
+    let rateLimiter: RequestRateLimiter
 
     static let unauthorized = ProblemDetails(
         status: .unauthorized, detail: "a valid API token is required: Authorization: Bearer <token>")
@@ -37,6 +38,13 @@ struct TokenAuthMiddleware: RouterMiddleware {
         if Self.isAdmin(path), !identity.isAdmin {
             context.logger.debug("member token refused on the admin API", metadata: ["path": "\(path)"])
             throw ProblemDetails(status: .forbidden, detail: "this route needs an admin token")
+        }
+        if let wait = rateLimiter.admit(identity.tokenID, at: clock.now) {
+            context.logger.debug("token over its request rate", metadata: ["retry_after_s": "\(wait)"])
+            var problem = ProblemDetails(
+                status: .tooManyRequests, detail: "this token is over its request rate; retry in \(wait) s")
+            problem.retryAfterSeconds = wait
+            throw problem
         }
         context.logger.trace("request authenticated", metadata: ["role": "\(identity.role.rawValue)"])
         return try await next(request, context)

@@ -20,6 +20,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Equatable {
     public var statusCode: Int
     public var detail: String?
     public var errors: [FieldError]?
+    /// Sent as `Retry-After` (a 429, a 503), not in the body.
+    public var retryAfterSeconds: Int? = nil
 
     public init(status: HTTPResponse.Status, detail: String? = nil, errors: [FieldError]? = nil) {
         self.type = "about:blank"
@@ -35,10 +37,9 @@ public struct ProblemDetails: HTTPResponseError, Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(self)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     enum CodingKeys: String, CodingKey {

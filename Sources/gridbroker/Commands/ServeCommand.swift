@@ -58,11 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
         let services: [any Service] =
             [DatabaseService(database: database, logger: logger), HTTPClientService(client: client)] + market.pollers
             + fleet.services
+        var dependencies = APIDependencies(
+            database: database, metrics: registry, market: market.market, pollers: market.directory,
+            clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier)
+        dependencies.rateLimit = TokenBucket.Limit(
+            perSecond: Double(configuration.server.rateLimitPerSecond), burst: configuration.server.rateLimitBurst)
         let app = buildApplication(
             configuration: configuration,
-            dependencies: APIDependencies(
-                database: database, metrics: registry, market: market.market, pollers: market.directory,
-                clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier),
+            dependencies: dependencies,
             services: services,
             logger: logger,
             onServerRunning: { port in
