@@ -71,12 +71,14 @@ public struct MarketSimulator: Sendable {
                     let outage = spotZones.nextOutage(zone, from: time, within: replay.noticeSeconds)
                 else { continue }
                 let notice = outage - time
-                let what = "spot zone \(zone) runs dry: \(instance.provider.rawValue) \(instance.id) reclaimed"
+                let what =
+                    "spot zone \(zone) runs dry: \(instance.provider.rawValue) \(instance.id) reclaimed"
+                    + (notice > 0 ? " in \(Int(notice.rounded())) s" : "")
                 switch await reclaim(instance.provider, id: instance.id, notice: notice, at: now) {
                 case .scheduled(let notified):
-                    notes.append(what + (notified ? " in \(Int(notice.rounded())) s, notice sent" : ""))
+                    notes.append(what + (notified ? ", notice sent" : ""))
                 case .noticeFailed(let error):
-                    notes.append(what + " in \(Int(notice.rounded())) s; the notice failed: \(error)")
+                    notes.append(what + "; the notice failed: \(error)")
                 case .unknown:
                     break
                 }
@@ -98,8 +100,8 @@ public struct MarketSimulator: Sendable {
         case noticeFailed(any Error)
     }
 
-    /// Takes `provider`'s instance `id` back `notice` seconds after `now` (at once for 0), telling
-    /// the notice sender first when there is notice and a sender.
+    /// Takes `provider`'s instance `id` back `notice` seconds after `now` (at once for 0), announced
+    /// to the notice sender when there is notice and a sender.
     func reclaim(_ provider: SimulatedProvider, id: String, notice: Double, at now: Date) async -> ReclaimOutcome {
         guard
             let (_, instance) = instances.terminate(provider, id: id, at: now.timeIntervalSince1970, after: notice)
