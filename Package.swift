@@ -44,10 +44,14 @@ let package = Package(
             ]
         ),
 
+        // MARK: Node agent
+        .target(name: "NodeAgent"),
+
         .target(
             name: "MarketSim",
             dependencies: [
                 "BrokerCore",
+                "NodeAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -97,6 +101,7 @@ let package = Package(
                 "BrokerHTTP",
                 "CurlHTTP",
                 "MarketSim",
+                "NodeAgent",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -124,6 +129,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore"]),
+        .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent"]),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [
@@ -160,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "GridbrokerTests",
             dependencies: [
-                "Broker", "CurlHTTP", "Providers", "Store", "gridbroker", .product(name: "GRDB", package: "GRDB.swift"),
+                "Broker", "BrokerCore", "CurlHTTP", "MarketSim", "NodeAgent", "Providers", "Store", "gridbroker",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

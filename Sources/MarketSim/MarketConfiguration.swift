@@ -1,4 +1,5 @@
-/// What market the simulator builds: its seed, its size, and the faults each provider starts with.
+/// What market the simulator builds: its seed, its size, the faults each provider starts with, and
+/// the spot traces it replays.
 public struct MarketConfiguration: Sendable {
     /// The seed of every random choice; the same seed (and the same clock time) gives identical
     /// answers.
@@ -10,14 +11,17 @@ public struct MarketConfiguration: Sendable {
     public var faults: [SimulatedProvider: FaultPlan]
     /// How long launched instances take to boot and to shut down.
     public var instanceTimings: InstanceTimings
+    /// The spot availability traces spot capacity follows; nil: spot capacity is always there.
+    public var spotReplay: SpotTraceReplay?
 
     public init(
         seed: UInt64 = 1, totalOffers: Int = 10_000, faults: [SimulatedProvider: FaultPlan] = [:],
-        instanceTimings: InstanceTimings = InstanceTimings()
+        instanceTimings: InstanceTimings = InstanceTimings(), spotReplay: SpotTraceReplay? = nil
     ) {
         self.seed = seed
         self.totalOffers = totalOffers
         self.faults = faults
         self.instanceTimings = instanceTimings
+        self.spotReplay = spotReplay
     }
 }

@@ -13,6 +13,9 @@ import Hummingbird
 /// The market is generated once, deterministically from the seed; prices and capacity at any
 /// moment are a function of (seed, offer, clock time), so a ``ManualClock`` lets tests watch prices
 /// move without waiting, and two simulators with the same seed at the same time answer alike.
+/// What happens by itself as time passes (spot zones running dry take their instances back,
+/// simulated agents heartbeat and work) happens in ``advance()``, which `gridbroker sim` calls a
+/// few times a second and tests call after moving the clock.
 ///
 /// ```swift
 /// let simulator = MarketSimulator(configuration: MarketConfiguration(seed: 1, totalOffers: 100_000))
@@ -26,20 +29,92 @@ public struct MarketSimulator: Sendable {
     /// The instances launched on every provider.
     let instances: InstanceRegistry
 
-    /// Generates the market (100,000 offers take a few tens of milliseconds in a release build).
     /// Where reclaims with notice are announced; nil sends none.
     let notices: (any ReclaimNoticeSender)?
+    /// Which spot zones have spot capacity when.
+    let spotZones: SpotZones
+    /// The nodes' agents, with `agents` given.
+    let agents: SimulatedAgents?
 
+    /// Generates the market (100,000 offers take a few tens of milliseconds in a release build);
+    /// the spot traces, if any, start at the clock's time now.
     public init(
         configuration: MarketConfiguration, clock: any BrokerClock = SystemClock(),
-        notices: (any ReclaimNoticeSender)? = nil
+        notices: (any ReclaimNoticeSender)? = nil, agents: AgentSimulation? = nil
     ) {
         self.notices = notices
         self.configuration = configuration
-        self.market = SimulatedMarket(seed: configuration.seed, totalOffers: configuration.totalOffers)
+        let market = SimulatedMarket(seed: configuration.seed, totalOffers: configuration.totalOffers)
+        self.market = market
         self.faults = FaultBoard(seed: configuration.seed, plans: configuration.faults)
         self.clock = clock
-        self.instances = InstanceRegistry(seed: configuration.seed, timings: configuration.instanceTimings)
+        spotZones =
+            configuration.spotReplay.map {
+                SpotZones(zones: SpotZones.zones(of: market), replay: $0, start: clock.now.timeIntervalSince1970)
+            } ?? SpotZones()
+        self.instances = InstanceRegistry(
+            seed: configuration.seed, timings: configuration.instanceTimings, spotZones: spotZones)
+        self.agents = agents.map(SimulatedAgents.init(simulation:))
+    }
+
+    /// Brings what happens by itself up to the clock's time: spot instances in a zone whose trace
+    /// runs dry within the notice are reclaimed when it does (announced now, like
+    /// `POST /_sim/instances/…/reclaim?notice_s=…`), then the agents heartbeat and work. Returns
+    /// what happened, for the log. Call it again only after it returned.
+    public func advance() async -> [String] {
+        let now = clock.now
+        var notes: [String] = []
+        if let replay = configuration.spotReplay {
+            let time = now.timeIntervalSince1970
+            for instance in instances.reclaimableSpotInstances() {
+                guard let zone = instance.spotZone,
+                    let outage = spotZones.nextOutage(zone, from: time, within: replay.noticeSeconds)
+                else { continue }
+                let notice = outage - time
+                let what =
+                    "spot zone \(zone) runs dry: \(instance.provider.rawValue) \(instance.id) reclaimed"
+                    + (notice > 0 ? " in \(Int(notice.rounded())) s" : "")
+                switch await reclaim(instance.provider, id: instance.id, notice: notice, at: now) {
+                case .scheduled(let notified):
+                    notes.append(what + (notified ? ", notice sent" : ""))
+                case .noticeFailed(let error):
+                    notes.append(what + "; the notice failed: \(error)")
+                case .unknown:
+                    break
+                }
+            }
+        }
+        if let agents {
+            let time = clock.now.timeIntervalSince1970
+            notes += await agents.step(instances.live(at: time), at: time)
+        }
+        return notes
+    }
+
+    /// What a reclaim came to.
+    enum ReclaimOutcome {
+        /// The provider lists no such instance.
+        case unknown
+        case scheduled(notified: Bool)
+        /// The instance will be taken, but its notice could not be delivered.
+        case noticeFailed(any Error)
+    }
+
+    /// Takes `provider`'s instance `id` back `notice` seconds after `now` (at once for 0), announced
+    /// to the notice sender when there is notice and a sender.
+    func reclaim(_ provider: SimulatedProvider, id: String, notice: Double, at now: Date) async -> ReclaimOutcome {
+        guard
+            let (_, instance) = instances.terminate(provider, id: id, at: now.timeIntervalSince1970, after: notice)
+        else { return .unknown }
+        guard notice > 0, let notices else { return .scheduled(notified: false) }
+        let nativeID = provider == .aws ? instance.region + "/" + instance.id : instance.id
+        do {
+            try await notices.send(
+                ReclaimNotice(provider: provider, nativeID: nativeID, notBefore: now.addingTimeInterval(notice)))
+            return .scheduled(notified: true)
+        } catch {
+            return .noticeFailed(error)
+        }
     }
 
     /// Offers per provider, for `gridbroker sim` to print.

@@ -71,9 +71,10 @@ struct RequestLimitsTests {
         #expect(body.contains(#""field":"\#(field)""#), "\(body)")
     }
 
-    @Test("a flood of bad requests leaves the server answering good ones")
+    @Test("a flood of bad requests from one token leaves the server answering good ones from another")
     func floodOfBadRequests() async throws {
         let app = Application(router: buildRouter(dependencies))
+        let other = try await TestToken.issue(dependencies.database, team: DefaultTeam.id, name: "other")
         try await app.test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<400 {
@@ -86,9 +87,10 @@ struct RequestLimitsTests {
                 }
                 return try await group.reduce(into: Set<HTTPResponse.Status>()) { $0.insert($1) }
             }
-            #expect(statuses == [.badRequest])
+            // Refused as bad, or (past the token's burst) as too many; never a 5xx.
+            #expect(statuses.isSubset(of: [.badRequest, .tooManyRequests]) && statuses.contains(.badRequest))
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/v1/gpus", method: .get, headers: authorization) {
+            try await client.execute(uri: "/v1/gpus", method: .get, headers: other) {
                 #expect($0.status == .ok)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NodeAgent
 import Testing
 
 @testable import gridbroker

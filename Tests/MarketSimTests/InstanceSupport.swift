@@ -11,6 +11,9 @@ import HummingbirdTesting
 enum Launch {
     static let vastHeaders: HTTPFields = [.authorization: "Bearer sim-vast-key"]
 
+    /// The boot script the broker gives Lambda and EC2 nodes, with `A=1` in the container's environment.
+    static let bootScript = "#!/bin/sh\nexec docker run --rm --gpus all -e A=1 img 'run it'\n"
+
     /// The first Vast ask listed at the reference time.
     static func vastAsk(_ simulator: MarketSimulator) -> Int {
         let time = referenceDate.timeIntervalSince1970
@@ -68,7 +71,8 @@ enum Launch {
             uri: "/lambda/api/v1/instance-operations/launch", method: .post, headers: lambdaHeaders,
             body: jsonBody(
                 #"{"region_name":"\#(region)","instance_type_name":"\#(type)","ssh_key_names":["sim"],"#
-                    + #""quantity":\#(quantity),"name":"\#(name)"}"#))
+                    + #""quantity":\#(quantity),"name":"\#(name)","user_data":"#
+                    + #""\#(bootScript.replacingOccurrences(of: "\n", with: "\\n"))"}"#))
     }
 
     /// The first EC2 series in us-east-1 and its capacity.
@@ -87,7 +91,9 @@ enum Launch {
             + "&MinCount=1&MaxCount=1&Placement.AvailabilityZone=\(zone)"
             + "&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=gridbroker-node"
             + "&TagSpecification.1.Tag.1.Value=\(node)&TagSpecification.1.Tag.2.Key=Name"
-            + "&TagSpecification.1.Tag.2.Value=gridbroker-\(node)&UserData=ZWNobyBoaQ%3D%3D" + extra
+            + "&TagSpecification.1.Tag.2.Value=gridbroker-\(node)&UserData="
+            + Data(bootScript.utf8).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            + extra
         if let token { form += "&ClientToken=\(token)" }
         return try await client.execute(
             uri: "/aws/us-east-1/", method: .post, headers: awsHeaders, body: jsonBody(form))
@@ -152,6 +158,10 @@ struct SimInstances: Decodable {
         var nativeId: String
         var name: String
         var offer: String
+        var environment: [String: String]
+        var gpu: String?
+        var gpus: Int
+        var spotZone: String?
         var state: String
     }
     var instances: [Instance]

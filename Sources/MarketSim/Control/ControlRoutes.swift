@@ -17,10 +17,13 @@ import Hummingbird
 ///   back now, or after N seconds announced to the notice sender (a signed webhook to the broker
 ///   with `gridbroker sim --notify-url`); 404 for an instance it does not list
 /// - `GET /_sim/instances` → every provider's instances not yet terminated, oldest first:
-///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "environment", "state"}]}`
-///   (`environment`: what the launch asked the node to run with, where the API carries it): `id` as the
+///   `{"instances": [{"provider", "id", "native_id", "name", "offer", "environment", "gpu", "gpus",
+///   "spot_zone", "state"}]}` (`environment`: what the launch asked the node to run with): `id` as the
 ///   provider spells it, `native_id` as the broker's adapters do (`<region>/<id>` on AWS), `offer`
-///   the native offer id, `state` one of `booting`, `running`, `stopping`
+///   the native offer id, `gpu` the catalog's name for its GPU model (null when unknown), `spot_zone`
+///   the spot zone of a spot instance (else null), `state` one of `booting`, `running`, `stopping`
+/// - `GET /_sim/spot` → the spot zones and the trace each follows (`gridbroker sim --traces`), and
+///   whether it has spot capacity now: `{"zones": [{"zone", "trace", "spot"}]}`
 struct ControlRoutes: Sendable {
     let simulator: MarketSimulator
 
@@ -34,6 +37,9 @@ struct ControlRoutes: Sendable {
         }
         group.get("instances") { _, _ in
             liveInstances()
+        }
+        group.get("spot") { _, _ in
+            spotZones()
         }
         group.get("faults") { _, _ in
             var json = JSONWriter()
@@ -90,23 +96,14 @@ struct ControlRoutes: Sendable {
         guard let notice = Double(noticeText ?? "0"), (0...3600).contains(notice) else {
             return Self.error(.badRequest, "notice_s must be a number of seconds in 0...3600")
         }
-        let now = simulator.clock.now
-        guard
-            let (_, instance) = simulator.instances.terminate(
-                provider, id: id, at: now.timeIntervalSince1970, after: notice)
-        else {
+        let notified: Bool
+        switch await simulator.reclaim(provider, id: id, notice: notice, at: simulator.clock.now) {
+        case .unknown:
             return Self.error(.notFound, "\(provider.rawValue) lists no instance '\(id)'")
-        }
-        var notified = false
-        if notice > 0, let sender = simulator.notices {
-            let nativeID = provider == .aws ? instance.region + "/" + instance.id : instance.id
-            do {
-                try await sender.send(
-                    ReclaimNotice(provider: provider, nativeID: nativeID, notBefore: now.addingTimeInterval(notice)))
-                notified = true
-            } catch {
-                return Self.error(.badGateway, "the reclaim is scheduled but its notice failed: \(error)")
-            }
+        case .noticeFailed(let error):
+            return Self.error(.badGateway, "the reclaim is scheduled but its notice failed: \(error)")
+        case .scheduled(let wasNotified):
+            notified = wasNotified
         }
         var json = JSONWriter()
         json.raw("{\"reclaimed\":")
@@ -144,12 +141,38 @@ struct ControlRoutes: Sendable {
                 json.raw(":")
                 json.string(value)
             }
-            json.raw("},\"state\":")
+            json.raw("},\"gpu\":")
+            if let gpu = instance.gpu { json.string(gpu.name) } else { json.null() }
+            json.raw(",\"gpus\":")
+            json.int(instance.gpus)
+            json.raw(",\"spot_zone\":")
+            if let zone = instance.spotZone { json.string(zone) } else { json.null() }
+            json.raw(",\"state\":")
             switch instance.phase(at: time) {
             case .booting: json.string("booting")
             case .running: json.string("running")
             case .stopping, .terminated: json.string("stopping")
             }
+            json.raw("}")
+        }
+        json.raw("]}")
+        return Self.json(.ok, json.bytes)
+    }
+
+    private func spotZones() -> Response {
+        let time = simulator.clock.now.timeIntervalSince1970
+        let zones = simulator.spotZones
+        var json = JSONWriter()
+        json.raw("{\"zones\":[")
+        var first = true
+        for zone in zones.zones {
+            json.separator(&first)
+            json.raw("{\"zone\":")
+            json.string(zone)
+            json.raw(",\"trace\":")
+            json.string(zones.traceName(of: zone) ?? "")
+            json.raw(",\"spot\":")
+            json.bool(zones.hasSpot(zone, at: time))
             json.raw("}")
         }
         json.raw("]}")

@@ -19,6 +19,8 @@ final class InstanceRegistry: Sendable {
     struct Candidate {
         var pool: String
         var capacity: Int
+        /// The spot zone of a spot launch: while its trace says no spot, the pool has no room.
+        var spotZone: String?
     }
 
     private struct State {
@@ -29,11 +31,14 @@ final class InstanceRegistry: Sendable {
 
     let seed: UInt64
     let timings: InstanceTimings
+    /// Which spot zones have spot capacity when.
+    let spotZones: SpotZones
     private let state = Mutex(State())
 
-    init(seed: UInt64, timings: InstanceTimings) {
+    init(seed: UInt64, timings: InstanceTimings, spotZones: SpotZones = SpotZones()) {
         self.seed = seed
         self.timings = timings
+        self.spotZones = spotZones
     }
 
     /// Units of each of `provider`'s pools held at `time`.
@@ -64,8 +69,10 @@ final class InstanceRegistry: Sendable {
             let live = state.instances.filter { $0.provider == provider && $0.phase(at: time) != .terminated }
             guard
                 let chosen = candidates.indices.first(where: { index in
-                    let used = live.filter { $0.pool == candidates[index].pool }.reduce(0) { $0 + $1.units }
-                    return used + units * count <= candidates[index].capacity
+                    let candidate = candidates[index]
+                    if let zone = candidate.spotZone, !spotZones.hasSpot(zone, at: time) { return false }
+                    let used = live.filter { $0.pool == candidate.pool }.reduce(0) { $0 + $1.units }
+                    return used + units * count <= candidate.capacity
                 })
             else { return .noCapacity }
             state.launches += 1
@@ -84,6 +91,7 @@ final class InstanceRegistry: Sendable {
                 instance.timings = timings.applied(to: provider)
                 instance.reservation = reservation
                 instance.clientToken = clientToken
+                instance.spotZone = candidates[chosen].spotZone
                 made.append(instance)
             }
             state.instances += made
@@ -115,6 +123,14 @@ final class InstanceRegistry: Sendable {
     func instances(_ provider: SimulatedProvider, at time: Double) -> [SimulatedInstance] {
         state.withLock { state in
             state.instances.filter { $0.provider == provider && $0.isListed(at: time) }
+        }
+    }
+
+    /// Spot instances not yet asked to terminate, oldest first: the ones a spot zone running dry
+    /// takes back.
+    func reclaimableSpotInstances() -> [SimulatedInstance] {
+        state.withLock { state in
+            state.instances.filter { $0.spotZone != nil && $0.terminatedAt == nil }
         }
     }
 

@@ -1,3 +1,5 @@
+import BrokerCore
+
 /// One instance a provider of the simulated market runs for the account.
 struct SimulatedInstance: Sendable {
     /// Where an instance is in its life, as a function of the clock.
@@ -24,6 +26,8 @@ struct SimulatedInstance: Sendable {
     var reservation = ""
     /// EC2's idempotency token.
     var clientToken: String?
+    /// The spot zone whose capacity it holds (see ``SpotZones``), nil for an on-demand instance.
+    var spotZone: String?
 
     // Described by the launch.
     /// The name or label the launch gave it (on AWS, the `Name` tag).
@@ -44,8 +48,20 @@ struct SimulatedInstance: Sendable {
     var pricePerHour: Double
     /// EC2 tags, in the order given.
     var tags: [(key: String, value: String)] = []
-    /// The environment the launch asked for (Vast's `env`): what a node's agent would be started with.
+    /// The environment the launch asked for (Vast's `env`, RunPod's `env`, Shadeform's `envs`, the
+    /// `docker run -e` words of Lambda's and EC2's boot script): what a node's agent is started with.
     var environment: [String: String] = [:]
+    /// Its GPU model (nil when the catalog does not know the provider's name) and how many it has:
+    /// how fast a simulated agent works through its shards.
+    var gpu: GPUModel?
+    var gpus = 1
+
+    /// Sets ``gpu`` to the catalog's model for the provider's GPU name (and memory, when the name
+    /// fits several) and ``gpus`` to `count`.
+    mutating func setGPU(named name: String, memoryGB: Int? = nil, count: Int) {
+        gpu = GPUCatalog.standard.model(named: name, memoryGB: memoryGB)
+        gpus = count
+    }
 
     /// `terminatedAt` may lie ahead: a reclaim announced with notice takes the instance then.
     func phase(at time: Double) -> Phase {

@@ -109,6 +109,11 @@ struct AWSMarket: Sendable {
         "aws:" + instanceTypes[series.type].name + ":" + zones[series.zone].name
     }
 
+    /// The spot zone of a (type, zone): its availability zone (see ``SpotZones``).
+    static func spotZone(_ series: AWSSpotSeries) -> String {
+        "aws/" + zones[series.zone].name
+    }
+
     /// The on-demand price of `type` in the region at `regionIndex`, $/h.
     static func onDemandPrice(_ type: AWSInstanceType, regionIndex: Int) -> Double {
         type.onDemand * regions[regionIndex].priceFactor

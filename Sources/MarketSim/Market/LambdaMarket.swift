@@ -1,3 +1,5 @@
+import BrokerCore
+
 /// One Lambda Cloud instance type, with the regions that ever have it.
 struct LambdaInstanceType: Sendable {
     var name: String
@@ -52,6 +54,23 @@ struct LambdaMarket: Sendable {
 
     let types: [LambdaInstanceType]
     let drift: PriceDrift
+
+    /// The GPU model of a type, from its `gpu_description` ("H100 (80 GB PCIe)"): the base name
+    /// with its memory and form factor when the catalog knows that spelling, else with the form
+    /// factor, else alone; the memory picks between models of one name.
+    static func gpu(_ type: LambdaInstanceType) -> GPUModel? {
+        let text = type.gpuDescription
+        guard let open = text.firstIndex(of: "(") else { return GPUCatalog.standard.model(named: text) }
+        let base = text[..<open].split(separator: " ").joined(separator: " ")
+        let inside = text[text.index(after: open)...].prefix { $0 != ")" }.split(separator: " ")
+        let memory = inside.first.flatMap { Int($0) }
+        let form = inside.dropFirst(memory == nil ? 0 : 2).joined(separator: " ")
+        let spellings = [memory.map { "\(base) \($0)GB \(form)" }, "\(base) \(form)", base].compactMap { $0 }
+        for spelling in spellings {
+            if let model = GPUCatalog.standard.model(named: spelling, memoryGB: memory) { return model }
+        }
+        return nil
+    }
 
     /// Number of (type, region) pairs: the offers this provider lists at most.
     var pairCount: Int { types.reduce(0) { $0 + $1.regions.count } }

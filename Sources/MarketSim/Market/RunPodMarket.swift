@@ -77,6 +77,11 @@ struct RunPodMarket: Sendable {
         "runpod:" + type.id
     }
 
+    /// The spot zone of a GPU type's interruptible pods (see ``SpotZones``).
+    static func spotZone(_ type: RunPodGPUType) -> String {
+        "runpod/" + type.id
+    }
+
     func quote(_ type: RunPodGPUType, at time: Double) -> Quote {
         let factor = drift.factor(key: type.key, at: time, amplitude: Self.driftAmplitude)
         let spotFactor = drift.factor(key: type.key ^ 0x5350_4F54, at: time, amplitude: Self.driftAmplitude * 2)

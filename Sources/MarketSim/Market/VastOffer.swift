@@ -83,6 +83,11 @@ struct VastMarket: Sendable {
         "vast:" + String(askID)
     }
 
+    /// The spot zone of an ask's interruptible bids: its location (see ``SpotZones``).
+    static func spotZone(_ offer: VastOffer) -> String {
+        "vast/" + VastGeography.locations[offer.location].name
+    }
+
     static func round4(_ value: Double) -> Double {
         (value * 10_000).rounded() / 10_000
     }

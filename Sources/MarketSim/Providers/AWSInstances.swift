@@ -1,5 +1,11 @@
 import Hummingbird
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// EC2's `RunInstances`, `DescribeInstances` and `TerminateInstances` on the Query API of one
 /// region. Each (type, zone) has room for a few instances, spot and on-demand together; a launch
 /// that does not fit is refused with `InsufficientInstanceCapacity`. `ClientToken` makes launches
@@ -76,10 +82,15 @@ struct AWSInstances: Sendable {
         }
         let candidates = affordable.map { series in
             InstanceRegistry.Candidate(
-                pool: AWSMarket.pool(series), capacity: call.refusesLaunches ? 0 : market.capacity(series))
+                pool: AWSMarket.pool(series), capacity: call.refusesLaunches ? 0 : market.capacity(series),
+                spotZone: spot ? AWSMarket.spotZone(series) : nil)
         }
         let tags = Self.instanceTags(call.parameters)
         let name = tags.first { $0.key == "Name" }?.value ?? ""
+        let type = AWSMarket.instanceTypes[typeIndex]
+        let userData = call.value("UserData").flatMap { Data(base64Encoded: $0) }.map {
+            String(decoding: $0, as: UTF8.self)
+        }
         for count in stride(from: maxCount, through: minCount, by: -1) {
             let outcome = instances.launch(
                 .aws, candidates: candidates, units: 1, count: count, clientToken: call.value("ClientToken"),
@@ -87,10 +98,13 @@ struct AWSInstances: Sendable {
             ) { chosen in
                 let series = affordable[chosen]
                 let zoneName = AWSMarket.zones[series.zone].name
-                return SimulatedInstance(
+                var instance = SimulatedInstance(
                     name: name, offer: spot ? "\(typeName):\(zoneName):spot" : "\(typeName):\(call.region):on_demand",
                     type: typeName, region: call.region, zone: zoneName, image: image, spot: spot,
                     pricePerHour: spot ? market.spotPrice(series, at: call.time) : onDemand, tags: tags)
+                instance.environment = userData.map(BootScript.environment) ?? [:]
+                instance.setGPU(named: type.gpu, count: type.gpus)
+                return instance
             }
             switch outcome {
             case .launched(let made), .existing(let made):

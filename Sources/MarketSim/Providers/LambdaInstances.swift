@@ -35,10 +35,14 @@ struct LambdaInstances: Sendable {
             .lambda, candidates: [.init(pool: LambdaMarket.pool(type, region: region), capacity: capacity)],
             units: 1, count: quantity, at: time
         ) { _ in
-            SimulatedInstance(
+            var instance = SimulatedInstance(
                 name: body["name"]?.stringValue ?? "", offer: type.name + ":" + regionName, type: type.name,
                 region: regionName, image: body["image"]?["family"]?.stringValue ?? "lambda-stack-22-04",
                 pricePerHour: price, tags: keys.compactMap(\.stringValue).map { (key: "ssh_key", value: $0) })
+            instance.environment = body["user_data"]?.stringValue.map(BootScript.environment) ?? [:]
+            instance.gpu = LambdaMarket.gpu(type)
+            instance.gpus = type.gpus
+            return instance
         }
         guard case .launched(let made) = outcome else {
             return LambdaResponder.error(

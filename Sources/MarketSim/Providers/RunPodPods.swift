@@ -97,16 +97,34 @@ struct RunPodPods: Sendable {
         let (cloud, cloudType) = (choice.0, choice.1)
         let capacity = refusesLaunches ? 0 : quote.maxGpuCountAvailable
         let outcome = instances.launch(
-            .runpod, candidates: [.init(pool: RunPodMarket.pool(type), capacity: capacity)], units: gpuCount, count: 1,
-            at: time
+            .runpod,
+            candidates: [
+                .init(
+                    pool: RunPodMarket.pool(type), capacity: capacity,
+                    spotZone: spot ? RunPodMarket.spotZone(type) : nil)
+            ], units: gpuCount, count: 1, at: time
         ) { _ in
-            SimulatedInstance(
+            var pod = SimulatedInstance(
                 name: input["name"]?.textValue ?? "", offer: "\(type.id):\(cloud):\(gpuCount)\(spot ? ":spot" : "")",
                 type: type.id, region: cloud, cloud: cloudType, image: input["imageName"]?.textValue ?? "",
                 spot: spot, pricePerHour: (bid ?? perGPU) * Double(gpuCount))
+            pod.environment = Self.environment(input["env"])
+            pod.setGPU(named: type.id, memoryGB: type.memoryInGb, count: gpuCount)
+            return pod
         }
         guard case .launched(let made) = outcome, let pod = made.first else { return .failure(refusal) }
         return .success(pod)
+    }
+
+    /// The pod's `env: [{key: "NAME", value: "value"}, …]`.
+    private static func environment(_ env: GraphQLValue?) -> [String: String] {
+        guard case .list(let items) = env else { return [:] }
+        var environment: [String: String] = [:]
+        for item in items {
+            guard let key = item["key"]?.stringValue, let value = item["value"]?.stringValue else { continue }
+            environment[key] = value
+        }
+        return environment
     }
 
     private func writePod(

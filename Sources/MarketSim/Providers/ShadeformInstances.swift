@@ -42,10 +42,19 @@ struct ShadeformInstances: Sendable {
             .shadeform, candidates: [.init(pool: ShadeformMarket.pool(type, region: region), capacity: capacity)],
             units: 1, count: 1, at: time
         ) { _ in
-            SimulatedInstance(
+            var instance = SimulatedInstance(
                 name: body["name"]?.stringValue ?? "", offer: ShadeformMarket.offerID(type, region: region),
                 type: type.shadeInstanceType, region: regionName, cloud: cloudName,
                 image: docker?["image"]?.stringValue ?? "", pricePerHour: price)
+            if case .array(let envs) = docker?["envs"] {
+                for env in envs {
+                    guard let name = env["name"]?.stringValue, let value = env["value"]?.stringValue else { continue }
+                    instance.environment[name] = value
+                }
+            }
+            let gpu = ShadeformMarket.gpus[type.gpu]
+            instance.setGPU(named: gpu.type, memoryGB: gpu.memoryGB, count: type.numGPUs)
+            return instance
         }
         guard case .launched(let made) = outcome, let instance = made.first else {
             return ShadeformResponder.error(

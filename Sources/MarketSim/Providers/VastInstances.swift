@@ -34,14 +34,20 @@ struct VastInstances: Sendable {
         let capacity = market.isListed(offer, at: time) ? 1 : 0
         let pricing = market.pricing(of: offer, at: time)
         let outcome = instances.launch(
-            .vast, candidates: [.init(pool: VastMarket.pool(askID: askID), capacity: capacity)], units: 1, count: 1,
-            at: time
+            .vast,
+            candidates: [
+                .init(
+                    pool: VastMarket.pool(askID: askID), capacity: capacity,
+                    spotZone: bid == nil ? nil : VastMarket.spotZone(offer))
+            ], units: 1, count: 1, at: time
         ) { _ in
             var instance = SimulatedInstance(
                 name: body["label"]?.stringValue ?? "", offer: bid == nil ? String(askID) : "\(askID):spot",
                 type: VastGPU.table[offer.gpu].name, region: VastGeography.locations[offer.location].name,
                 image: image, spot: bid != nil, pricePerHour: bid ?? pricing.dphTotal)
             instance.environment = (body["env"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            let gpu = VastGPU.table[offer.gpu]
+            instance.setGPU(named: gpu.name, memoryGB: gpu.memoryMB / 1_024, count: offer.numGPUs)
             return instance
         }
         guard case .launched(let made) = outcome, let instance = made.first else { return refusal }

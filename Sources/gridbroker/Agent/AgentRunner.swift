@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Logging
+import NodeAgent
 
 /// Carries out an ``AgentMachine``'s actions: heartbeats over HTTP, the shards file, the command as a
 /// child process, signals, and feeds what happens back to the machine as events.
@@ -17,6 +18,7 @@ struct AgentRunner {
     func run() async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: AgentEvent.self)
         let client = CurlHTTPClient()
+        let heartbeats = HeartbeatClient(client: client)
         let clock = ContinuousClock()
         let start = clock.now
         var machine = AgentMachine(settings: settings)
@@ -32,7 +34,9 @@ struct AgentRunner {
                     switch action {
                     case .sendHeartbeat(let status, let exitCode):
                         let report = HeartbeatReport(status: status, exitCode: exitCode, progress: progress.read())
-                        group.addTask { continuation.yield(await heartbeat(report, client: client)) }
+                        group.addTask {
+                            continuation.yield(await heartbeats.send(report, broker: broker, token: token))
+                        }
                     case .writeShards(let shards):
                         writeShards(shards)
                     case .startCommand(let variables):
@@ -63,26 +67,6 @@ struct AgentRunner {
         terminations.cancel()
         await client.shutdown()
         return code
-    }
-
-    private func heartbeat(_ report: HeartbeatReport, client: CurlHTTPClient) async -> AgentEvent {
-        let headers: HTTPHeaders = [
-            "Authorization": "Bearer \(token)", "Content-Type": "application/json", "Accept": "application/json",
-        ]
-        let request = HTTPRequest(
-            method: .post, url: broker + "/v1/agent/heartbeat", headers: headers,
-            body: Array((try? JSONEncoder().encode(report)) ?? Data()), timeout: .seconds(10), retry: .none)
-        let response: HTTPResponse
-        do {
-            response = try await client.execute(request)
-        } catch {
-            return .heartbeatFailed(reason: "broker unreachable: \(error)")
-        }
-        guard response.isSuccess else { return .heartbeatFailed(reason: CommandFailure(problem: response).message) }
-        guard let answer = try? JSONDecoder().decode(HeartbeatAnswer.self, from: Data(response.body)) else {
-            return .heartbeatFailed(reason: "the broker's answer is not a heartbeat answer")
-        }
-        return .heartbeatAnswered(answer)
     }
 
     /// Writes the shards file whole (a rename), so the command never reads half of it.

@@ -1,4 +1,5 @@
 import Foundation
+import NodeAgent
 
 /// Reads the command's progress file, keeping the last good read when the file is missing or
 /// half-written.

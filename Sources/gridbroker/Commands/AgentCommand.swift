@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NodeAgent
 
 /// `gridbroker agent`: runs on each provisioned node, between the broker and the training command.
 struct AgentCommand: AsyncParsableCommand {

@@ -20,6 +20,7 @@ struct JobCommand: AsyncParsableCommand {
         }
         let job = try client.decode(JobResponse.self, from: body)
         print("\(job.id)  \(job.name)  \(job.state)  spent \(usd(job.spendUsd))")
+        if job.shards.total > 0 { print("shards: \(job.shards.done)/\(job.shards.total) done") }
         if let reason = job.reason { print("reason: \(reason)") }
         if !job.nodes.isEmpty {
             var nodes = TextTable([

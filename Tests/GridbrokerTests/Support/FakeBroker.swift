@@ -35,11 +35,14 @@ final class FakeBroker: Sendable {
 
     static let token = "agent-secret-7f3a"
     private let shards: [Int]
+    private let resumeFrom: String?
     private let state: Mutex<State>
 
-    /// A broker assigning `shards`, that answers the first `unavailable` heartbeats with 503.
-    init(shards: [Int], unavailable: Int = 0) {
+    /// A broker assigning `shards`, resuming from `resumeFrom`, that answers the first
+    /// `unavailable` heartbeats with 503.
+    init(shards: [Int], resumeFrom: String? = nil, unavailable: Int = 0) {
         self.shards = shards
+        self.resumeFrom = resumeFrom
         state = Mutex(State(refusalsLeft: unavailable))
     }
 
@@ -94,7 +97,8 @@ final class FakeBroker: Sendable {
         let answer: [String: Any] = [
             "node_id": "node_1", "job_id": "job_7", "rank": 0, "nnodes": 2, "gpus_per_node": 8,
             "master_addr": NSNull(), "master_port": 29500, "shards": shards.filter { !done.contains($0) },
-            "checkpoint_uri": "s3://ckpt/run-7", "resume_from": NSNull(), "commands": commands,
+            "checkpoint_uri": "s3://ckpt/run-7", "resume_from": resumeFrom.map { $0 as Any } ?? NSNull(),
+            "commands": commands,
         ]
         let bytes = try JSONSerialization.data(withJSONObject: answer)
         return Response(

@@ -11,7 +11,7 @@
 /// starts the command. A failed heartbeat is retried after a growing delay (never longer than the
 /// interval) and never stops the command. The agent exits only after reporting the command's end
 /// (or after ``AgentSettings/finalReportTimeout`` of trying).
-struct AgentMachine {
+public struct AgentMachine: Sendable {
     private enum Phase: Equatable {
         /// Waiting for the first answer; the command has not started.
         case awaitingFirstAnswer
@@ -23,7 +23,7 @@ struct AgentMachine {
         case done
     }
 
-    let settings: AgentSettings
+    public let settings: AgentSettings
     private var phase = Phase.awaitingFirstAnswer
     /// The status of the heartbeat in flight, if any.
     private var inFlight: HeartbeatReport.Status?
@@ -33,26 +33,26 @@ struct AgentMachine {
     /// How long the final report is retried; none after the agent itself was asked to terminate.
     private var reportPatience: Duration
 
-    init(settings: AgentSettings) {
+    public init(settings: AgentSettings) {
         self.settings = settings
         reportPatience = settings.finalReportTimeout
     }
 
     /// The first actions: the `starting` heartbeat.
-    mutating func start() -> [AgentAction] {
+    public mutating func start() -> [AgentAction] {
         [send(.starting)]
     }
 
     /// When the caller should deliver ``AgentEvent/timer`` next, if anything is waiting on time.
-    var nextDeadline: Duration? {
+    public var nextDeadline: Duration? {
         let heartbeat = inFlight == nil && heartbeatStatus != nil ? nextHeartbeatAt : nil
         guard case .stopping(let killAt, false) = phase else { return heartbeat }
         return min(heartbeat ?? killAt, killAt)
     }
 
-    var isDone: Bool { phase == .done }
+    public var isDone: Bool { phase == .done }
 
-    mutating func handle(_ event: AgentEvent, at now: Duration) -> [AgentAction] {
+    public mutating func handle(_ event: AgentEvent, at now: Duration) -> [AgentAction] {
         switch event {
         case .heartbeatAnswered(let answer): return answered(answer, at: now)
         case .heartbeatFailed: return failed(at: now)

@@ -1,5 +1,5 @@
 /// What happens to the agent; fed to ``AgentMachine/handle(_:at:)``.
-enum AgentEvent: Equatable, Sendable {
+public enum AgentEvent: Equatable, Sendable {
     /// The broker answered a heartbeat with 200.
     case heartbeatAnswered(HeartbeatAnswer)
     /// A heartbeat did not get a usable answer: broker unreachable, an error status, an unreadable body.
@@ -13,7 +13,7 @@ enum AgentEvent: Equatable, Sendable {
 }
 
 /// What the agent must do next; returned by ``AgentMachine``, carried out by ``AgentRunner``.
-enum AgentAction: Equatable, Sendable {
+public enum AgentAction: Equatable, Sendable {
     /// POST a heartbeat with this status (and exit code), with the progress file's last good content.
     case sendHeartbeat(HeartbeatReport.Status, exitCode: Int32?)
     /// (Re)write the shards file: one index a line.

@@ -1,13 +1,19 @@
 /// The body of `POST /v1/agent/heartbeat`.
-struct HeartbeatReport: Encodable, Equatable, Sendable {
+public struct HeartbeatReport: Encodable, Equatable, Sendable {
     /// Where the node is: before its command starts, while it runs, after it ended.
-    enum Status: String, Encodable, Sendable {
+    public enum Status: String, Encodable, Sendable {
         case starting, running, exited
     }
 
-    var status: Status
-    var exitCode: Int32?
-    var progress: AgentProgress
+    public var status: Status
+    public var exitCode: Int32?
+    public var progress: AgentProgress
+
+    public init(status: Status, exitCode: Int32?, progress: AgentProgress) {
+        self.status = status
+        self.exitCode = exitCode
+        self.progress = progress
+    }
 
     enum CodingKeys: String, CodingKey {
         case status
@@ -16,7 +22,7 @@ struct HeartbeatReport: Encodable, Equatable, Sendable {
         case checkpoint
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(status, forKey: .status)
         try container.encodeIfPresent(exitCode, forKey: .exitCode)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import gridbroker
+@testable import NodeAgent
 
 /// The agent's decisions, transition by transition, with no process, file or network.
 @Suite("AgentMachine")

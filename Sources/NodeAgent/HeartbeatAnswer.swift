@@ -1,19 +1,19 @@
 /// The broker's answer to `POST /v1/agent/heartbeat` (see the node agent protocol).
-struct HeartbeatAnswer: Decodable, Equatable, Sendable {
-    var nodeID: String
-    var jobID: String
-    var rank: Int
-    var nnodes: Int
-    var gpusPerNode: Int
+public struct HeartbeatAnswer: Decodable, Equatable, Sendable {
+    public var nodeID: String
+    public var jobID: String
+    public var rank: Int
+    public var nnodes: Int
+    public var gpusPerNode: Int
     /// Rank 0's address; `nil` until it is known (rank 0 itself then uses 127.0.0.1).
-    var masterAddress: String?
-    var masterPort: Int?
+    public var masterAddress: String?
+    public var masterPort: Int?
     /// The shards assigned to this node and not yet done.
-    var shards: [Int]
-    var checkpointURI: String?
-    var resumeFrom: String?
+    public var shards: [Int]
+    public var checkpointURI: String?
+    public var resumeFrom: String?
     /// `checkpoint` and `stop`; unknown commands are ignored.
-    var commands: [String]
+    public var commands: [String]
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "node_id"
@@ -26,7 +26,7 @@ struct HeartbeatAnswer: Decodable, Equatable, Sendable {
         case resumeFrom = "resume_from"
     }
 
-    init(
+    public init(
         nodeID: String, jobID: String, rank: Int, nnodes: Int, gpusPerNode: Int, masterAddress: String? = nil,
         masterPort: Int? = nil, shards: [Int], checkpointURI: String? = nil, resumeFrom: String? = nil,
         commands: [String] = []
@@ -44,7 +44,7 @@ struct HeartbeatAnswer: Decodable, Equatable, Sendable {
         self.commands = commands
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         nodeID = try container.decode(String.self, forKey: .nodeID)
         jobID = try container.decode(String.self, forKey: .jobID)

@@ -1,6 +1,6 @@
 /// The variables the agent adds to the command's environment, from the broker's answer.
-enum CommandEnvironment {
-    static func variables(for answer: HeartbeatAnswer, settings: AgentSettings) -> [String: String] {
+public enum CommandEnvironment {
+    public static func variables(for answer: HeartbeatAnswer, settings: AgentSettings) -> [String: String] {
         var variables = [
             "GRIDBROKER_NODE_ID": answer.nodeID,
             "GRIDBROKER_JOB_ID": answer.jobID,
@@ -20,5 +20,5 @@ enum CommandEnvironment {
     }
 
     /// Variables of the agent's own environment the command must not see: its secret.
-    static let withheld: Set<String> = ["GRIDBROKER_AGENT_TOKEN"]
+    public static let withheld: Set<String> = ["GRIDBROKER_AGENT_TOKEN"]
 }
