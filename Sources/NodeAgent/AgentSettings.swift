@@ -13,11 +13,13 @@ public struct AgentSettings: Equatable, Sendable {
     /// Paths handed to the command.
     public var shardsFile: String
     public var progressFile: String
+    /// The node's address, reported in every heartbeat when known.
+    public var address: String?
 
     public init(
         interval: Duration, checkpointSignal: Int32, stopGrace: Duration = .seconds(30),
         finalReportTimeout: Duration = .seconds(300), firstRetryDelay: Duration = .milliseconds(500),
-        shardsFile: String, progressFile: String
+        shardsFile: String, progressFile: String, address: String? = nil
     ) {
         self.interval = interval
         self.checkpointSignal = checkpointSignal
@@ -26,5 +28,6 @@ public struct AgentSettings: Equatable, Sendable {
         self.firstRetryDelay = firstRetryDelay
         self.shardsFile = shardsFile
         self.progressFile = progressFile
+        self.address = address
     }
 }

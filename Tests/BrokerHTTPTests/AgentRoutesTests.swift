@@ -117,6 +117,17 @@ struct AgentRoutesTests {
         #expect(events.contains { $0.message == "node 0's command exited with code 3" })
     }
 
+    @Test("a node the broker stopped may exit by its signal (143) without failing the job")
+    func stoppedNodeExitsWithoutFailingTheJob() async throws {
+        _ = try await beat(#"{"status":"running"}"#)
+        _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
+        _ = try await nodes.terminate(node: nodeID, reason: "operator", at: Self.now)
+        let reply = try answer(try await beat(#"{"status":"exited","exit_code":143}"#).1)
+        #expect(reply.commands == [.stop])
+        let job = try await SQLiteJobRepository(database: dependencies.database).job(id: jobID)
+        #expect(job?.state == .migrating)
+    }
+
     @Test(
         "a malformed heartbeat is a 400 naming the field, and changes nothing",
         arguments: [

@@ -31,11 +31,10 @@ struct AgentProcessTests {
         return path
     }
 
-    private func startAgent(_ broker: String, script: String) throws -> GridbrokerProcess {
+    private func startAgent(_ broker: String, script: String, options: [String] = []) throws -> GridbrokerProcess {
         try GridbrokerProcess(
-            [
-                "agent", "--interval", "0.1", "--work-dir", folder.appendingPathComponent("work").path, "--", "/bin/sh",
-                script,
+            ["agent", "--interval", "0.1", "--work-dir", folder.appendingPathComponent("work").path] + options + [
+                "--", "/bin/sh", script,
             ],
             in: folder, environment: ["GRIDBROKER_URL": broker, "GRIDBROKER_AGENT_TOKEN": FakeBroker.token])
     }
@@ -70,6 +69,8 @@ struct AgentProcessTests {
             #expect(final.shardsDone == [0, 1, 2])
             #expect(final.checkpoint?.uri == "s3://ckpt/run-7/step-0")
             #expect(heartbeats.filter { $0.status == "exited" }.count == 1)
+            // Without --address the agent reports the machine's own (first non-loopback IPv4), if any.
+            #expect(heartbeats.allSatisfy { $0.address == heartbeats.first?.address })
             #expect(!agent.log.contains(FakeBroker.token))
         }
         let environment = try String(contentsOf: folder.appendingPathComponent("env.txt"), encoding: .utf8)
@@ -95,7 +96,7 @@ struct AgentProcessTests {
             """)
         let broker = FakeBroker(shards: [0, 1])
         try await broker.serve { url in
-            let agent = try startAgent(url, script: train)
+            let agent = try startAgent(url, script: train, options: ["--address", "10.9.8.7"])
             _ = try await agent.waitUntil("the first shard reported") {
                 broker.heartbeats.first { $0.shardsDone == [0] }
             }
@@ -104,6 +105,7 @@ struct AgentProcessTests {
             let final = try #require(broker.heartbeats.last)
             #expect(final.status == "exited")
             #expect(final.exitCode == 128 + Int(SIGTERM))
+            #expect(broker.heartbeats.allSatisfy { $0.address == "10.9.8.7" })
         }
         let pid = try String(contentsOf: folder.appendingPathComponent("pid"), encoding: .utf8)
         #expect(kill(pid_t(pid.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 0) == -1)  // gone

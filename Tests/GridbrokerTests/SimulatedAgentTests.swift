@@ -65,9 +65,13 @@ struct SimulatedAgentTests {
         for broker in [fast, slow] {
             #expect(broker.heartbeats.map(\.status) == ["starting"] + Array(repeating: "running", count: 12))
             let done = broker.heartbeats.map { $0.shardsDone ?? [] }
+            // Each machine reports one private address, its own.
+            #expect(Set(broker.heartbeats.map(\.address)).count == 1)
+            #expect(broker.heartbeats.first?.address?.hasPrefix("10.") == true)
             #expect(zip(done, done.dropFirst()).allSatisfy { $0.count <= $1.count && $1.starts(with: $0) })
         }
         // One shard takes 10 s on an A100-80GB, 10 / 3.17 s on an H100-SXM.
+        #expect(slow.heartbeats.first?.address != fast.heartbeats.first?.address)
         #expect(slow.heartbeats.last?.shardsDone == Array(0..<6))
         #expect(fast.heartbeats.last?.shardsDone == Array(0..<Int(60 / (10 / 3.17))))
         await client.shutdown()

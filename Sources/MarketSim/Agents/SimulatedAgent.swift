@@ -19,7 +19,10 @@ struct SimulatedAgent: Sendable {
     /// Actions not carried out yet.
     private var pending: [AgentAction]
 
-    init(broker: String, token: String, secondsPerShard: Double, simulation: AgentSimulation, at time: Double) {
+    init(
+        broker: String, token: String, address: String, secondsPerShard: Double, simulation: AgentSimulation,
+        at time: Double
+    ) {
         self.broker = broker.hasSuffix("/") ? String(broker.dropLast()) : broker
         self.token = token
         startedAt = time
@@ -27,7 +30,7 @@ struct SimulatedAgent: Sendable {
         machine = AgentMachine(
             settings: AgentSettings(
                 interval: simulation.heartbeatInterval, checkpointSignal: SIGUSR1, shardsFile: "shards.txt",
-                progressFile: "progress.json"))
+                progressFile: "progress.json", address: address))
         work = ShardWork(secondsPerShard: secondsPerShard, checkpointEvery: simulation.checkpointEveryShards)
         pending = machine.start()
     }
@@ -46,7 +49,8 @@ struct SimulatedAgent: Sendable {
         while !pending.isEmpty {
             switch pending.removeFirst() {
             case .sendHeartbeat(let status, let exitCode):
-                let report = HeartbeatReport(status: status, exitCode: exitCode, progress: work.progress)
+                let report = HeartbeatReport(
+                    status: status, exitCode: exitCode, progress: work.progress, address: machine.settings.address)
                 pending += machine.handle(await transport.send(report, broker: broker, token: token), at: elapsed)
             case .writeShards(let shards):
                 work.assign(shards, at: time)

@@ -40,7 +40,8 @@ actor SimulatedAgents {
             let secondsPerShard =
                 simulation.shardSeconds / ShardPlanner.weight(gpu: instance.gpu, count: instance.gpus)
             agents[key] = SimulatedAgent(
-                broker: broker, token: token, secondsPerShard: secondsPerShard, simulation: simulation, at: time)
+                broker: broker, token: token, address: Self.privateAddress(of: key), secondsPerShard: secondsPerShard,
+                simulation: simulation, at: time)
             let gpu = instance.gpu?.name ?? instance.type
             notes.append(
                 "agent on \(key) starts: \(instance.gpus)x \(gpu), \(Self.seconds(secondsPerShard)) s per shard")
@@ -80,5 +81,12 @@ actor SimulatedAgents {
         let hundredths = Int((seconds * 100).rounded())
         let fraction = String(hundredths % 100)
         return "\(hundredths / 100)." + (fraction.count == 1 ? "0" : "") + fraction
+    }
+
+    /// A private IPv4 address for the instance, the same for the same key (FNV-1a into 10.0.0.0/8).
+    static func privateAddress(of key: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in key.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return "10.\((hash >> 16) & 0xFF).\((hash >> 8) & 0xFF).\(max(1, hash & 0xFF))"
     }
 }

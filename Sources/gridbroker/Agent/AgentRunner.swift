@@ -33,7 +33,8 @@ struct AgentRunner {
                 for action in actions {
                     switch action {
                     case .sendHeartbeat(let status, let exitCode):
-                        let report = HeartbeatReport(status: status, exitCode: exitCode, progress: progress.read())
+                        let report = HeartbeatReport(
+                            status: status, exitCode: exitCode, progress: progress.read(), address: settings.address)
                         group.addTask {
                             continuation.yield(await heartbeats.send(report, broker: broker, token: token))
                         }

@@ -32,12 +32,21 @@ struct AgentCommand: AsyncParsableCommand {
             "Where the shards and progress files live (default: a new temporary folder).", valueName: "dir"))
     var workDir: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the job's other nodes reach this one (default: the first IPv4 address that is up and not loopback).",
+            valueName: "address"))
+    var address: String?
+
     @Argument(parsing: .postTerminator, help: "The command to run, after --.") var command: [String] = []
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command to run after --") }
         guard interval > 0, interval <= 3600 else {
             throw ValidationError("--interval must be over 0 and at most 3600")
+        }
+        if let address, address.isEmpty || address.contains(where: \.isWhitespace) {
+            throw ValidationError("--address '\(address)': give an IP address or a host name")
         }
         guard SignalName.parse(checkpointSignal) != nil else {
             throw ValidationError(
@@ -60,7 +69,8 @@ struct AgentCommand: AsyncParsableCommand {
             interval: .milliseconds(Int64((interval * 1000).rounded())),
             checkpointSignal: SignalName.parse(checkpointSignal) ?? SIGUSR1,
             shardsFile: folder.appendingPathComponent("shards.txt").path,
-            progressFile: folder.appendingPathComponent("progress.json").path)
+            progressFile: folder.appendingPathComponent("progress.json").path,
+            address: address ?? NodeAddress.detect())
         // Progress left by an earlier run would report another run's shards as done.
         try? FileManager.default.removeItem(atPath: settings.progressFile)
         logger.notice("agent for \(url), work folder \(folder.path)")

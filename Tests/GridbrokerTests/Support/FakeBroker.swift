@@ -18,9 +18,10 @@ final class FakeBroker: Sendable {
         var exitCode: Int?
         var shardsDone: [Int]?
         var checkpoint: Checkpoint?
+        var address: String?
 
         enum CodingKeys: String, CodingKey {
-            case status, checkpoint
+            case status, checkpoint, address
             case exitCode = "exit_code"
             case shardsDone = "shards_done"
         }
