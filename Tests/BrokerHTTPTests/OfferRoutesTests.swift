@@ -85,6 +85,26 @@ struct OfferRoutesTests {
         #expect(list.nextCursor == nil)
     }
 
+    @Test("a region is matched whole, commas and all (Vast's \"Utah, US\" is not \"US\")")
+    func regionWithAComma() async throws {
+        let offers = ["Utah, US", "US"].enumerated().map { index, region in
+            var offer = Self.offer(
+                "vast", "r\(index)", "H100 PCIE", count: 8, dollars: 10, market: .spot, country: "US")
+            offer.region = region
+            return offer
+        }
+        var dependencies = dependencies
+        dependencies.market = LiveMarket(OfferBook(offers: offers))
+        let app = Application(router: buildRouter(dependencies))
+        let ids = try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/offers?region=Utah,%20US", method: .get, headers: authorization) {
+                let list = try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [String: Any]
+                return (list?["offers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+        }
+        #expect(ids == ["vast:r0"])
+    }
+
     @Test func searchSortsPerGPUHourAndFiltersByPriceAndProvider() async throws {
         let list = try await get(
             "/v1/offers?sort=price_per_gpu&max_price=21&provider=vast,lambda", as: OfferListResponse.self)

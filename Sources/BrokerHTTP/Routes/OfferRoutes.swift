@@ -33,7 +33,8 @@ struct OfferRoutes {
                     return valid
                 })
         }
-        filter.regions = query.list("region").map(Set.init)
+        // One region, verbatim: providers' region names may hold commas (Vast's "Utah, US").
+        filter.regions = query.string("region").map { [$0] }
         filter.providers = query.list("provider").map(Set.init)
         filter.sort = query.choice("sort") ?? .price
         let limit = query.integer("limit", in: 1...1000) ?? 100
