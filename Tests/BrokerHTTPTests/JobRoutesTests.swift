@@ -129,6 +129,9 @@ struct JobRoutesTests {
         let bad = try await call(.get, "/v1/jobs?state=done")
         #expect(bad.status == .badRequest)
         #expect((bad.json["_raw"] as? String)?.contains("unknown state 'done'") == true)
+        let forged = try await call(.get, "/v1/jobs?cursor=zzz")
+        #expect(forged.status == .badRequest)
+        #expect((forged.json["_raw"] as? String)?.contains("is not a cursor this API gave out") == true)
     }
 
     @Test("usage shows the team's spend")

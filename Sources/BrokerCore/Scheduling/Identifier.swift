@@ -26,6 +26,12 @@ public enum Identifier {
         return prefix + "_" + String(decoding: characters, as: UTF8.self)
     }
 
+    /// Whether `text` has the form of an id made with `prefix` (a page cursor must be one).
+    public static func isWellFormed(_ text: String, prefix: String) -> Bool {
+        let body = text.utf8.dropFirst(prefix.utf8.count + 1)
+        return text.hasPrefix(prefix + "_") && body.count == 26 && body.allSatisfy(alphabet.contains)
+    }
+
     /// An id made with the system's random generator.
     public static func make(_ prefix: String, at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()

@@ -17,7 +17,7 @@ struct AdminNodeRoutes {
             let states = query.choices("state", as: NodeState.self)
             let provider = query.string("provider")
             let limit = query.integer("limit", in: 1...500) ?? 50
-            let cursor = query.string("cursor")
+            let cursor = query.cursor("cursor", prefix: "node")
             try query.finish()
             let page = try await nodes.list(states: states, provider: provider, limit: limit + 1, after: cursor)
             let shown = Array(page.prefix(limit))

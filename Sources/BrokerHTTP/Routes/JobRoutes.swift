@@ -86,7 +86,7 @@ struct JobRoutes {
         let team = try identity.visibleTeam(query.string("team"))
         let states = query.choices("state", as: JobState.self)
         let limit = query.integer("limit", in: 1...500) ?? 50
-        let cursor = query.string("cursor")
+        let cursor = query.cursor("cursor", prefix: "job")
         try query.finish()
         let page = try await jobs.list(team: team, states: states, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))

@@ -24,6 +24,16 @@ struct QueryReader {
         return String(value)
     }
 
+    /// A page cursor that is the id (made with `prefix`) of the last item of the previous page.
+    mutating func cursor(_ name: String, prefix: String) -> String? {
+        guard let value = string(name) else { return nil }
+        guard Identifier.isWellFormed(value, prefix: prefix) else {
+            report(name, "is not a cursor this API gave out")
+            return nil
+        }
+        return value
+    }
+
     /// A comma-separated list, without empty items.
     mutating func list(_ name: String) -> [String]? {
         guard let text = string(name) else { return nil }
