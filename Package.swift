@@ -86,7 +86,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The API contract served at GET /openapi.yaml, compiled into the binary; the file
+            // here is a symlink to the repository's openapi.yaml.
+            resources: [.embedInCode("openapi.yaml")]
         ),
         .executableTarget(
             name: "gridbroker",
@@ -154,6 +157,7 @@ let package = Package(
                 "BrokerCore",
                 "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(
