@@ -123,6 +123,17 @@ struct OfferRoutesTests {
         #expect(missing.errors?.map(\.field) == ["gpu"])
     }
 
+    /// RFC 3339 allows a lowercase `t` and `z`, as the job spec's `deadline` does.
+    @Test func priceHistoryReadsAnyRFC3339Time() async throws {
+        let before = try await get(
+            "/v1/prices/history?gpu=H100-SXM&market=spot&since=2026-11-18t10:06:40z", as: PriceHistoryResponse.self)
+        #expect(before.points.map(\.pricePerGPUHour) == [1.79])
+        let after = try await get(
+            "/v1/prices/history?gpu=H100-SXM&market=spot&since=2026-11-18t12:06:40.5%2B01:00",
+            as: PriceHistoryResponse.self)
+        #expect(after.points.isEmpty)
+    }
+
     @Test func adminListsProvidersWithHealthAndTogglesThem() async throws {
         let list = try await get("/v1/admin/providers", as: ProviderListResponse.self)
         #expect(list.providers.map(\.id) == ["lambda", "vast"])
