@@ -107,6 +107,12 @@ struct OfferRoutesTests {
         #expect(problem.errors?.first { $0.field == "bogus" }?.message == "unknown parameter")
     }
 
+    /// "ß" uppercases to "SS", two ASCII letters, but is no country code.
+    @Test func aCountryIsTwoASCIILettersAsWritten() async throws {
+        let problem = try await get("/v1/offers?country=de,%C3%9F", as: ProblemDetails.self, status: .badRequest)
+        #expect(problem.errors == [.init(field: "country", message: "'ß' is not an ISO 3166 alpha-2 code such as DE")])
+    }
+
     @Test func gpuSummaryGroupsByModelAndMarket() async throws {
         let summary = try await get("/v1/gpus", as: GPUListResponse.self)
         let h100 = try #require(summary.gpus.first { $0.gpu == "H100-SXM" })
