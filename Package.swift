@@ -91,7 +91,10 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The API contract served at GET /openapi.yaml, compiled into the binary; the file
+            // here is a symlink to the repository's openapi.yaml.
+            resources: [.embedInCode("openapi.yaml")]
         ),
         .executableTarget(
             name: "gridbroker",
@@ -161,6 +164,7 @@ let package = Package(
                 "BrokerCore",
                 "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(

@@ -69,6 +69,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
             rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit)))
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
+    OpenAPIRoutes().register(on: router)
     OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)
         .register(on: router)
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)

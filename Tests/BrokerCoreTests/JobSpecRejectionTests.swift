@@ -81,6 +81,8 @@ struct JobSpecRejectionTests {
         .member("name", #""""#, "name", "must not be empty"),
         .member("name", #""   ""#, "name", "must not be empty"),
         .member("name", "\"\(String(repeating: "x", count: 129))\"", "name", "at most 128 characters"),
+        // One character on screen, 129 code points: the limit bounds the size, so it counts code points.
+        .member("name", "\"e\(String(repeating: "\\u0301", count: 128))\"", "name", "at most 128 characters"),
         .member("name", "42", "name", "expected a string, got a number"),
         .member("image", #""""#, "image", "must not be empty"),
         .member("image", nil, "image", "is required"),

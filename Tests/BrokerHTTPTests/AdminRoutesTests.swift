@@ -32,6 +32,10 @@ struct AdminRoutesTests {
         let notANumber = try await api.call(
             .post, "/v1/admin/teams", token: admin, body: #"{"name": "x", "budget_usd": true}"#)
         #expect(notANumber.status == .badRequest && notANumber.text.contains(#""field":"budget_usd""#))
+        // One character on screen, 201 code points: names are measured as JSON Schema's maxLength is.
+        let accents = String(repeating: "\\u0301", count: 200)
+        let long = try await api.call(.post, "/v1/admin/teams", token: admin, body: #"{"name": "e\#(accents)"}"#)
+        #expect(long.status == .badRequest && long.text.contains(#""field":"name""#))
         let list = try await api.call(.get, "/v1/admin/teams", token: admin)
         #expect(["default", "team_a", "team_b", "vision"].allSatisfy { list.text.contains(#""name":"\#($0)""#) })
         let budget = try await api.call(

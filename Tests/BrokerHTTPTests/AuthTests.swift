@@ -49,8 +49,7 @@ struct AuthTests {
         #expect(try await api.call(.get, "/healthz", token: nil).status == .ok)
         #expect(try await api.call(.get, "/readyz", token: nil).status == .ok)
         #expect(try await api.call(.get, "/metrics", token: nil).status == .ok)
-        // No route serves it yet: not found, rather than unauthorized.
-        #expect(try await api.call(.get, "/openapi.yaml", token: nil).status == .notFound)
+        #expect(try await api.call(.get, "/openapi.yaml", token: nil).status == .ok)
         // These check their own credentials.
         #expect(try await api.call(.post, "/v1/agent/heartbeat", token: nil, body: "{}").status == .unauthorized)
         #expect(try await api.call(.post, "/v1/webhooks/vast", token: nil, body: "{}").status == .serviceUnavailable)

@@ -130,6 +130,12 @@ struct OfferRoutesTests {
         #expect(problem.errors?.first { $0.field == "bogus" }?.message == "unknown parameter")
     }
 
+    /// "ß" uppercases to "SS", two ASCII letters, but is no country code.
+    @Test func aCountryIsTwoASCIILettersAsWritten() async throws {
+        let problem = try await get("/v1/offers?country=de,%C3%9F", as: ProblemDetails.self, status: .badRequest)
+        #expect(problem.errors == [.init(field: "country", message: "'ß' is not an ISO 3166 alpha-2 code such as DE")])
+    }
+
     @Test func gpuSummaryGroupsByModelAndMarket() async throws {
         let summary = try await get("/v1/gpus", as: GPUListResponse.self)
         let h100 = try #require(summary.gpus.first { $0.gpu == "H100-SXM" })
@@ -144,6 +150,17 @@ struct OfferRoutesTests {
         #expect(history.points.map(\.pricePerGPUHour) == [1.79])
         let missing = try await get("/v1/prices/history", as: ProblemDetails.self, status: .badRequest)
         #expect(missing.errors?.map(\.field) == ["gpu"])
+    }
+
+    /// RFC 3339 allows a lowercase `t` and `z`, as the job spec's `deadline` does.
+    @Test func priceHistoryReadsAnyRFC3339Time() async throws {
+        let before = try await get(
+            "/v1/prices/history?gpu=H100-SXM&market=spot&since=2026-11-18t10:06:40z", as: PriceHistoryResponse.self)
+        #expect(before.points.map(\.pricePerGPUHour) == [1.79])
+        let after = try await get(
+            "/v1/prices/history?gpu=H100-SXM&market=spot&since=2026-11-18t12:06:40.5%2B01:00",
+            as: PriceHistoryResponse.self)
+        #expect(after.points.isEmpty)
     }
 
     @Test func adminListsProvidersWithHealthAndTogglesThem() async throws {

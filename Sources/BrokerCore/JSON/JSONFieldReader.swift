@@ -60,14 +60,16 @@ struct JSONFieldReader {
         return string
     }
 
-    /// A string that is not empty or only whitespace, of at most `maxLength` characters.
+    /// A string that is not empty or only whitespace, of at most `maxLength` characters counted as
+    /// Unicode code points (as JSON Schema's `maxLength` counts them; one character on screen can
+    /// hide any number of combining marks).
     mutating func text(_ field: JSONField, maxLength: Int = 4096) -> String? {
         guard let string = string(field) else { return nil }
         if string.allSatisfy(\.isWhitespace) {
             report(field.path, "must not be empty")
             return nil
         }
-        if string.count > maxLength {
+        if string.unicodeScalars.count > maxLength {
             report(field.path, "must be at most \(maxLength) characters long")
             return nil
         }

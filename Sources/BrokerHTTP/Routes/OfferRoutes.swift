@@ -25,13 +25,14 @@ struct OfferRoutes {
         filter.minGPUMemoryGB = query.integer("min_gpu_memory_gb", in: 0...100_000)
         filter.market = query.choice("market")
         filter.maxPricePerHour = query.dollars("max_price")
+        // Checked before uppercasing, which turns "ß" into "SS".
         filter.countries = query.list("country").map { countries in
             Set(
-                countries.map { $0.uppercased() }.filter { code in
+                countries.filter { code in
                     let valid = code.count == 2 && code.allSatisfy { $0.isASCII && $0.isLetter }
                     if !valid { query.report("country", "'\(code)' is not an ISO 3166 alpha-2 code such as DE") }
                     return valid
-                })
+                }.map { $0.uppercased() })
         }
         // One region, verbatim: providers' region names may hold commas (Vast's "Utah, US").
         filter.regions = query.string("region").map { [$0] }

@@ -59,14 +59,16 @@ struct BodyReader {
     /// Whether `name` is present (possibly null).
     func has(_ name: String) -> Bool { members[name] != nil }
 
-    /// A non-empty string of at most `maximumLength` characters.
+    /// A non-empty string of at most `maximumLength` characters, counted as Unicode code points (as
+    /// JSON Schema's `maxLength` counts them; one character on screen can hide any number of
+    /// combining marks).
     mutating func string(_ name: String, required: Bool = false, maximumLength: Int = 200) -> String? {
         read.insert(name)
         guard let value = members[name], value.isPresent else {
             if required { report(name, "is required") }
             return nil
         }
-        guard case .string(let text) = value, !text.isEmpty, text.count <= maximumLength else {
+        guard case .string(let text) = value, !text.isEmpty, text.unicodeScalars.count <= maximumLength else {
             report(name, "must be a non-empty string of at most \(maximumLength) characters")
             return nil
         }

@@ -90,10 +90,10 @@ struct QueryReader {
         return value
     }
 
-    /// An RFC 3339 time such as `2026-11-21T15:00:00Z`.
+    /// An RFC 3339 time such as `2026-11-21T15:00:00Z`, read as the job spec's `deadline` is.
     mutating func date(_ name: String) -> Date? {
         guard let text = string(name) else { return nil }
-        guard let date = try? Date(text, strategy: .iso8601) else {
+        guard let date = RFC3339.date(from: text) else {
             report(name, "must be a time such as 2026-11-21T15:00:00Z, got '\(text)'")
             return nil
         }
