@@ -62,6 +62,20 @@ struct AutoMarketChoiceTests {
         #expect(decide(hoursIn: 11.8, spot: false, onDemand: false) == .cheapest)
     }
 
+    @Test("only an auto job with a deadline and work has anything to decide")
+    func applies() throws {
+        var spec = JobSpec(
+            name: "j", resources: JobSpec.Resources(gpu: ["H100-SXM"], gpusPerNode: 8, nodes: 1), image: "i",
+            command: ["c"])
+        #expect(!AutoMarketChoice.applies(to: spec))
+        spec.deadline = Self.submitted
+        #expect(!AutoMarketChoice.applies(to: spec))
+        spec.work = JobSpec.Work(gpuHours: 1, referenceGPU: try #require(GPUCatalog.standard.model(named: "A100-80GB")))
+        #expect(AutoMarketChoice.applies(to: spec))
+        spec.market = .spot
+        #expect(!AutoMarketChoice.applies(to: spec))
+    }
+
     @Test("narrowing sets the market, or gives nothing to place when waiting")
     func narrowing() {
         let spec = JobSpec(

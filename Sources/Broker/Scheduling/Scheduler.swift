@@ -171,7 +171,7 @@ public final class Scheduler: Service, Sendable {
                 return offer.id.provider != stayIn.provider || offer.region != stayIn.region
             }
         }
-        if spec.market == .auto {
+        if AutoMarketChoice.applies(to: spec) {
             let now = clock.now
             let choice = try await autoMarket(job, spec: spec, now: now) { narrowed in
                 var narrowed = narrowed
@@ -255,7 +255,7 @@ public final class Scheduler: Service, Sendable {
                     into: &report)
                 return
             }
-            if spec.market == .auto {
+            if AutoMarketChoice.applies(to: spec) {
                 let choice = try await autoMarket(job, spec: spec, now: now) { narrowed in
                     !self.quote(narrowed, now: now).placements.isEmpty
                 }

@@ -54,6 +54,12 @@ public enum AutoMarketChoice: Sendable, Equatable {
         }
     }
 
+    /// Whether the policy has anything to decide for `spec`: `market: auto` with a deadline to
+    /// protect and `work` to estimate hours from (for any other job, the cheapest placement wins).
+    public static func applies(to spec: JobSpec) -> Bool {
+        spec.market == .auto && spec.deadline != nil && spec.work != nil
+    }
+
     /// How often the scheduler can act again: the policy's tick.
     static let tickSeconds: Int64 = 60
 
