@@ -62,6 +62,13 @@ struct AutoMarketChoiceTests {
         #expect(decide(hoursIn: 11.8, spot: false, onDemand: false) == .cheapest)
     }
 
+    @Test("a deadline decades away is decided, not a crash")
+    func farDeadline() {
+        // 2090: seconds left × slack × 3 is past Int64.max.
+        #expect(decide(hoursIn: 0, spot: false, deadline: 560_000) != .onDemand)
+        #expect(decide(hoursIn: 0, spot: true, deadline: 560_000) == .spot)
+    }
+
     @Test("only an auto job with a deadline and work has anything to decide")
     func applies() throws {
         var spec = JobSpec(

@@ -35,19 +35,18 @@ struct AgentRoutesTests {
             JobRecord(id: "job_agent_test", teamId: DefaultTeam.id, name: "t", spec: spec, createdAt: Self.now))
         jobID = job.id
         nodes = SQLiteNodeRepository(database: database)
-        let offer = Offer(
-            id: OfferID(provider: "vast", native: "1"), gpu: GPUName(resolving: "H100 SXM"), gpuCount: 8,
-            gpuMemoryGB: 80,
-            interconnect: nil, vcpus: 1, memoryGB: 1, diskGB: 1, region: "r", country: "US", market: .spot,
-            pricePerHour: Money(dollars: 8)!, available: 1, reliability: nil, firstSeenAt: Self.now,
-            lastSeenAt: Self.now, raw: nil)
-        var node = NodeRecord(id: nodeID, jobID: jobID, rank: 0, offer: offer, requestedAt: Self.now)
+        var node = NodeRecord(id: nodeID, jobID: jobID, rank: 0, offer: Self.offer, requestedAt: Self.now)
         node.agentTokenHash = token.hash
         _ = try await nodes.beginProvisioning(job: jobID, nodes: [node], at: Self.now)
         _ = try await nodes.recordLaunch(node: nodeID, nativeInstanceID: "7", launchedAt: Self.now, at: Self.now)
         dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
     }
+
+    private static let offer = Offer(
+        id: OfferID(provider: "vast", native: "1"), gpu: GPUName(resolving: "H100 SXM"), gpuCount: 8, gpuMemoryGB: 80,
+        interconnect: nil, vcpus: 1, memoryGB: 1, diskGB: 1, region: "r", country: "US", market: .spot,
+        pricePerHour: Money(dollars: 8)!, available: 1, reliability: nil, firstSeenAt: now, lastSeenAt: now, raw: nil)
 
     private func beat(_ body: String, token: String? = nil) async throws -> (HTTPResponse.Status, String) {
         let app = Application(router: buildRouter(dependencies))
@@ -124,6 +123,25 @@ struct AgentRoutesTests {
         _ = try await nodes.terminate(node: nodeID, reason: "operator", at: Self.now)
         let reply = try answer(try await beat(#"{"status":"exited","exit_code":143}"#).1)
         #expect(reply.commands == [.stop])
+        let job = try await SQLiteJobRepository(database: dependencies.database).job(id: jobID)
+        #expect(job?.state == .migrating)
+    }
+
+    @Test("a survivor whose peer was reclaimed may exit with an error mid-migration without failing the job")
+    func survivorExitsDuringMigration() async throws {
+        // A second rank, booting beside the first.
+        let peerToken = AgentToken()
+        var peer = NodeRecord(id: "node_agent_peer", jobID: jobID, rank: 1, offer: Self.offer, requestedAt: Self.now)
+        peer.agentTokenHash = peerToken.hash
+        try await dependencies.database.pool.write { [peer] db in try peer.insert(db) }
+        _ = try await nodes.recordLaunch(node: peer.id, nativeInstanceID: "8", launchedAt: Self.now, at: Self.now)
+        _ = try await beat(#"{"status":"running"}"#)
+        _ = try await beat(#"{"status":"running"}"#, token: peerToken.token)
+        _ = try await nodes.start(
+            job: jobID, ifRunning: [nodeID, peer.id], shards: [nodeID: [0, 1], peer.id: [2, 3]], at: Self.now)
+        _ = try await nodes.preempt(node: peer.id, reason: "spot interruption notice", at: Self.now)
+        // Rank 0's torchrun loses its peer and exits 1: the job migrates on, it does not fail.
+        _ = try await beat(#"{"status":"exited","exit_code":1}"#)
         let job = try await SQLiteJobRepository(database: dependencies.database).job(id: jobID)
         #expect(job?.state == .migrating)
     }

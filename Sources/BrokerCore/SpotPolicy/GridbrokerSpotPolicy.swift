@@ -57,12 +57,14 @@ public struct GridbrokerSpotPolicy: SpotPolicy {
     }
 
     /// The slack to keep now: `reserveFraction` of `timeLeft × (deadline − work) / deadline`, and at
-    /// least two restart overheads.
+    /// least two restart overheads. Computed in 128 bits: a deadline decades away makes the product
+    /// overflow 64.
     private func reserve(_ state: SpotPolicyState) -> Int64 {
         let job = state.job
         let line =
-            max(0, state.timeLeftSeconds) * (job.deadlineSeconds - job.workSeconds) * reserveFraction.numerator
-            / (job.deadlineSeconds * reserveFraction.denominator)
-        return max(2 * job.restartOverheadSeconds, line)
+            Int128(max(0, state.timeLeftSeconds)) * Int128(job.deadlineSeconds - job.workSeconds)
+            * Int128(reserveFraction.numerator)
+            / (Int128(job.deadlineSeconds) * Int128(reserveFraction.denominator))
+        return max(2 * job.restartOverheadSeconds, Int64(clamping: line))
     }
 }

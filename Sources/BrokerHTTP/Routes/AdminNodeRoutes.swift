@@ -29,12 +29,8 @@ struct AdminNodeRoutes {
         }
         group.post(":id/terminate") { _, context in
             let id = try context.parameters.require("id")
-            guard let node = try await nodes.node(id: id) else {
-                throw ProblemDetails(status: .notFound, detail: "node \(id) not found")
-            }
-            guard [.requested, .booting, .running, .preempting].contains(node.state) else {
-                throw ProblemDetails(status: .conflict, detail: "node \(id) is already \(node.state.rawValue)")
-            }
+            // The node's state machine says whether it can be terminated: an unknown node is a 404,
+            // one already terminating or gone a 409.
             let terminating = try await nodes.terminate(node: id, reason: "terminated by an operator", at: clock.now)
             signals.jobEnded()
             signals.nodeReclaimed()

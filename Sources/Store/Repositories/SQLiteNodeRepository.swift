@@ -281,10 +281,13 @@ public struct SQLiteNodeRepository: NodeRepository {
                 if total > 0, done == total {
                     job = try db.applying(.succeed, toJob: job.id, reason: "all \(total) shards done", at: date)
                     terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
-                } else if heartbeat.status == .exited, let code = heartbeat.exitCode, code != 0, node.state == .running
+                } else if heartbeat.status == .exited, let code = heartbeat.exitCode, code != 0, node.state == .running,
+                    job.state == .running
                 {
-                    // Only a node still meant to run fails the job: one the broker stopped (its
-                    // command ends by SIGTERM, 143) or that is being reclaimed is replaced anyway.
+                    // Only a node still meant to run, in a whole gang, fails the job: one the broker
+                    // stopped (its command ends by SIGTERM, 143) or that is being reclaimed is
+                    // replaced anyway, and a survivor whose peer vanished mid-migration lost the
+                    // rendezvous, not the job.
                     job = try db.applying(
                         .fail, toJob: job.id, reason: "node \(node.rank)'s command exited with code \(code)", at: date)
                     terminating = try db.terminatingNodes(ofJob: job.id, reason: "job failed", at: date)
