@@ -71,6 +71,9 @@ public struct AgentMachine: Sendable {
         switch phase {
         case .awaitingFirstAnswer:
             if stop { return finish(exitCode: nil, agentExitCode: 0, at: now) }
+            // Another rank can only meet rank 0 at its address: keep reporting `starting` until
+            // the broker knows it.
+            if answer.rank != 0, answer.nnodes > 1, answer.masterAddress == nil { return [] }
             // A checkpoint asked for before the command runs has nothing to save: ignored.
             phase = .running
             writtenShards = answer.shards

@@ -33,13 +33,24 @@ struct AutoMarketChoiceTests {
         #expect(decide(hoursIn: 0, spot: true) == .spot)
     }
 
-    @Test("no spot and plenty of slack: wait for it, saying how much slack is left")
+    @Test("no spot and plenty of slack: wait for it, in the same words on every pass")
     func waitWithSlack() throws {
         guard case .wait(let reason) = decide(hoursIn: 0, spot: false) else {
             Issue.record("expected to wait")
             return
         }
-        #expect(reason.contains("12.0 h of slack"))
+        #expect(reason.contains("waiting for it while the deadline 2026-11-20T"))
+        #expect(decide(hoursIn: 1, spot: false) == .wait(reason: reason))
+    }
+
+    @Test("nodes that bill while the job waits (a gang's survivors) make on-demand the cheaper choice")
+    func survivorsNeverWait() {
+        let choice = AutoMarketChoice.decide(
+            AutoMarketChoice.Inputs(
+                submittedAt: Self.submitted, deadline: Self.submitted.addingTimeInterval(60 * 3600),
+                now: Self.submitted, onDemandHours: 48, spotHours: nil, spotAvailable: false, doneFraction: 0,
+                restartOverhead: .seconds(720), survivorsBilling: true))
+        #expect(choice == .onDemand)
     }
 
     @Test("no spot and the slack down to its reserve: on-demand")

@@ -26,7 +26,7 @@ struct AutoMarketSchedulingTests {
         #expect(first.placed.isEmpty)
         let waiting = try await harness.job(job)
         #expect(waiting.state == .queued)
-        #expect(waiting.reason?.contains("waiting for it while the deadline allows") == true)
+        #expect(waiting.reason?.contains("waiting for it while the deadline") == true)
         #expect(harness.providers["vast"]!.launches.isEmpty)
 
         harness.list([
@@ -72,7 +72,7 @@ struct AutoMarketSchedulingTests {
         _ = try await harness.nodes.preempt(node: node.id, reason: "spot interruption notice", at: harness.clock.now)
         let waiting = await harness.fleet.scheduler.pass()
         #expect(waiting.placed.isEmpty)
-        #expect(waiting.waiting[job]?.contains("waiting for it while the deadline allows") == true)
+        #expect(waiting.waiting[job]?.contains("waiting for it while the deadline") == true)
 
         // 28 h later the slack is down to its reserve: the rank goes on-demand.
         harness.clock.advance(by: 28 * 3600)
@@ -85,6 +85,32 @@ struct AutoMarketSchedulingTests {
         #expect(await harness.fleet.scheduler.pass().placed == [job])
         let replacement = try #require(try await harness.nodes.nodes(ofJob: job).last)
         #expect(replacement.replacesNodeId == node.id)
+        #expect(replacement.market == .onDemand)
+    }
+
+    @Test("a gang's lost rank never waits for spot: the survivors would bill idle meanwhile")
+    func survivorsDoNotWait() async throws {
+        let harness = try await FleetHarness()
+        let spot = harness.offer("vast:sp", dollars: 9, region: "zone-a", market: .spot, available: 2)
+        let onDemand = harness.offer("vast:od", dollars: 30, region: "zone-a", market: .onDemand)
+        harness.list([spot, onDemand])
+        let h100 = try #require(GPUCatalog.standard.model(named: "H100-SXM"))
+        let job = try await harness.submit(nodes: 2) { spec in
+            spec.market = .auto
+            spec.work = JobSpec.Work(gpuHours: 160, referenceGPU: h100)
+            spec.deadline = harness.clock.now.addingTimeInterval(40 * 3600)
+        }.id
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        await harness.fleet.scheduler.pass()
+        let gang = try await harness.nodes.nodes(ofJob: job)
+        #expect(gang.map(\.market) == [.spot, .spot])
+
+        _ = try await harness.nodes.preempt(node: gang[1].id, reason: "spot interruption notice", at: harness.clock.now)
+        #expect(await harness.fleet.scheduler.pass().placed == [job])
+        let replacement = try #require(try await harness.nodes.nodes(ofJob: job).last)
+        #expect(replacement.replacesNodeId == gang[1].id)
         #expect(replacement.market == .onDemand)
     }
 }

@@ -60,6 +60,19 @@ struct AgentMachineTests {
         #expect(unknown["MASTER_ADDR"] == nil)
     }
 
+    @Test func anotherRankWaitsForRankZerosAddressBeforeStartingTheCommand() {
+        var machine = AgentMachine(settings: settings)
+        _ = machine.start()
+        #expect(machine.handle(.heartbeatAnswered(answer(rank: 1)), at: .seconds(1)) == [])
+        #expect(machine.handle(.timer, at: .seconds(11)) == [.sendHeartbeat(.starting, exitCode: nil)])
+        let actions = machine.handle(.heartbeatAnswered(answer(rank: 1, master: "10.0.0.9")), at: .seconds(12))
+        guard case .startCommand(let environment) = actions.last else {
+            Issue.record("expected the command to start, got \(actions)")
+            return
+        }
+        #expect(environment["MASTER_ADDR"] == "10.0.0.9")
+    }
+
     @Test func heartbeatsFollowTheInterval() {
         var machine = running()
         #expect(machine.handle(.timer, at: .seconds(9)) == [])

@@ -173,7 +173,9 @@ public final class Scheduler: Service, Sendable {
         }
         if AutoMarketChoice.applies(to: spec) {
             let now = clock.now
-            let choice = try await autoMarket(job, spec: spec, now: now) { narrowed in
+            // Survivors bill while the lost ranks wait, so they never wait for spot.
+            let survivors = gang.contains { !ranks.contains($0.rank) }
+            let choice = try await autoMarket(job, spec: spec, now: now, survivorsBilling: survivors) { narrowed in
                 var narrowed = narrowed
                 narrowed.resources.nodes = ranks.count
                 return !quote(narrowed, now: now).placements.isEmpty
@@ -292,7 +294,7 @@ public final class Scheduler: Service, Sendable {
     /// Where a `market: auto` job's next nodes go (see ``BrokerCore/AutoMarketChoice``): `fits`
     /// says whether the nodes to place fit now in `spec` narrowed to spot.
     private func autoMarket(
-        _ job: JobRecord, spec: JobSpec, now: Date, fits: (JobSpec) -> Bool
+        _ job: JobRecord, spec: JobSpec, now: Date, survivorsBilling: Bool = false, fits: (JobSpec) -> Bool
     ) async throws -> AutoMarketChoice {
         /// The whole gang's hours to finish the job on the best placement in `choice`'s market.
         func hours(_ choice: JobSpec.MarketChoice) -> Double? {
@@ -308,7 +310,7 @@ public final class Scheduler: Service, Sendable {
                 submittedAt: job.createdAt, deadline: spec.deadline, now: now, onDemandHours: hours(.onDemand),
                 spotHours: hours(.spot), spotAvailable: fits(spot),
                 doneFraction: shards.total > 0 ? Double(shards.done) / Double(shards.total) : 0,
-                restartOverhead: settings.restartOverhead))
+                restartOverhead: settings.restartOverhead, survivorsBilling: survivorsBilling))
     }
 
     private func wait(_ job: JobRecord, _ reason: String, into report: inout SchedulingPass) async throws {

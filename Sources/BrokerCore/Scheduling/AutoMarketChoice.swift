@@ -38,10 +38,13 @@ public enum AutoMarketChoice: Sendable, Equatable {
         public var doneFraction: Double
         /// What every (re)start of a node costs before it makes progress.
         public var restartOverhead: Duration
+        /// Whether nodes of the job keep billing while it waits (the survivors of a gang that lost
+        /// a rank): waiting then costs more than on-demand, so it never waits.
+        public var survivorsBilling: Bool
 
         public init(
             submittedAt: Date, deadline: Date?, now: Date, onDemandHours: Double?, spotHours: Double?,
-            spotAvailable: Bool, doneFraction: Double, restartOverhead: Duration
+            spotAvailable: Bool, doneFraction: Double, restartOverhead: Duration, survivorsBilling: Bool = false
         ) {
             self.submittedAt = submittedAt
             self.deadline = deadline
@@ -51,6 +54,7 @@ public enum AutoMarketChoice: Sendable, Equatable {
             self.spotAvailable = spotAvailable
             self.doneFraction = doneFraction
             self.restartOverhead = restartOverhead
+            self.survivorsBilling = survivorsBilling
         }
     }
 
@@ -86,9 +90,11 @@ public enum AutoMarketChoice: Sendable, Equatable {
             if inputs.onDemandHours == nil { return inputs.spotAvailable ? .spot : .wait(reason: "no gang fits") }
             return .onDemand
         case .wait:
+            if inputs.survivorsBilling { return .onDemand }
+            // The same words on every pass while it waits: the timeline records a change of reason.
             return .wait(
-                reason: "market auto: no spot capacity fits now; waiting for it while the deadline allows "
-                    + "(\(Self.hours(state.slackSeconds)) h of slack, on-demand before it runs out)")
+                reason: "market auto: no spot capacity fits now; waiting for it while the deadline "
+                    + "\(RFC3339.string(from: deadline)) allows, on-demand before the slack runs out")
         }
     }
 
@@ -102,10 +108,5 @@ public enum AutoMarketChoice: Sendable, Equatable {
         case .wait: return nil
         }
         return narrowed
-    }
-
-    private static func hours(_ seconds: Int64) -> String {
-        let tenths = (seconds * 10 + 1800) / 3600
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }
