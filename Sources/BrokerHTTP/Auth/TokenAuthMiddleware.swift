@@ -22,9 +22,8 @@ struct TokenAuthMiddleware: RouterMiddleware {
     {
         let path = request.uri.path
         if Self.isPublic(path) { return try await next(request, context) }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let token = try await tokens.authenticate(
-                tokenHash: APITokens.hash(String(header.dropFirst(7))), at: clock.now)
+        guard let presented = BearerToken.from(request),
+            let token = try await tokens.authenticate(tokenHash: APITokens.hash(presented), at: clock.now)
         else {
             // Which of missing, unknown or revoked it was stays unsaid, here too.
             context.logger.debug("request without a valid API token refused", metadata: ["path": "\(path)"])

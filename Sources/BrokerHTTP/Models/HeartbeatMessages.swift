@@ -22,16 +22,6 @@ struct HeartbeatRequest: Decodable {
         case shardsDone = "shards_done"
     }
 
-    /// An IPv4 or IPv6 address or a DNS name: 1 to 253 letters, digits and `.-:_%`.
-    static func isHostOrAddress(_ text: String) -> Bool {
-        (1...253).contains(text.utf8.count)
-            && text.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII
-                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                        || ".-:_%".unicodeScalars.contains(scalar))
-            }
-    }
-
     var heartbeat: Heartbeat {
         Heartbeat(
             status: status, exitCode: exitCode, shardsDone: shardsDone ?? [], checkpointURI: checkpoint?.uri,

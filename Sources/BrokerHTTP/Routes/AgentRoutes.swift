@@ -16,8 +16,8 @@ struct AgentRoutes {
     }
 
     private func heartbeat(_ request: Request) async throws -> JSONResponse<HeartbeatResponse> {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let node = try await nodes.node(agentTokenHash: AgentToken.hash(String(header.dropFirst(7))))
+        guard let presented = BearerToken.from(request),
+            let node = try await nodes.node(agentTokenHash: AgentToken.hash(presented))
         else {
             AuthFailures.record(.agentToken)
             throw ProblemDetails(status: .unauthorized, detail: "a valid node token is required")
@@ -38,7 +38,7 @@ struct AgentRoutes {
         } catch let error as DecodingError {
             throw ProblemDetails(status: .badRequest, detail: "invalid heartbeat", errors: [Self.fieldError(error)])
         }
-        if let address = report.address, !HeartbeatRequest.isHostOrAddress(address) {
+        if let address = report.address, !NodeAddressSyntax.isValid(address) {
             throw ProblemDetails(
                 status: .badRequest, detail: "invalid heartbeat",
                 errors: [.init(field: "address", message: "must be an IP address or a host name")])

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrokerCore
 import Foundation
 import Logging
 import NodeAgent
@@ -45,8 +46,9 @@ struct AgentCommand: AsyncParsableCommand {
         guard interval > 0, interval <= 3600 else {
             throw ValidationError("--interval must be over 0 and at most 3600")
         }
-        if let address, address.isEmpty || address.contains(where: \.isWhitespace) {
-            throw ValidationError("--address '\(address)': give an IP address or a host name")
+        if let address, !NodeAddressSyntax.isValid(address) {
+            throw ValidationError(
+                "--address '\(address)': give an IP address or a host name (1-253 ASCII letters, digits, '.-:_%')")
         }
         guard SignalName.parse(checkpointSignal) != nil else {
             throw ValidationError(
