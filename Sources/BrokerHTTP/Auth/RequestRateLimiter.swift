@@ -5,10 +5,15 @@ import Synchronization
 /// One ``BrokerCore/TokenBucket`` per API token: a token over its rate gets a 429 with
 /// `Retry-After`, and one busy client cannot starve the others.
 final class RequestRateLimiter: Sendable {
+    private struct State {
+        var buckets: [String: TokenBucket] = [:]
+        var prunedAt: Date?
+    }
+
     private let limit: TokenBucket.Limit
-    private let buckets = Mutex<[String: TokenBucket]>([:])
-    /// Above this many buckets, the full ones (idle tokens) are forgotten.
-    private static let pruneAbove = 10_000
+    private let state = Mutex(State())
+    /// How often buckets that have refilled (tokens idle since, or revoked) are forgotten.
+    private static let pruneEvery: TimeInterval = 60
 
     init(limit: TokenBucket.Limit) {
         self.limit = limit
@@ -16,11 +21,14 @@ final class RequestRateLimiter: Sendable {
 
     /// Nil when `key`'s request may go ahead; otherwise the seconds to wait.
     func admit(_ key: String, at now: Date) -> Int? {
-        buckets.withLock { buckets in
-            if buckets.count > Self.pruneAbove { buckets = buckets.filter { !$0.value.isFull(at: now) } }
-            var bucket = buckets[key] ?? TokenBucket(limit: limit, now: now)
+        state.withLock { state in
+            if state.prunedAt.map({ now.timeIntervalSince($0) >= Self.pruneEvery }) ?? true {
+                state.buckets = state.buckets.filter { !$0.value.isFull(at: now) }
+                state.prunedAt = now
+            }
+            var bucket = state.buckets[key] ?? TokenBucket(limit: limit, now: now)
             let wait = bucket.take(at: now)
-            buckets[key] = bucket
+            state.buckets[key] = bucket
             return wait
         }
     }
