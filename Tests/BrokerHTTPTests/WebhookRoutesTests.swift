@@ -138,6 +138,11 @@ struct WebhookRoutesTests {
         #expect(forged.status == .unauthorized)
         #expect(forged.contentType == "application/problem+json")
         #expect(forged.body.contains("no v1 signature"))
+        // The refusal names what is wrong, never the secret or the signature it expected.
+        let expected = WebhookVerifier.signature(
+            id: "msg_1", timestamp: String(Int(Self.now.timeIntervalSince1970)), body: Array(Self.interruption.utf8),
+            key: Self.key)
+        #expect(!forged.body.contains("gridbroker test webhook key") && !forged.body.contains(expected.dropFirst(3)))
         let unsigned = try await post(Self.interruption, headers: [:])
         #expect(unsigned.status == .unauthorized)
         #expect(unsigned.body.contains("webhook-id header is missing"))
