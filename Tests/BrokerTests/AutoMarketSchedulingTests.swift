@@ -73,6 +73,10 @@ struct AutoMarketSchedulingTests {
         let waiting = await harness.fleet.scheduler.pass()
         #expect(waiting.placed.isEmpty)
         #expect(waiting.waiting[job]?.contains("waiting for it while the deadline") == true)
+        // The job says so too, once.
+        #expect(try await harness.job(job).reason == waiting.waiting[job])
+        await harness.fleet.scheduler.pass()
+        #expect(try await harness.jobs.events(ofJob: job).filter { $0.kind == "job.waiting" }.count == 1)
 
         // 28 h later the slack is down to its reserve: the rank goes on-demand.
         harness.clock.advance(by: 28 * 3600)

@@ -45,7 +45,8 @@ public protocol NodeRepository: Sendable {
     func finish(job id: String, with event: JobEvent, reason: String?, at: Date) async throws -> (
         job: JobRecord, terminating: [NodeRecord]
     )
-    /// Sets why a queued job waits; writes (and records an event) only when the reason changed.
+    /// Sets why a queued job waits for a placement, or a migrating one for its replacements; writes
+    /// (and records an event) only when the reason changed.
     func setWaitingReason(job id: String, reason: String, at: Date) async throws
     /// Every node the job ever had, in the order they were requested.
     func nodes(ofJob id: String) async throws -> [NodeRecord]

@@ -141,7 +141,8 @@ public struct SQLiteNodeRepository: NodeRepository {
             guard var job = try JobRecord.fetchOne(db, key: id) else {
                 throw StoreError.notFound(entity: "job", id: id)
             }
-            guard job.state == .queued, job.reason != reason else { return }
+            // A queued job waits for a placement, a migrating one for its replacements.
+            guard job.state == .queued || job.state == .migrating, job.reason != reason else { return }
             job.reason = reason
             job.updatedAt = date
             try job.update(db)
