@@ -134,6 +134,11 @@ public final class Reconciler: Service, Sendable {
                     .confirmTerminated, toNode: nodeID, reason: "the provider confirms it is gone", at: now)
             }
             return ReconcileActionTaken(action: action, error: nil)
+        } catch StoreError.invalidTransition(let message) {
+            // The node moved on since the listing was read (its agent reported in, a notice or a
+            // cancel came): the action has nothing left to do.
+            logger.debug("reconcile action overtaken", metadata: ["action": "\(action)", "state": "\(message)"])
+            return ReconcileActionTaken(action: action, error: nil)
         } catch {
             logger.error("reconcile action failed", metadata: ["action": "\(action)", "error": "\(error)"])
             return ReconcileActionTaken(action: action, error: "\(error)")
