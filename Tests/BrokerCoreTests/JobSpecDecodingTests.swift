@@ -107,8 +107,8 @@ struct JobSpecDecodingTests {
     @Test("JSON strings are unescaped, including surrogate pairs")
     func escapes() throws {
         let spec = try JobSpecFixtures.decode(
-            JobSpecFixtures.spec(["name": #""tab\there \"q\" \u00e9 \ud83d\ude80 \/""#]))
-        #expect(spec.name == "tab\there \"q\" é 🚀 /")
+            JobSpecFixtures.spec(["command": #"["tab\there \"q\" \u00e9 \ud83d\ude80 \/"]"#]))
+        #expect(spec.command == ["tab\there \"q\" é 🚀 /"])
     }
 
     @Test("decodes from Data as well as bytes")

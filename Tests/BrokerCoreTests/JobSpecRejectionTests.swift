@@ -81,6 +81,8 @@ struct JobSpecRejectionTests {
         .member("name", #""""#, "name", "must not be empty"),
         .member("name", #""   ""#, "name", "must not be empty"),
         .member("name", "\"\(String(repeating: "x", count: 129))\"", "name", "at most 128 characters"),
+        .member("name", #""red\u001b[31m""#, "name", "must not contain control characters"),
+        .member("name", #""\u0000lora""#, "name", "must not contain control characters"),
         // One character on screen, 129 code points: the limit bounds the size, so it counts code points.
         .member("name", "\"e\(String(repeating: "\\u0301", count: 128))\"", "name", "at most 128 characters"),
         .member("name", "42", "name", "expected a string, got a number"),

@@ -36,6 +36,12 @@ struct AdminRoutesTests {
         let accents = String(repeating: "\\u0301", count: 200)
         let long = try await api.call(.post, "/v1/admin/teams", token: admin, body: #"{"name": "e\#(accents)"}"#)
         #expect(long.status == .badRequest && long.text.contains(#""field":"name""#))
+        // A NUL (schemathesis found it: SQLite's length() stops there, so the insert failed with a
+        // 500) or a terminal escape is no name.
+        for name in [#"\u0000vision"#, #"red\u001b[31m"#] {
+            let control = try await api.call(.post, "/v1/admin/teams", token: admin, body: #"{"name": "\#(name)"}"#)
+            #expect(control.status == .badRequest && control.text.contains("control characters"), "\(name)")
+        }
         let list = try await api.call(.get, "/v1/admin/teams", token: admin)
         #expect(["default", "team_a", "team_b", "vision"].allSatisfy { list.text.contains(#""name":"\#($0)""#) })
         let budget = try await api.call(

@@ -73,6 +73,11 @@ struct JSONFieldReader {
             report(field.path, "must be at most \(maxLength) characters long")
             return nil
         }
+        if string.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            // NUL cuts SQLite's text functions short, escapes repaint the CLI's terminal.
+            report(field.path, "must not contain control characters")
+            return nil
+        }
         return string
     }
 

@@ -72,6 +72,11 @@ struct BodyReader {
             report(name, "must be a non-empty string of at most \(maximumLength) characters")
             return nil
         }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            // NUL cuts SQLite's text functions short, escapes repaint the CLI's terminal.
+            report(name, "must not contain control characters")
+            return nil
+        }
         return text
     }
 
