@@ -31,6 +31,20 @@ struct AgentProcessTests {
         return path
     }
 
+    /// The machine's non-loopback IPv4 addresses, by `hostname -I`.
+    private static func machineIPv4Addresses() throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/hostname")
+        process.arguments = ["-I"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty && !$0.contains(":") }
+    }
+
     private func startAgent(_ broker: String, script: String, options: [String] = []) throws -> GridbrokerProcess {
         try GridbrokerProcess(
             ["agent", "--interval", "0.1", "--work-dir", folder.appendingPathComponent("work").path] + options + [
@@ -69,8 +83,15 @@ struct AgentProcessTests {
             #expect(final.shardsDone == [0, 1, 2])
             #expect(final.checkpoint?.uri == "s3://ckpt/run-7/step-0")
             #expect(heartbeats.filter { $0.status == "exited" }.count == 1)
-            // Without --address the agent reports the machine's own (first non-loopback IPv4), if any.
+            // Without --address the agent reports one of the machine's own IPv4 addresses (as
+            // `hostname -I` lists the non-loopback ones), the same in every heartbeat; none without one.
+            let own = try Self.machineIPv4Addresses()
             #expect(heartbeats.allSatisfy { $0.address == heartbeats.first?.address })
+            if own.isEmpty {
+                #expect(heartbeats.first?.address == nil)
+            } else {
+                #expect(own.contains(heartbeats.first?.address ?? "none"), "\(own)")
+            }
             #expect(!agent.log.contains(FakeBroker.token))
         }
         let environment = try String(contentsOf: folder.appendingPathComponent("env.txt"), encoding: .utf8)
