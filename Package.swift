@@ -6,7 +6,8 @@ let package = Package(
     name: "gridbroker",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "gridbroker", targets: ["gridbroker"])
+        .executable(name: "gridbroker", targets: ["gridbroker"]),
+        .executable(name: "gridbroker-agent", targets: ["gridbroker-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -15,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -40,12 +43,42 @@ let package = Package(
             dependencies: [
                 "BrokerCore",
                 "CurlHTTP",
+                "NodeAgent",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
         // MARK: Node agent
         .target(name: "NodeAgent"),
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "NodeAgent",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // One file that runs on any Linux machine with glibc: the Swift runtime, Foundation's
+        // essentials and the C++ runtime linked in statically (see Linking/StaticCxx).
+        .executableTarget(
+            name: "gridbroker-agent",
+            dependencies: [
+                "AgentRuntime",
+                "NodeAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib", "-L", Context.packageDirectory + "/Linking/StaticCxx",
+                    "-Xclang-linker", "-static-libgcc", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
+                    "-l_FoundationCShims",
+                ])
+            ]
+        ),
 
         .target(
             name: "MarketSim",
@@ -133,6 +166,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore"]),
         .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "NodeAgent"]),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [

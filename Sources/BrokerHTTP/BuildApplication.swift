@@ -1,7 +1,9 @@
 import Broker
 import BrokerCore
+import Foundation
 import Hummingbird
 import Logging
+import NodeAgent
 import Prometheus
 import ServiceLifecycle
 import Store
@@ -30,6 +32,14 @@ public struct APIDependencies: Sendable {
     public var webhookVerifier: WebhookVerifier?
     /// Each API token's request rate; over it, a 429 with `Retry-After`.
     public var rateLimit = TokenBucket.Limit(perSecond: 50, burst: 200)
+    /// The node agent served at `GET /v1/agent/download`; nil answers 503.
+    public var agent: AgentBinary?
+    /// Nodes' output, as agents send it and `GET /v1/jobs/{id}/logs` serves it.
+    public var nodeLogs: NodeLogStore
+    /// Reads jobs' `dataset.manifest` at submit; nil refuses jobs that name one.
+    public var manifests: DatasetManifests?
+    /// How often a quiet `follow` of a job's logs gets a keep-alive comment.
+    public var logKeepAlive: Duration = .seconds(10)
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
@@ -52,6 +62,9 @@ public struct APIDependencies: Sendable {
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
         self.webhookVerifier = webhookVerifier
+        self.nodeLogs = NodeLogStore(
+            folder: FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-logs-\(UUID())"),
+            maxBytesPerNode: 8 << 20, clock: clock)
     }
 }
 
@@ -76,12 +89,17 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         .register(on: router)
     JobRoutes(
         jobs: dependencies.jobs, nodes: dependencies.nodes, teams: dependencies.teams, catalog: dependencies.catalog,
-        clock: dependencies.clock, signals: dependencies.fleet
+        clock: dependencies.clock, signals: dependencies.fleet, manifests: dependencies.manifests
     ).register(on: router)
     AgentRoutes(
-        nodes: dependencies.nodes, catalog: dependencies.catalog, clock: dependencies.clock, signals: dependencies.fleet
+        nodes: dependencies.nodes, jobs: dependencies.jobs, catalog: dependencies.catalog, clock: dependencies.clock,
+        signals: dependencies.fleet, agent: dependencies.agent, logs: dependencies.nodeLogs
     )
     .register(on: router)
+    LogRoutes(
+        jobs: dependencies.jobs, nodes: dependencies.nodes, logs: dependencies.nodeLogs,
+        keepAlive: dependencies.logKeepAlive
+    ).register(on: router)
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)
     AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)

@@ -10,14 +10,22 @@ public enum AgentEvent: Equatable, Sendable {
     case terminationRequested
     /// The time the machine asked for in ``AgentMachine/nextDeadline`` may have come.
     case timer
+    /// The job's shard objects arrived (after ``AgentAction/fetchDataset``); the caller keeps them
+    /// for the shards file.
+    case datasetFetched
+    /// They could not be fetched; the next heartbeat answer asks again.
+    case datasetFetchFailed(reason: String)
 }
 
 /// What the agent must do next; returned by ``AgentMachine``, carried out by ``AgentRunner``.
 public enum AgentAction: Equatable, Sendable {
     /// POST a heartbeat with this status (and exit code), with the progress file's last good content.
     case sendHeartbeat(HeartbeatReport.Status, exitCode: Int32?)
-    /// (Re)write the shards file: one index a line.
+    /// (Re)write the shards file: one line per shard, its index and, when the job's shards are lists
+    /// of objects, their URIs (see ``ShardsFile``).
     case writeShards([Int])
+    /// Fetch the job's shard objects (`GET /v1/agent/dataset`); the command waits for them.
+    case fetchDataset
     /// Start the command with these variables added to the agent's own environment.
     case startCommand(environment: [String: String])
     /// Send the command this signal.

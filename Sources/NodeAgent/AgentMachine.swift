@@ -30,6 +30,11 @@ public struct AgentMachine: Sendable {
     private var nextHeartbeatAt: Duration?
     private var failures = 0
     private var writtenShards: [Int]?
+    /// Whether the job's shard objects are here, and whether a fetch of them is under way.
+    private var hasDataset = false
+    private var fetchingDataset = false
+    /// The newest answer while the command waits for the dataset.
+    private var waitingAnswer: HeartbeatAnswer?
     /// How long the final report is retried; none after the agent itself was asked to terminate.
     private var reportPatience: Duration
 
@@ -59,6 +64,10 @@ public struct AgentMachine: Sendable {
         case .commandExited(let code): return commandExited(code, at: now)
         case .terminationRequested: return terminationRequested(at: now)
         case .timer: return timer(at: now)
+        case .datasetFetched: return datasetFetched()
+        case .datasetFetchFailed:
+            fetchingDataset = false
+            return []
         }
     }
 
@@ -74,13 +83,13 @@ public struct AgentMachine: Sendable {
             // Another rank can only meet rank 0 at its address: keep reporting `starting` until
             // the broker knows it.
             if answer.rank != 0, answer.nnodes > 1, answer.masterAddress == nil { return [] }
-            // A checkpoint asked for before the command runs has nothing to save: ignored.
-            phase = .running
-            writtenShards = answer.shards
-            return [
-                .writeShards(answer.shards),
-                .startCommand(environment: CommandEnvironment.variables(for: answer, settings: settings)),
-            ]
+            if answer.shardObjects, !hasDataset {
+                waitingAnswer = answer
+                guard !fetchingDataset else { return [] }
+                fetchingDataset = true
+                return [.fetchDataset]
+            }
+            return startCommand(answer)
         case .running:
             var actions: [AgentAction] = []
             if answer.shards != writtenShards {
@@ -97,6 +106,25 @@ public struct AgentMachine: Sendable {
             phase = .done
             return [.exit(agentExitCode)]
         }
+    }
+
+    /// Writes the shards and starts the command; a checkpoint asked for before it runs has nothing
+    /// to save and is ignored.
+    private mutating func startCommand(_ answer: HeartbeatAnswer) -> [AgentAction] {
+        phase = .running
+        waitingAnswer = nil
+        writtenShards = answer.shards
+        return [
+            .writeShards(answer.shards),
+            .startCommand(environment: CommandEnvironment.variables(for: answer, settings: settings)),
+        ]
+    }
+
+    private mutating func datasetFetched() -> [AgentAction] {
+        fetchingDataset = false
+        hasDataset = true
+        guard phase == .awaitingFirstAnswer, let answer = waitingAnswer else { return [] }
+        return startCommand(answer)
     }
 
     private mutating func stopCommand(at now: Duration) -> AgentAction {

@@ -16,6 +16,7 @@ public enum CommandEnvironment {
         if let port = answer.masterPort { variables["MASTER_PORT"] = "\(port)" }
         if let uri = answer.checkpointURI { variables["GRIDBROKER_CHECKPOINT_URI"] = uri }
         if let resume = answer.resumeFrom { variables["GRIDBROKER_RESUME_FROM"] = resume }
+        if let dataset = answer.datasetURI { variables["GRIDBROKER_DATASET_URI"] = dataset }
         return variables
     }
 

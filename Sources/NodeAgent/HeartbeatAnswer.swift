@@ -12,6 +12,11 @@ public struct HeartbeatAnswer: Decodable, Equatable, Sendable {
     public var shards: [Int]
     public var checkpointURI: String?
     public var resumeFrom: String?
+    /// The job's `dataset.uri`, when it has a dataset.
+    public var datasetURI: String?
+    /// Whether the job's shards are lists of objects (a `dataset.manifest`): the agent then fetches
+    /// them (`GET /v1/agent/dataset`) before the command starts, for the shards file.
+    public var shardObjects: Bool
     /// `checkpoint` and `stop`; unknown commands are ignored.
     public var commands: [String]
 
@@ -24,12 +29,14 @@ public struct HeartbeatAnswer: Decodable, Equatable, Sendable {
         case masterPort = "master_port"
         case checkpointURI = "checkpoint_uri"
         case resumeFrom = "resume_from"
+        case datasetURI = "dataset_uri"
+        case shardObjects = "shard_objects"
     }
 
     public init(
         nodeID: String, jobID: String, rank: Int, nnodes: Int, gpusPerNode: Int, masterAddress: String? = nil,
         masterPort: Int? = nil, shards: [Int], checkpointURI: String? = nil, resumeFrom: String? = nil,
-        commands: [String] = []
+        datasetURI: String? = nil, shardObjects: Bool = false, commands: [String] = []
     ) {
         self.nodeID = nodeID
         self.jobID = jobID
@@ -41,6 +48,8 @@ public struct HeartbeatAnswer: Decodable, Equatable, Sendable {
         self.shards = shards
         self.checkpointURI = checkpointURI
         self.resumeFrom = resumeFrom
+        self.datasetURI = datasetURI
+        self.shardObjects = shardObjects
         self.commands = commands
     }
 
@@ -56,6 +65,8 @@ public struct HeartbeatAnswer: Decodable, Equatable, Sendable {
         shards = try container.decodeIfPresent([Int].self, forKey: .shards) ?? []
         checkpointURI = try container.decodeIfPresent(String.self, forKey: .checkpointURI)
         resumeFrom = try container.decodeIfPresent(String.self, forKey: .resumeFrom)
+        datasetURI = try container.decodeIfPresent(String.self, forKey: .datasetURI)
+        shardObjects = try container.decodeIfPresent(Bool.self, forKey: .shardObjects) ?? false
         commands = try container.decodeIfPresent([String].self, forKey: .commands) ?? []
     }
 }

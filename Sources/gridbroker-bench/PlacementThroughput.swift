@@ -29,7 +29,9 @@ struct PlacementThroughput {
         let fleet = Fleet(
             database: database, market: LiveMarket(book),
             provisioners: Provisioners(simulated.providers.map { adapters.provisioner(for: $0) }), transport: transport,
-            clock: clock, settings: simulated.configuration.schedulerSettings, logger: logger)
+            clock: clock, settings: simulated.configuration.schedulerSettings,
+            agent: AgentDelivery(brokerURL: simulated.configuration.server.agentURL, sha256: BenchAgent.sha256),
+            logger: logger)
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
         let repository = SQLiteJobRepository(database: database)
         let encoder = JSONEncoder()

@@ -36,7 +36,7 @@ struct ReactionBenchmark: AsyncParsableCommand {
         let fleet = Fleet(
             database: database, market: LiveMarket(OfferBook(offers: Self.market(offers, at: clock.now))),
             provisioners: Provisioners([provider]), transport: UnusedTransport(), clock: clock, settings: settings,
-            logger: logger)
+            agent: AgentDelivery(brokerURL: settings.agentBrokerURL, sha256: BenchAgent.sha256), logger: logger)
         let key = SymmetricKey(data: Array("gridbroker-bench-webhook-secret!".utf8))
         var dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), clock: clock, fleet: fleet.signals,

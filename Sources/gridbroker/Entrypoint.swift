@@ -1,6 +1,7 @@
 import ArgumentParser
 import Broker
 import CurlHTTP
+import NodeAgent
 
 /// `gridbroker`: the daemon and the tools around it.
 @main

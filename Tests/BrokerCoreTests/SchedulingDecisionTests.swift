@@ -51,23 +51,41 @@ struct CapacityBlocklistTests {
 struct GangLaunchCheckTests {
     let now = MatchingFixtures.now
 
-    func node(_ rank: Int, _ state: NodeState, requestedSecondsAgo: Double = 10, provider: String = "vast")
-        -> NodeView
-    {
+    func node(
+        _ rank: Int, _ state: NodeState, requestedSecondsAgo: Double = 10, provider: String = "vast",
+        runningSecondsAgo: Double? = nil
+    ) -> NodeView {
         NodeView(
             id: "node_\(rank)", jobID: "job_1", rank: rank, providerID: provider, state: state,
             nativeInstanceID: state == .requested ? nil : "i-\(rank)",
-            requestedAt: now.addingTimeInterval(-requestedSecondsAgo), launchedAt: nil)
+            requestedAt: now.addingTimeInterval(-requestedSecondsAgo), launchedAt: nil,
+            instanceRunningAt: runningSecondsAgo.map { now.addingTimeInterval(-$0) })
     }
 
     func decide(_ nodes: [NodeView]) -> GangLaunchCheck.Decision {
-        GangLaunchCheck.decide(nodes: nodes, now: now) { $0 == "slow" ? .seconds(600) : .seconds(60) }
+        GangLaunchCheck.decide(
+            nodes: nodes, now: now, timeout: { $0 == "slow" ? .seconds(600) : .seconds(60) },
+            bootTimeout: .seconds(900))
     }
 
-    @Test("waits while nodes boot, starts when every node runs")
+    @Test("waits while nodes boot, starts when every node runs (its agent reported in)")
     func waitThenStart() {
         #expect(decide([node(0, .running), node(1, .booting)]) == .wait)
+        #expect(decide([node(0, .running), node(1, .booting, runningSecondsAgo: 30)]) == .wait)
         #expect(decide([node(0, .running), node(1, .running)]) == .start)
+    }
+
+    @Test("an instance the provider runs whose agent never reports is a failed boot once the boot timeout passed")
+    func failedBoot() {
+        // The launch timeout no longer counts once the provider runs the instance: the boot timeout does.
+        let running = node(1, .booting, requestedSecondsAgo: 1_000, runningSecondsAgo: 899)
+        #expect(decide([node(0, .running), running]) == .wait)
+        let silent = node(1, .booting, requestedSecondsAgo: 1_000, runningSecondsAgo: 900)
+        #expect(
+            decide([node(0, .running), silent])
+                == .release(
+                    reason: "node 1 (vast): failed boot: its agent never reported within 900 s of the instance running",
+                    stuck: ["node_1"]))
     }
 
     @Test("a failed or vanished node releases the gang")
@@ -87,7 +105,7 @@ struct GangLaunchCheckTests {
     @Test("a launch past its provider's timeout is abandoned, and only that provider's timeout counts")
     func timeout() {
         let decision = decide([node(0, .running), node(1, .booting, requestedSecondsAgo: 61)])
-        #expect(decision == .release(reason: "launch made no progress in time: node 1 (vast)", stuck: ["node_1"]))
+        #expect(decision == .release(reason: "node 1 (vast): its launch made no progress in 60 s", stuck: ["node_1"]))
         #expect(decide([node(0, .booting, requestedSecondsAgo: 300, provider: "slow")]) == .wait)
     }
 }
@@ -149,11 +167,15 @@ struct ReconciliationTests {
                 == [.failUnlaunched(nodeID: "node_a")])
     }
 
-    @Test("booting becomes running when the provider says so; missing or stopped twice in a row is vanished")
+    @Test(
+        "a booting node's instance seen running is noted once (the node runs when its agent reports); missing or stopped twice in a row is vanished"
+    )
     func liveNodes() {
-        #expect(
-            plan([node("node_a", .booting, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .running)])
-                == [.markRunning(nodeID: "node_a")])
+        let running = InstanceSighting(nativeID: "1", nodeID: "node_a", status: .running)
+        #expect(plan([node("node_a", .booting, native: "1")], [running]) == [.noteInstanceRunning(nodeID: "node_a")])
+        var noted = node("node_a", .booting, native: "1")
+        noted.instanceRunningAt = now
+        #expect(plan([noted], [running]) == [])
         #expect(
             plan([node("node_a", .running, native: "1")], [.init(nativeID: "1", nodeID: "node_a", status: .running)])
                 == [])
@@ -292,16 +314,20 @@ struct MigrationCheckTests {
     let now = MatchingFixtures.now
     let spotPool = MigrationCheck.Pool(provider: "vast", region: "r1", market: .spot)
 
-    func member(_ rank: Int, _ state: NodeState, secondsAgo: Double = 10) -> MigrationCheck.Member {
+    func member(_ rank: Int, _ state: NodeState, secondsAgo: Double = 10, runningSecondsAgo: Double? = nil)
+        -> MigrationCheck.Member
+    {
         MigrationCheck.Member(
             node: NodeView(
                 id: "node_\(rank)", jobID: "job_1", rank: rank, providerID: "vast", state: state,
-                nativeInstanceID: "i-\(rank)", requestedAt: now.addingTimeInterval(-secondsAgo), launchedAt: nil),
+                nativeInstanceID: "i-\(rank)", requestedAt: now.addingTimeInterval(-secondsAgo), launchedAt: nil,
+                instanceRunningAt: runningSecondsAgo.map { now.addingTimeInterval(-$0) }),
             pool: spotPool)
     }
 
     func decide(_ gang: [MigrationCheck.Member], sameRegion: Bool = true) -> MigrationCheck.Decision {
-        MigrationCheck.decide(gang: gang, sameRegion: sameRegion, now: now, launchTimeout: .seconds(300))
+        MigrationCheck.decide(
+            gang: gang, sameRegion: sameRegion, now: now, launchTimeout: .seconds(300), bootTimeout: .seconds(900))
     }
 
     @Test("one reclaimed node of a gang is replaced beside the survivors, never in the pool that took it")
@@ -329,7 +355,19 @@ struct MigrationCheckTests {
         #expect(decide([member(0, .running), member(1, .booting)]) == .wait)
         #expect(
             decide([member(0, .running), member(1, .booting, secondsAgo: 300)])
-                == .replace(ranks: [1], stayIn: spotPool, avoid: [spotPool]))
+                == .replace(
+                    ranks: [1], stayIn: spotPool, avoid: [spotPool],
+                    stalled: ["node_1": "its launch made no progress in 300 s"]))
         #expect(decide([member(0, .running), member(1, .running)]) == .resume)
+    }
+
+    @Test("a replacement whose agent never reports after its instance runs is given up after the boot timeout")
+    func failedBootOfAReplacement() {
+        #expect(decide([member(0, .running), member(1, .booting, secondsAgo: 2_000, runningSecondsAgo: 100)]) == .wait)
+        #expect(
+            decide([member(0, .running), member(1, .booting, secondsAgo: 2_000, runningSecondsAgo: 900)])
+                == .replace(
+                    ranks: [1], stayIn: spotPool, avoid: [spotPool],
+                    stalled: ["node_1": "failed boot: its agent never reported within 900 s of the instance running"]))
     }
 }

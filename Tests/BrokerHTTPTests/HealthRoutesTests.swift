@@ -2,6 +2,7 @@ import Broker
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NodeAgent
 import Prometheus
 import Store
 import Testing

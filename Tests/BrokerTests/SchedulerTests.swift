@@ -26,13 +26,15 @@ struct SchedulerTests {
         #expect(Set(launches.map(\.nodeID)) == Set(nodes.map(\.id)))
         #expect(
             launches.allSatisfy {
-                $0.environment["NNODES"] == "2" && $0.command == ["gridbroker", "agent", "--", "torchrun", "train.py"]
+                $0.environment["NNODES"] == "2" && $0.command == ["torchrun", "train.py"]
+                    && $0.agent
+                        == AgentDelivery(brokerURL: "http://127.0.0.1:8080", sha256: String(repeating: "0", count: 64))
             })
-        // Each node gets its own agent token; the broker keeps only its hash.
+        // Each node gets its own agent token, apart from the command's environment; the broker keeps only its hash.
         for (launch, node) in zip(launches.sorted { $0.nodeID < $1.nodeID }, nodes.sorted { $0.id < $1.id }) {
-            let token = try #require(launch.environment["GRIDBROKER_AGENT_TOKEN"])
-            #expect(node.agentTokenHash == AgentToken.hash(token))
-            #expect(node.agentTokenHash != token)
+            #expect(!launch.environment.values.contains(launch.agentToken))
+            #expect(node.agentTokenHash == AgentToken.hash(launch.agentToken))
+            #expect(node.agentTokenHash != launch.agentToken)
         }
     }
 
@@ -122,7 +124,55 @@ struct SchedulerTests {
         #expect(harness.providers["vast"]!.live.isEmpty)
     }
 
-    @Test("the job starts when the provider reports every node running")
+    @Test("a node whose provider runs it but whose agent never reports is a failed boot: released, blocked, replaced")
+    func failedBoot() async throws {
+        let harness = try await FleetHarness(
+            settings: SchedulerSettings(defaultLaunchTimeout: .seconds(300), bootTimeout: .seconds(900)))
+        harness.list([harness.offer("vast:silent", dollars: 10), harness.offer("aws:ok", dollars: 20)])
+        let job = try await harness.submit()
+        await harness.fleet.scheduler.pass()
+        harness.providers["vast"]!.setAll(.running)
+        await harness.fleet.reconciler.pass()
+        // Past the launch timeout, but the instance runs: only the boot timeout counts now.
+        harness.clock.advance(by: 899)
+        #expect(await harness.fleet.scheduler.pass().released.isEmpty)
+        harness.clock.advance(by: 1)
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.released[job.id]?.contains("failed boot: its agent never reported within 900 s") == true)
+        #expect(pass.placed == [job.id])
+        let nodes = try await harness.nodes.nodes(ofJob: job.id)
+        #expect(nodes.map(\.offerId) == ["vast:silent", "aws:ok"])
+        #expect(nodes.first?.state == .terminating)
+        #expect(
+            harness.fleet.scheduler.blocks.isBlocked(harness.offer("vast:silent", dollars: 10), at: harness.clock.now))
+        let timeline = try await harness.jobs.events(ofJob: job.id).map(\.message)
+        #expect(timeline.contains { $0.contains("waiting for its agent") })
+        #expect(timeline.contains { $0.contains("failed boot") })
+        // Nothing is left billing at the silent provider.
+        await harness.fleet.reconciler.pass()
+        #expect(harness.providers["vast"]!.live.isEmpty)
+    }
+
+    @Test("launches are refused, with the reason on the job, without an agent to deliver or a broker nodes can reach")
+    func launchesRefused() async throws {
+        let noAgent = try await FleetHarness(agent: nil)
+        noAgent.list([noAgent.offer("vast:a", dollars: 10)])
+        let first = try await noAgent.submit()
+        await noAgent.fleet.scheduler.pass()
+        #expect(try await noAgent.job(first.id).reason?.contains("no node agent to deliver") == true)
+        #expect(noAgent.providers["vast"]!.live.isEmpty)
+
+        let unreachable = try await FleetHarness(unreachable: ["vast": "nodes on vast could not reach the broker"])
+        unreachable.list([unreachable.offer("vast:a", dollars: 10), unreachable.offer("aws:b", dollars: 30)])
+        let second = try await unreachable.submit()
+        await unreachable.fleet.scheduler.pass()
+        let nodes = try await unreachable.nodes.nodes(ofJob: second.id)
+        #expect(nodes.map(\.offerId) == ["vast:a", "aws:b"])
+        #expect(nodes.first?.reason?.contains("could not reach the broker") == true)
+        #expect(unreachable.providers["vast"]!.live.isEmpty)
+    }
+
+    @Test("the job starts once every node's agent has reported in, not when the provider says its instances run")
     func starts() async throws {
         let harness = try await FleetHarness()
         harness.list([harness.offer("vast:a", dollars: 10, available: 2)])
@@ -132,6 +182,12 @@ struct SchedulerTests {
         harness.providers["vast"]!.setAll(.running)
         let reconciled = await harness.fleet.reconciler.pass()
         #expect(reconciled.changedNodes)
+        let booting = try await harness.nodes.nodes(ofJob: job.id)
+        #expect(booting.map(\.state) == [.booting, .booting])
+        #expect(booting.allSatisfy { $0.instanceRunningAt == harness.clock.now })
+        #expect(await harness.fleet.scheduler.pass().started.isEmpty)
+        #expect(try await harness.job(job.id).state == .provisioning)
+        try await harness.agentsReport()
         let pass = await harness.fleet.scheduler.pass()
         #expect(pass.started == [job.id])
         #expect(!(await harness.fleet.reconciler.pass().inTransition))
@@ -152,6 +208,7 @@ struct SchedulerTests {
             let job = try await harness.submit()
             await harness.fleet.scheduler.pass()
             await harness.fleet.reconciler.pass()
+            try await harness.agentsReport()
             #expect(await harness.fleet.scheduler.pass().started == [job.id], "round \(round)")
             _ = try await harness.nodes.finish(job: job.id, with: .cancel, reason: "done", at: harness.clock.now)
             await harness.fleet.reconciler.pass()
@@ -167,8 +224,7 @@ struct SchedulerTests {
         let job = try await harness.submit(nodes: 2) { $0.dataset = JobSpec.Dataset(uri: "s3://data", shards: 9) }
         await harness.fleet.scheduler.pass()
         #expect(try await harness.nodes.shardCounts(ofJob: job.id) == (0, 0))
-        harness.providers["vast"]!.setAll(.running)
-        await harness.fleet.reconciler.pass()
+        try await harness.boot("vast")
         await harness.fleet.scheduler.pass()
         #expect(try await harness.nodes.shardCounts(ofJob: job.id) == (9, 0))
         let shards = try await harness.nodes.shards(ofJob: job.id)

@@ -2,6 +2,7 @@ import Broker
 import CurlHTTP
 import Foundation
 import GRDB
+import NodeAgent
 import Store
 import Testing
 

@@ -36,7 +36,9 @@ struct ProvisionersAgainstSimulatorTests {
                 $0.pricePerHour < $1.pricePerHour
             })
         let provisioner = adapters.provisioner(for: provider)
-        let request = LaunchRequest(nodeID: "node_\(id)_1", offer: offer, image: "img", command: ["train"])
+        let request = LaunchRequest(
+            nodeID: "node_\(id)_1", offer: offer, image: "img", command: ["train"], agentToken: "gbn_test",
+            agent: AgentDelivery(brokerURL: "http://127.0.0.1:8080", sha256: "00"))
         let launched = try await provisioner.launch(request, transport: client)
         #expect(launched.nodeID == "node_\(id)_1")
 
@@ -57,7 +59,9 @@ struct ProvisionersAgainstSimulatorTests {
                 headers: ["Content-Type": "application/json"], body: Array(#"{"no_capacity": true}"#.utf8)))
         await #expect {
             _ = try await provisioner.launch(
-                LaunchRequest(nodeID: "node_\(id)_2", offer: offer, image: "img", command: ["train"]), transport: client
+                LaunchRequest(
+                    nodeID: "node_\(id)_2", offer: offer, image: "img", command: ["train"], agentToken: "gbn_test",
+                    agent: AgentDelivery(brokerURL: "http://127.0.0.1:8080", sha256: "00")), transport: client
             )
         } throws: { error in
             guard case .insufficientCapacity = error as? ProviderError else { return false }

@@ -67,11 +67,13 @@ struct ProvisioningCrashTests {
         let simProcess = try GridbrokerProcess(
             [
                 "sim", "--port", "0", "--offers", "3000", "--seed", "7", "--boot-seconds", "1", "--shutdown-seconds",
-                "1",
+                "1", "--run-agents", "--agent-interval", "0.5",
             ], in: folder)
         let sim = "http://127.0.0.1:\(try await simProcess.waitForLog(#"serving on http://127\.0\.0\.1:(\d+)"#))"
+        // A fixed port, so the nodes' agents reach the daemon again after its restart.
         let configPath = try SimulatedMarketDaemon.config(
-            in: folder, simPort: String(sim.split(separator: ":").last ?? ""))
+            in: folder, simPort: String(sim.split(separator: ":").last ?? ""),
+            apiPort: try SimulatedMarketDaemon.freePort())
         let admin = try await GridbrokerProcess.bootstrapToken(config: configPath, in: folder)
         var daemon = try GridbrokerProcess(
             ["serve", "--config", configPath], in: folder, environment: Self.environment)

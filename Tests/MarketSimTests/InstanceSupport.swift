@@ -11,8 +11,14 @@ import HummingbirdTesting
 enum Launch {
     static let vastHeaders: HTTPFields = [.authorization: "Bearer sim-vast-key"]
 
-    /// The boot script the broker gives Lambda and EC2 nodes, with `A=1` in the container's environment.
-    static let bootScript = "#!/bin/sh\nexec docker run --rm --gpus all -e A=1 img 'run it'\n"
+    /// A boot script as the broker gives Lambda and EC2 nodes: the node's spec, with `A=1` in the
+    /// command's environment.
+    static let bootScript = """
+        #!/bin/sh
+        cat >"$home/node.json" <<'GRIDBROKER_NODE_SPEC'
+        {"broker":"http://127.0.0.1:8080","command":["run it"],"environment":{"A":"1"},"image":"img","node_id":"node_1","token":"gbn_1"}
+        GRIDBROKER_NODE_SPEC
+        """
 
     /// The first Vast ask listed at the reference time.
     static func vastAsk(_ simulator: MarketSimulator) -> Int {
@@ -72,7 +78,7 @@ enum Launch {
             body: jsonBody(
                 #"{"region_name":"\#(region)","instance_type_name":"\#(type)","ssh_key_names":["sim"],"#
                     + #""quantity":\#(quantity),"name":"\#(name)","user_data":"#
-                    + #""\#(bootScript.replacingOccurrences(of: "\n", with: "\\n"))"}"#))
+                    + String(decoding: try JSONEncoder().encode(bootScript), as: UTF8.self) + "}"))
     }
 
     /// The first EC2 series in us-east-1 and its capacity.

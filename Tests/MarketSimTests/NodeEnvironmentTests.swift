@@ -17,7 +17,7 @@ struct NodeEnvironmentTests {
         try await withClient(simulator) { client in
             #expect(try await Launch.any(provider, name: "gridbroker-e1", simulator, client).status == .ok)
             let instance = try #require(try await SimInstances.fetch(client).first)
-            #expect(instance.environment == ["A": "1"])
+            #expect(instance.environment["A"] == "1")
             let gpu = try #require(instance.gpu)
             #expect(GPUCatalog.standard.model(named: gpu)?.name == gpu)
             #expect(instance.gpus >= 1)
@@ -25,18 +25,16 @@ struct NodeEnvironmentTests {
         }
     }
 
-    @Test("a boot script's docker run -e words are the environment, quoted the shell's way")
+    @Test("a boot script's node spec is the environment its agent starts with; a script without one gives none")
     func bootScriptEnvironment() {
-        let script = """
-            #!/bin/sh
-            # -e NOT=this
-            exec docker run --rm -e GRIDBROKER_URL=http://10.0.0.5:8080 -e 'TOKEN=a b'\\''c' \
-              --env "QUOTED=x\\"y" -e EMPTY= -e =bad img torchrun -e x
-            """
         #expect(
-            BootScript.environment(script) == [
-                "GRIDBROKER_URL": "http://10.0.0.5:8080", "TOKEN": "a b'c", "QUOTED": "x\"y", "EMPTY": "",
+            BootScript.environment(Launch.bootScript) == [
+                "A": "1", "GRIDBROKER_URL": "http://127.0.0.1:8080", "GRIDBROKER_AGENT_TOKEN": "gbn_1",
+                "GRIDBROKER_NODE_ID": "node_1",
             ])
+        #expect(BootScript.environment("#!/bin/sh\nexec docker run -e A=1 img\n") == [:])
+        let dockerArgs = "sh -c 'set -eu\necho \"$1\"' node 'it'\\''s'"
+        #expect(BootScript.shellWords(dockerArgs) == ["sh", "-c", "set -eu\necho \"$1\"", "node", "it's"])
     }
 
     @Test("Lambda's GPU descriptions map to the catalog's models")

@@ -36,8 +36,13 @@ struct RunPodProvisionerTests {
         #expect(query.contains(#"name: "gridbroker-node_01JD3XQ7""#))
         #expect(query.contains(#"imageName: "nvcr.io/nvidia/pytorch:24.05-py3""#))
         #expect(query.contains("containerDiskInGb: 200"))
-        #expect(query.contains(#"env: [{key: "WANDB_PROJECT", value: "lora"}]"#))
-        #expect(query.contains(#"dockerArgs: "gridbroker agent -- torchrun train.py --note 'it'\\''s'""#))
+        #expect(
+            query.contains(
+                #"env: [{key: "GRIDBROKER_AGENT_TOKEN", value: "gbn_0123456789abcdef"}, "#
+                    + #"{key: "GRIDBROKER_URL", value: "https://broker.example.com"}, {key: "WANDB_PROJECT", value: "lora"}]"#
+            ))
+        #expect(query.contains(#"dockerArgs: "sh -c 'set -eu"#))
+        #expect(query.contains(#"gridbroker-node torchrun train.py --note 'it'\\''s'""#))
         #expect(!query.contains("bidPerGpu"))
         #expect(query.hasSuffix("}) { id name desiredStatus } }"))
     }

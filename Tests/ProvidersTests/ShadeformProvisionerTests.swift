@@ -20,7 +20,7 @@ struct ShadeformProvisionerTests {
         }
     }
 
-    @Test("a launch POSTs cloud, region, type, name tag and a Docker configuration, and is not retried")
+    @Test("a launch POSTs cloud, region, type, name tag and the boot script as a startup script, and is not retried")
     func launchRequest() async throws {
         let transport = try Provisioning.transport("create", provider: "shadeform")
         let request = Provisioning.request(provider: "shadeform", native: "lambdalabs:A100_80G:us-east-1")
@@ -42,11 +42,10 @@ struct ShadeformProvisionerTests {
         #expect(body["shade_cloud"] as? Bool == true)
         #expect(body["name"] as? String == "gridbroker-node_01JD3XQ7")
         let launch = try #require(body["launch_configuration"] as? [String: Any])
-        #expect(launch["type"] as? String == "docker")
-        let docker = try #require(launch["docker_configuration"] as? [String: Any])
-        #expect(docker["image"] as? String == "nvcr.io/nvidia/pytorch:24.05-py3")
-        #expect(docker["args"] as? String == #"gridbroker agent -- torchrun train.py --note 'it'\''s'"#)
-        #expect(docker["envs"] as? [[String: String]] == [["name": "WANDB_PROJECT", "value": "lora"]])
+        #expect(launch["type"] as? String == "script")
+        let configuration = try #require(launch["script_configuration"] as? [String: Any])
+        let script = try #require((configuration["base64_script"] as? String).flatMap { Data(base64Encoded: $0) })
+        try Provisioning.expectBootScript(String(decoding: script, as: UTF8.self))
     }
 
     @Test("409, or a 400 that says out of stock, is a capacity refusal for the offer")

@@ -27,12 +27,21 @@ struct VastProvisionerTests {
         let body = try #require(sent.jsonBody)
         #expect(body["client_id"] as? String == "me")
         #expect(body["image"] as? String == "nvcr.io/nvidia/pytorch:24.05-py3")
-        #expect(body["env"] as? [String: String] == ["WANDB_PROJECT": "lora"])
+        // The container learns the broker and its token from its environment, never its command line.
+        #expect(
+            body["env"] as? [String: String] == [
+                "WANDB_PROJECT": "lora", "GRIDBROKER_URL": Provisioning.agent.brokerURL,
+                "GRIDBROKER_AGENT_TOKEN": Provisioning.agentToken,
+            ])
         #expect(body["disk"] as? Int == 200)
         #expect(body["label"] as? String == "gridbroker-node_01JD3XQ7")
         #expect(body["runtype"] as? String == "args")
-        #expect(body["args"] as? [String] == request.command)
-        #expect(body["onstart"] as? String == #"gridbroker agent -- torchrun train.py --note 'it'\''s'"#)
+        let args = try #require(body["args"] as? [String])
+        #expect(args == NodeBoot.containerCommand(request))
+        #expect(Array(args.suffix(4)) == ["torchrun", "train.py", "--note", "it's"])
+        #expect(args.allSatisfy { !$0.contains(Provisioning.agentToken) })
+        #expect((body["onstart"] as? String)?.hasPrefix("sh -c 'set -eu") == true)
+        #expect((body["onstart"] as? String)?.hasSuffix(#"gridbroker-node torchrun train.py --note 'it'\''s'"#) == true)
         #expect(sent.bodyString?.contains(#""price":12.29"#) == true, "the bid is an exact decimal")
     }
 

@@ -11,6 +11,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var providers: [ProviderConfiguration]
     public var scheduler: SchedulerConfiguration
     public var webhooks: WebhookConfiguration
+    public var logs: LogsConfiguration
+    public var datasets: DatasetsConfiguration
 
     public init(
         server: ServerConfiguration = .init(),
@@ -18,7 +20,9 @@ public struct BrokerConfiguration: Sendable, Equatable {
         logLevel: Logger.Level = .info,
         providers: [ProviderConfiguration] = [],
         scheduler: SchedulerConfiguration = .init(),
-        webhooks: WebhookConfiguration = .init()
+        webhooks: WebhookConfiguration = .init(),
+        logs: LogsConfiguration = .init(),
+        datasets: DatasetsConfiguration = .init()
     ) {
         self.server = server
         self.dataDirectory = dataDirectory
@@ -26,11 +30,22 @@ public struct BrokerConfiguration: Sendable, Equatable {
         self.providers = providers
         self.scheduler = scheduler
         self.webhooks = webhooks
+        self.logs = logs
+        self.datasets = datasets
     }
 
     /// The SQLite file inside the data directory.
-    public var databasePath: String {
-        dataDirectory.hasSuffix("/") ? dataDirectory + "gridbroker.sqlite" : dataDirectory + "/gridbroker.sqlite"
+    public var databasePath: String { inDataDirectory("gridbroker.sqlite") }
+
+    /// Where nodes' output is kept: `<data_dir>/logs`.
+    public var logsDirectory: String { inDataDirectory("logs") }
+
+    /// Where manifests named by a path are read from: `datasets.manifest_dir`, else
+    /// `<data_dir>/manifests`.
+    public var manifestDirectory: String { datasets.manifestDirectory ?? inDataDirectory("manifests") }
+
+    private func inDataDirectory(_ name: String) -> String {
+        dataDirectory.hasSuffix("/") ? dataDirectory + name : dataDirectory + "/" + name
     }
 }
 
@@ -63,6 +78,27 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var agentURL: String { publicURL ?? "http://\(host):\(port)" }
 }
 
+/// How much of each node's output the broker keeps.
+public struct LogsConfiguration: Sendable, Equatable {
+    /// The most kept per node (older output is dropped first).
+    public var maxBytesPerNode: Int
+
+    public init(maxBytesPerNode: Int = 8 << 20) {
+        self.maxBytesPerNode = maxBytesPerNode
+    }
+}
+
+/// Where jobs' dataset manifests may come from.
+public struct DatasetsConfiguration: Sendable, Equatable {
+    /// The folder a manifest named by a path must be in (`<data_dir>/manifests` when nil): a team
+    /// cannot make the broker read its other files.
+    public var manifestDirectory: String?
+
+    public init(manifestDirectory: String? = nil) {
+        self.manifestDirectory = manifestDirectory
+    }
+}
+
 /// How provider callbacks are authenticated (Standard Webhooks signatures).
 public struct WebhookConfiguration: Sendable, Equatable {
     /// Names of the environment variables holding the accepted secrets: several, for rotation.
@@ -85,14 +121,19 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var launchTimeoutSeconds: Int
     /// How long a node's agent may stay silent before the node is taken as reclaimed.
     public var heartbeatTimeoutSeconds: Int
+    /// How long after its provider runs it a node's agent may take to report in before the boot is
+    /// taken as failed.
+    public var bootTimeoutSeconds: Int
     /// What a (re)start of a node costs a job before it makes progress: boot, image pull, restoring
     /// a checkpoint. The `market: auto` policy keeps enough slack for it.
     public var restartOverheadSeconds: Int
 
     public init(
         intervalSeconds: Int = 5, reconcileIntervalSeconds: Int = 30, accountingIntervalSeconds: Int = 60,
-        launchTimeoutSeconds: Int = 600, heartbeatTimeoutSeconds: Int = 300, restartOverheadSeconds: Int = 720
+        launchTimeoutSeconds: Int = 600, heartbeatTimeoutSeconds: Int = 300, bootTimeoutSeconds: Int = 900,
+        restartOverheadSeconds: Int = 720
     ) {
+        self.bootTimeoutSeconds = bootTimeoutSeconds
         self.intervalSeconds = intervalSeconds
         self.reconcileIntervalSeconds = reconcileIntervalSeconds
         self.accountingIntervalSeconds = accountingIntervalSeconds
@@ -116,6 +157,7 @@ extension BrokerConfiguration {
                 uniquingKeysWith: { first, _ in first }),
             defaultLaunchTimeout: .seconds(scheduler.launchTimeoutSeconds), agentBrokerURL: server.agentURL,
             heartbeatTimeout: .seconds(scheduler.heartbeatTimeoutSeconds),
+            bootTimeout: .seconds(scheduler.bootTimeoutSeconds),
             restartOverhead: .seconds(scheduler.restartOverheadSeconds))
     }
 }

@@ -78,6 +78,7 @@ public struct ConfigurationLoader: Sendable {
             accountingIntervalSeconds: try scheduler.int("accounting_interval_s", default: 60, range: 1...3600),
             launchTimeoutSeconds: try scheduler.int("launch_timeout_s", default: 600, range: 10...86_400),
             heartbeatTimeoutSeconds: try scheduler.int("heartbeat_timeout_s", default: 300, range: 10...86_400),
+            bootTimeoutSeconds: try scheduler.int("boot_timeout_s", default: 900, range: 1...86_400),
             restartOverheadSeconds: try scheduler.int("restart_overhead_s", default: 720, range: 0...86_400))
         try scheduler.finish()
 
@@ -89,11 +90,24 @@ public struct ConfigurationLoader: Sendable {
             throw webhooks.error("'\(bad)' is not an environment variable name", key: "secrets_env")
         }
         try webhooks.finish()
+
+        var logs = try root.nested("logs")
+        let logsConfiguration = LogsConfiguration(
+            maxBytesPerNode: try logs.int("max_bytes_per_node", default: 8 << 20, range: 4096...(1 << 40)))
+        try logs.finish()
+
+        var datasets = try root.nested("datasets")
+        let datasetsConfiguration = DatasetsConfiguration(manifestDirectory: try datasets.string("manifest_dir"))
+        if datasetsConfiguration.manifestDirectory?.isEmpty == true {
+            throw datasets.error("must not be empty", key: "manifest_dir")
+        }
+        try datasets.finish()
         try root.finish()
 
         return BrokerConfiguration(
             server: serverConfiguration, dataDirectory: dataDirectory, logLevel: logLevel,
-            providers: providers, scheduler: schedulerConfiguration, webhooks: webhookConfiguration)
+            providers: providers, scheduler: schedulerConfiguration, webhooks: webhookConfiguration,
+            logs: logsConfiguration, datasets: datasetsConfiguration)
     }
 
     private func readProvider(_ entry: inout ConfigurationReader) throws -> ProviderConfiguration {

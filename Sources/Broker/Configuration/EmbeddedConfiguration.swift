@@ -77,7 +77,11 @@ enum EmbeddedConfiguration {
           accounting_interval_s: 60
           launch_timeout_s: 600
           heartbeat_timeout_s: 300
+          boot_timeout_s: 900
           restart_overhead_s: 720
+
+        logs:
+          max_bytes_per_node: 8388608
 
         webhooks:
           secrets_env: [GRIDBROKER_WEBHOOK_SECRET]

@@ -14,7 +14,8 @@ public struct Fleet: Sendable {
 
     public init(
         database: BrokerDatabase, market: LiveMarket, provisioners: Provisioners, transport: any HTTPTransport,
-        clock: any BrokerClock, settings: SchedulerSettings, catalog: GPUCatalog = .standard, logger: Logger
+        clock: any BrokerClock, settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
+        catalog: GPUCatalog = .standard, logger: Logger
     ) {
         let jobs = SQLiteJobRepository(database: database)
         let nodes = SQLiteNodeRepository(database: database)
@@ -25,8 +26,8 @@ public struct Fleet: Sendable {
         self.reconciler = reconciler
         let scheduler = Scheduler(
             jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database), market: market,
-            provisioners: provisioners, transport: transport, clock: clock, settings: settings, catalog: catalog,
-            logger: logger, onNodesChanged: { reconciler.wake() })
+            provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
+            unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() })
         wakeScheduler.target.withLock { $0 = scheduler }
         self.scheduler = scheduler
         self.accountant = Accountant(
@@ -35,10 +36,11 @@ public struct Fleet: Sendable {
     }
 
     /// The fleet of the configured providers: the default team exists, and a static pool is told
-    /// which of its machines the broker's nodes already hold.
+    /// which of its machines the broker's nodes already hold. Nodes get `agent` (none: every launch
+    /// is refused); providers whose nodes could not reach the broker are refused too.
     public static func start(
         configuration: BrokerConfiguration, database: BrokerDatabase, market: LiveMarket, transport: any HTTPTransport,
-        clock: any BrokerClock, environment: [String: String], logger: Logger
+        clock: any BrokerClock, environment: [String: String], agent: AgentBinary?, logger: Logger
     ) async throws -> Fleet {
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
         let adapters = ProviderAdapters(environment: environment)
@@ -51,9 +53,11 @@ public struct Fleet: Sendable {
             }
             provisioners.append(adapters.provisioner(for: provider, existing: existing))
         }
+        let settings = configuration.schedulerSettings
         return Fleet(
             database: database, market: market, provisioners: Provisioners(provisioners), transport: transport,
-            clock: clock, settings: configuration.schedulerSettings, logger: logger)
+            clock: clock, settings: settings, agent: agent?.delivery(brokerURL: settings.agentBrokerURL),
+            unreachable: NodeReachability.problems(configuration), logger: logger)
     }
 
     /// In start order: the reconciler first, so a restarted daemon adopts or cleans up what it

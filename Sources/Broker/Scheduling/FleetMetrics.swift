@@ -50,7 +50,7 @@ struct FleetMetrics: Sendable {
         case .terminateOrphan: "terminate_orphan"
         case .adopt: "adopt"
         case .failUnlaunched: "fail_unlaunched"
-        case .markRunning: "mark_running"
+        case .noteInstanceRunning: "note_instance_running"
         case .noteMissing: "note_missing"
         case .markVanished: "mark_vanished"
         case .terminateAgain: "terminate_again"

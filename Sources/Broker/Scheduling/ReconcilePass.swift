@@ -11,11 +11,11 @@ public struct ReconcilePass: Sendable, Equatable {
 
     public init() {}
 
-    /// Whether a node started, was adopted, vanished or failed to launch.
+    /// Whether a node's instance started running, was adopted, vanished or failed to launch.
     public var changedNodes: Bool {
         actions.values.joined().contains { taken in
             switch taken.action {
-            case .markRunning, .markVanished, .adopt, .failUnlaunched: taken.error == nil
+            case .noteInstanceRunning, .markVanished, .adopt, .failUnlaunched: taken.error == nil
             default: false
             }
         }

@@ -121,8 +121,8 @@ public final class Reconciler: Service, Sendable {
             case .failUnlaunched(let nodeID):
                 _ = try await nodes.apply(
                     .fail, toNode: nodeID, reason: "the launch never reached the provider", at: now)
-            case .markRunning(let nodeID):
-                _ = try await nodes.apply(.start, toNode: nodeID, reason: "the provider reports it running", at: now)
+            case .noteInstanceRunning(let nodeID):
+                try await nodes.noteInstanceRunning(node: nodeID, at: now)
             case .noteMissing(let nodeID):
                 logger.notice("instance missing or stopped; checking again next pass", metadata: ["node": "\(nodeID)"])
             case .markVanished(let nodeID, let reason):

@@ -27,13 +27,19 @@ public final class Scheduler: Service, Sendable {
     private let blocklist: Mutex<CapacityBlocklist>
     private let onNodesChanged: @Sendable () -> Void
     private let metrics = FleetMetrics()
+    /// How nodes get their agent; nil refuses every launch (there is no agent to deliver).
+    private let agent: AgentDelivery?
+    /// Providers whose nodes could not reach the broker, and why: launches there are refused.
+    private let unreachable: [String: String]
 
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, market: LiveMarket,
         provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
-        settings: SchedulerSettings, catalog: GPUCatalog = .standard, logger: Logger,
-        onNodesChanged: @escaping @Sendable () -> Void = {}
+        settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
+        catalog: GPUCatalog = .standard, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {}
     ) {
+        self.agent = agent
+        self.unreachable = unreachable
         self.jobs = jobs
         self.nodes = nodes
         self.teams = teams
@@ -89,7 +95,10 @@ public final class Scheduler: Service, Sendable {
         do {
             let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id))
             let now = clock.now
-            switch GangLaunchCheck.decide(nodes: gang.map(\.view), now: now, timeout: settings.launchTimeout(for:)) {
+            switch GangLaunchCheck.decide(
+                nodes: gang.map(\.view), now: now, timeout: settings.launchTimeout(for:),
+                bootTimeout: settings.bootTimeout)
+            {
             case .wait:
                 return
             case .start:
@@ -98,12 +107,7 @@ public final class Scheduler: Service, Sendable {
                     report.started.append(job.id)
                 }
             case .release(let reason, let stuck):
-                for node in gang where stuck.contains(node.id) {
-                    guard let offer = OfferID(node.offerId) else { continue }
-                    let key = CapacityBlocklist.Key(
-                        .offer, provider: node.providerId, region: node.region, offer: offer)
-                    blocklist.withLock { $0.block(key, now: now) }
-                }
+                for node in gang where stuck.contains(node.id) { block(node, now: now) }
                 _ = try await nodes.releaseGang(ofJob: job.id, reason: reason, at: now)
                 report.released[job.id] = reason
                 logger.notice("gang released", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
@@ -111,6 +115,13 @@ public final class Scheduler: Service, Sendable {
         } catch {
             logger.error("could not check provisioning job", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
+    }
+
+    /// Blocks the offer a stalled node was launched on.
+    private func block(_ node: NodeRecord, now: Date) {
+        guard let offer = OfferID(node.offerId) else { return }
+        let key = CapacityBlocklist.Key(.offer, provider: node.providerId, region: node.region, offer: offer)
+        blocklist.withLock { $0.block(key, now: now) }
     }
 
     /// One step of a migrating job (see ``BrokerCore/MigrationCheck``): replace the ranks that lost
@@ -133,7 +144,8 @@ public final class Scheduler: Service, Sendable {
             }
             let timeout = gang.map { settings.launchTimeout(for: $0.providerId) }.max() ?? settings.defaultLaunchTimeout
             switch MigrationCheck.decide(
-                gang: members, sameRegion: spec.placement.sameRegion, now: now, launchTimeout: timeout)
+                gang: members, sameRegion: spec.placement.sameRegion, now: now, launchTimeout: timeout,
+                bootTimeout: settings.bootTimeout)
             {
             case .wait:
                 return
@@ -141,7 +153,12 @@ public final class Scheduler: Service, Sendable {
                 let resumed = try await nodes.resume(job: job.id, at: now)
                 report.resumed.append(job.id)
                 if !resumed.terminating.isEmpty { report.released[job.id] = resumed.job.reason }
-            case .replace(let ranks, let stayIn, let avoid):
+            case .replace(let ranks, let stayIn, let avoid, let stalled):
+                for node in gang {
+                    guard let reason = stalled[node.id] else { continue }
+                    block(node, now: now)
+                    _ = try await nodes.apply(.terminate, toNode: node.id, reason: reason, at: now)
+                }
                 try await replace(
                     ranks: ranks, of: job, spec: spec, gang: gang, stayIn: stayIn, avoid: avoid, into: &report)
             }
@@ -206,7 +223,7 @@ public final class Scheduler: Service, Sendable {
             }
             let assigned = zip(ranks, placement.nodes).map { rank, placed in PlacedNode(rank: rank, offer: placed.offer)
             }
-            let refused = try await launch(assigned, of: job, spec: spec, nodeCount: gang.count) { records in
+            let refused = try await launch(assigned, of: job, spec: spec) { records in
                 let replacements = records.map { record in
                     var record = record
                     record.replacesNodeId = replaced[record.rank]
@@ -336,7 +353,7 @@ public final class Scheduler: Service, Sendable {
     /// Records the intent, launches every node at once, and keeps the gang only if every launch
     /// was accepted; otherwise releases it (the job goes back to queued) and returns why.
     private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> String? {
-        let failures = try await launch(placement.nodes, of: job, spec: spec, nodeCount: placement.nodes.count) {
+        let failures = try await launch(placement.nodes, of: job, spec: spec) {
             records in
             _ = try await self.nodes.beginProvisioning(job: job.id, nodes: records, at: self.clock.now)
             return records
@@ -351,7 +368,7 @@ public final class Scheduler: Service, Sendable {
     /// before any provider is called, launches them all at once, records each accepted launch and
     /// fails each refused node (blocking what the refusal covers). Returns the refusals.
     private func launch(
-        _ placed: [PlacedNode], of job: JobRecord, spec: JobSpec, nodeCount: Int,
+        _ placed: [PlacedNode], of job: JobRecord, spec: JobSpec,
         recordIntent: ([NodeRecord]) async throws -> [NodeRecord]
     ) async throws -> [String] {
         let now = clock.now
@@ -364,21 +381,11 @@ public final class Scheduler: Service, Sendable {
                 record.agentTokenHash = token.hash
                 return record
             })
-        let requests = zip(records, zip(placed, tokens)).map { record, placedAndToken in
-            (
-                record,
-                LaunchRequest(
-                    nodeID: record.id, offer: placedAndToken.0.offer, image: spec.image,
-                    command: ["gridbroker", "agent", "--"] + spec.command,
-                    environment: environment(spec, job: job, node: record, nodes: nodeCount, token: placedAndToken.1),
-                    diskGB: spec.resources.minDiskGB)
-            )
-        }
         let outcomes = await withTaskGroup(of: (NodeRecord, Offer, Result<ProviderInstance, ProviderError>).self) {
             group in
-            for (record, request) in requests {
+            for (record, (node, token)) in zip(records, zip(placed, tokens)) {
                 group.addTask {
-                    (record, request.offer, await self.launch(request))
+                    (record, node.offer, await self.launch(node.offer, of: job, spec: spec, node: record, token: token))
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
@@ -402,12 +409,25 @@ public final class Scheduler: Service, Sendable {
         return failures
     }
 
-    /// A launch; a 429 (the request was not processed) is retried after the provider's
-    /// `Retry-After` (at most ``maximumRateLimitWait``), twice.
-    private func launch(_ request: LaunchRequest) async -> Result<ProviderInstance, ProviderError> {
-        guard let provisioner = provisioners[request.offer.id.provider] else {
-            return .failure(.misconfigured("no provisioner for provider \(request.offer.id.provider)"))
+    /// The launch of `node` on `offer`, refused before any provider call when the node could not
+    /// get its agent or reach the broker; a 429 (the request was not processed) is retried after
+    /// the provider's `Retry-After` (at most ``maximumRateLimitWait``), twice.
+    private func launch(_ offer: Offer, of job: JobRecord, spec: JobSpec, node: NodeRecord, token: AgentToken) async
+        -> Result<ProviderInstance, ProviderError>
+    {
+        let provider = offer.id.provider
+        guard let provisioner = provisioners[provider] else {
+            return .failure(.misconfigured("no provisioner for provider \(provider)"))
         }
+        if let problem = unreachable[provider] { return .failure(.misconfigured(problem)) }
+        guard let agent else {
+            return .failure(
+                .misconfigured("no node agent to deliver: \(AgentBinary.fileName) was not found beside the daemon"))
+        }
+        let request = LaunchRequest(
+            nodeID: node.id, offer: offer, image: spec.image, command: spec.command,
+            environment: environment(spec, job: job, node: node, nodes: spec.resources.nodes), agentToken: token.token,
+            agent: agent, diskGB: spec.resources.minDiskGB)
         var attempt = 0
         while true {
             do {
@@ -434,17 +454,14 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
-    /// What the node sees: the job's own variables, the gang's shape, and how its agent reaches
-    /// the broker (see `gridbroker agent`).
-    private func environment(_ spec: JobSpec, job: JobRecord, node: NodeRecord, nodes: Int, token: AgentToken)
-        -> [String: String]
-    {
+    /// What the node's command sees besides what its agent adds: the job's own variables and the
+    /// gang's shape (never the node's token: that is the agent's alone).
+    private func environment(_ spec: JobSpec, job: JobRecord, node: NodeRecord, nodes: Int) -> [String: String] {
         spec.env.merging(
             [
                 "NODE_RANK": String(node.rank), "NNODES": String(nodes),
                 "GPUS_PER_NODE": String(spec.resources.gpusPerNode), "GRIDBROKER_JOB_ID": job.id,
-                "GRIDBROKER_NODE_ID": node.id, "GRIDBROKER_URL": settings.agentBrokerURL,
-                "GRIDBROKER_AGENT_TOKEN": token.token,
+                "GRIDBROKER_NODE_ID": node.id,
             ], uniquingKeysWith: { _, broker in broker })
     }
 }

@@ -19,6 +19,9 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// A running node whose agent has reported before and then stays silent this long is taken as
     /// reclaimed.
     public var heartbeatTimeout: Duration
+    /// A node whose provider runs it but whose agent has not reported within this is a failed boot:
+    /// it is given up and its offer blocked.
+    public var bootTimeout: Duration
     /// What a node's (re)start costs a job before it makes progress (the `market: auto` policy's
     /// restart overhead).
     public var restartOverhead: Duration
@@ -28,8 +31,10 @@ public struct SchedulerSettings: Sendable, Equatable {
         accountingInterval: Duration = .seconds(60), launchTimeouts: [String: Duration] = [:],
         defaultLaunchTimeout: Duration = .seconds(600), blockDurations: CapacityBlocklist.Durations = .init(),
         placementsPerPass: Int = 5, agentBrokerURL: String = "http://127.0.0.1:8080",
-        heartbeatTimeout: Duration = .seconds(300), restartOverhead: Duration = .seconds(720)
+        heartbeatTimeout: Duration = .seconds(300), bootTimeout: Duration = .seconds(900),
+        restartOverhead: Duration = .seconds(720)
     ) {
+        self.bootTimeout = bootTimeout
         self.interval = interval
         self.reconcileInterval = reconcileInterval
         self.accountingInterval = accountingInterval

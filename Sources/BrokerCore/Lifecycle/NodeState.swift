@@ -25,7 +25,7 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
     /// The state after `event`, or ``InvalidTransition`` when `event` is not allowed from here.
     ///
     /// - `boot`: requested → booting (the provider accepted the request)
-    /// - `start`: booting → running (the agent's first heartbeat)
+    /// - `start`: booting → running (the agent's first heartbeat: a node runs once its agent does)
     /// - `preempt`: running → preempting (a notice, or the provider shows it going)
     /// - `terminate`: requested, booting, running, preempting → terminating
     /// - `confirmTerminated`: terminating → terminated

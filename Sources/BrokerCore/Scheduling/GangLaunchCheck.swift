@@ -5,21 +5,24 @@
 #endif
 
 /// Decides what becomes of a job that is provisioning, from its current gang of nodes: keep
-/// waiting, start it (every node is running), or give the gang up (a node failed or vanished, or
-/// a launch made no progress within its provider's timeout), releasing the nodes it got.
+/// waiting, start it (every node runs: its agent reported in), or give the gang up (a node failed
+/// or vanished, or stalled: see ``LaunchStall``), releasing the nodes it got.
 public enum GangLaunchCheck {
     public enum Decision: Sendable, Equatable {
         case wait
         case start
-        /// Release every live node of the gang; `stuck` are the nodes whose launch timed out (their
-        /// offers are blocked for a while), `reason` is for the job's timeline.
+        /// Release every live node of the gang; `stuck` are the nodes that stalled (their offers are
+        /// blocked for a while), `reason` is for the job's timeline.
         case release(reason: String, stuck: [String])
     }
 
     /// - Parameters:
     ///   - nodes: the gang's current nodes (one per rank, the newest attempt).
-    ///   - timeout: how long a launch of a provider's node may take to reach `running`.
-    public static func decide(nodes: [NodeView], now: Date, timeout: (String) -> Duration) -> Decision {
+    ///   - timeout: how long a launch of a provider's node may take until the provider runs it.
+    ///   - bootTimeout: how long its agent may then take to report in.
+    public static func decide(
+        nodes: [NodeView], now: Date, timeout: (String) -> Duration, bootTimeout: Duration
+    ) -> Decision {
         guard !nodes.isEmpty else { return .release(reason: "the placement has no nodes", stuck: []) }
         if let lost = nodes.first(where: { $0.state == .failed || $0.state == .terminated }) {
             return .release(
@@ -30,13 +33,13 @@ public enum GangLaunchCheck {
         if let gone = nodes.first(where: { $0.state == .terminating || $0.state == .preempting }) {
             return .release(reason: "node \(gone.rank) (\(gone.providerID)) is going away", stuck: [])
         }
-        let stuck = nodes.filter { node in
-            node.state != .running
-                && now.timeIntervalSince(node.requestedAt) >= timeout(node.providerID).timeInterval
+        let stuck = nodes.compactMap { node in
+            LaunchStall.reason(node, now: now, launchTimeout: timeout(node.providerID), bootTimeout: bootTimeout)
+                .map { (node, $0) }
         }
         if !stuck.isEmpty {
-            let names = stuck.map { "node \($0.rank) (\($0.providerID))" }.joined(separator: ", ")
-            return .release(reason: "launch made no progress in time: \(names)", stuck: stuck.map(\.id))
+            let reasons = stuck.map { node, reason in "node \(node.rank) (\(node.providerID)): \(reason)" }
+            return .release(reason: reasons.joined(separator: "; "), stuck: stuck.map(\.0.id))
         }
         return nodes.allSatisfy { $0.state == .running } ? .start : .wait
     }

@@ -38,7 +38,9 @@ public enum MigrationCheck {
 
     public enum Decision: Sendable, Equatable {
         /// Find nodes for `ranks`; stay in `stayIn` (provider and region) when set; avoid `avoid`.
-        case replace(ranks: [Int], stayIn: Pool?, avoid: Set<Pool>)
+        /// `stalled` are the replacements given up (see ``LaunchStall``), by node id, with why:
+        /// their offers are blocked for a while.
+        case replace(ranks: [Int], stayIn: Pool?, avoid: Set<Pool>, stalled: [String: String] = [:])
         /// Replacements are on their way.
         case wait
         /// Every rank runs: the work goes on.
@@ -47,13 +49,17 @@ public enum MigrationCheck {
 
     /// - Parameters:
     ///   - gang: each rank's newest node.
-    ///   - launchTimeout: a replacement not running this long after it was asked for is given up.
-    public static func decide(gang: [Member], sameRegion: Bool, now: Date, launchTimeout: Duration) -> Decision {
+    ///   - launchTimeout, bootTimeout: a replacement that stalls (see ``LaunchStall``) is given up.
+    public static func decide(
+        gang: [Member], sameRegion: Bool, now: Date, launchTimeout: Duration, bootTimeout: Duration
+    ) -> Decision {
+        func stall(_ member: Member) -> String? {
+            LaunchStall.reason(member.node, now: now, launchTimeout: launchTimeout, bootTimeout: bootTimeout)
+        }
         func isLost(_ member: Member) -> Bool {
             switch member.node.state {
             case .preempting, .terminating, .terminated, .failed: return true
-            case .requested, .booting:
-                return now.timeIntervalSince(member.node.requestedAt) >= launchTimeout.timeInterval
+            case .requested, .booting: return stall(member) != nil
             case .running: return false
             }
         }
@@ -67,6 +73,9 @@ public enum MigrationCheck {
             ? survivors.first.map { Pool(provider: $0.pool.provider, region: $0.pool.region, market: $0.pool.market) }
             : nil
         let avoid = Set(lost.filter { $0.pool.market == .spot }.map(\.pool))
-        return .replace(ranks: lost.map(\.node.rank).sorted(), stayIn: stayIn, avoid: avoid)
+        let stalled = Dictionary(
+            lost.compactMap { member in stall(member).map { (member.node.id, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        return .replace(ranks: lost.map(\.node.rank).sorted(), stayIn: stayIn, avoid: avoid, stalled: stalled)
     }
 }

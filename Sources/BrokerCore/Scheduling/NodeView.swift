@@ -17,13 +17,17 @@ public struct NodeView: Sendable, Equatable {
     public var requestedAt: Date
     /// When the provider accepted the launch.
     public var launchedAt: Date?
-    /// The agent's last heartbeat; nil while it never reported (a node without an agent).
+    /// The agent's last heartbeat; nil while it never reported.
     public var lastHeartbeatAt: Date?
+    /// When the provider was first seen running the node's instance (its agent's boot timeout
+    /// counts from here).
+    public var instanceRunningAt: Date?
 
     public init(
         id: String, jobID: String, rank: Int, providerID: String, state: NodeState, nativeInstanceID: String?,
-        requestedAt: Date, launchedAt: Date?, lastHeartbeatAt: Date? = nil
+        requestedAt: Date, launchedAt: Date?, lastHeartbeatAt: Date? = nil, instanceRunningAt: Date? = nil
     ) {
+        self.instanceRunningAt = instanceRunningAt
         self.id = id
         self.jobID = jobID
         self.rank = rank

@@ -7,8 +7,9 @@ public enum ReconcileAction: Sendable, Equatable {
     case adopt(nodeID: String, nativeID: String)
     /// A node whose launch never reached the provider, past its timeout: it has no instance.
     case failUnlaunched(nodeID: String)
-    /// The provider shows the node's instance running.
-    case markRunning(nodeID: String)
+    /// The provider shows the booting node's instance running, for the first time: its agent has
+    /// ``Reconciliation/Inputs/bootTimeout`` from now to report in (the node runs once it does).
+    case noteInstanceRunning(nodeID: String)
     /// The node's instance is missing from the listing or stopped, for the first pass in a row.
     case noteMissing(nodeID: String)
     /// The node's instance is gone (or stopped) without the broker terminating it, two passes in a row.

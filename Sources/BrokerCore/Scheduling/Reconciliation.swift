@@ -86,7 +86,9 @@ public enum Reconciliation {
                     let seconds = Int(inputs.listedAt.timeIntervalSince(heartbeat))
                     return [.markVanished(nodeID: node.id, reason: "no heartbeat from its agent for \(seconds) s")]
                 }
-                return sighting.status == .running && node.state == .booting ? [.markRunning(nodeID: node.id)] : []
+                let firstSeenRunning =
+                    sighting.status == .running && node.state == .booting && node.instanceRunningAt == nil
+                return firstSeenRunning ? [.noteInstanceRunning(nodeID: node.id)] : []
             }
             if node.state == .booting, sinceLaunch < inputs.listingGrace.timeInterval { return [] }
             // One listing can be wrong (a transient error page, an instance briefly offline):

@@ -49,13 +49,13 @@ struct TokenAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Health, readiness, metrics and the API description are open; the agent heartbeat (node
+    /// Health, readiness, metrics and the API description are open; the agent endpoints (node
     /// token) and provider webhooks (signatures) authenticate themselves. Paths are compared by
     /// component, as the router matches them (`//v1/admin` is the admin API too).
     static func isPublic(_ path: String) -> Bool {
         let parts = components(path)
-        return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"], ["v1", "agent", "heartbeat"]].contains(parts)
-            || (parts.count == 3 && parts[0] == "v1" && parts[1] == "webhooks")
+        return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"]].contains(parts)
+            || (parts.count == 3 && parts[0] == "v1" && (parts[1] == "webhooks" || parts[1] == "agent"))
     }
 
     static func isAdmin(_ path: String) -> Bool {

@@ -42,6 +42,10 @@ public struct HeartbeatResponse: Codable, Sendable {
     public var shards: [Int]
     public var checkpointUri: String?
     public var resumeFrom: String?
+    /// The job's `dataset.uri`.
+    public var datasetUri: String?
+    /// Whether the job's shards are lists of objects the agent fetches (`GET /v1/agent/dataset`).
+    public var shardObjects: Bool
     public var commands: [AgentCommand]
 
     /// torchrun's default rendezvous port.
@@ -58,6 +62,8 @@ public struct HeartbeatResponse: Codable, Sendable {
         shards = outcome.assignedShards
         checkpointUri = spec?.checkpoint?.uri
         resumeFrom = outcome.job.lastCheckpointUri
+        datasetUri = spec?.dataset?.uri
+        shardObjects = spec?.dataset?.manifest != nil
         commands = outcome.commands
     }
 
@@ -70,6 +76,8 @@ public struct HeartbeatResponse: Codable, Sendable {
         case masterPort = "master_port"
         case checkpointUri = "checkpoint_uri"
         case resumeFrom = "resume_from"
+        case datasetUri = "dataset_uri"
+        case shardObjects = "shard_objects"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -84,6 +92,8 @@ public struct HeartbeatResponse: Codable, Sendable {
         try container.encode(shards, forKey: .shards)
         try container.encode(checkpointUri, forKey: .checkpointUri)
         try container.encode(resumeFrom, forKey: .resumeFrom)
+        try container.encode(datasetUri, forKey: .datasetUri)
+        try container.encode(shardObjects, forKey: .shardObjects)
         try container.encode(commands, forKey: .commands)
     }
 }

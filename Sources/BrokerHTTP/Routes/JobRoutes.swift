@@ -19,6 +19,7 @@ struct JobRoutes {
     let catalog: GPUCatalog
     let clock: any BrokerClock
     let signals: FleetSignals
+    let manifests: DatasetManifests?
 
     static let maximumIdempotencyKeyLength = 255
 
@@ -67,6 +68,7 @@ struct JobRoutes {
                 detail: "Idempotency-Key must be 1 to \(Self.maximumIdempotencyKeyLength) characters")
         }
         let body = try await JobSpecBody.read(request, catalog: catalog, now: now)
+        let shardObjects = try await shardObjects(of: body.spec)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let record = JobRecord(
@@ -74,11 +76,29 @@ struct JobRoutes {
             spec: String(decoding: try encoder.encode(body.spec), as: UTF8.self), deadline: body.spec.deadline,
             idempotencyKey: key, requestHash: SHA256.hash(data: body.bytes).map { String(format: "%02x", $0) }.joined(),
             createdAt: now)
-        let stored = try await jobs.submit(record)
+        let stored = try await jobs.submit(record, shardObjects: shardObjects)
         if stored.id == record.id { signals.jobSubmitted() }
         return JSONResponse(
             JobResponse(stored, nodes: try await nodes.nodes(ofJob: stored.id), catalog: catalog, now: clock.now),
             status: .created)
+    }
+
+    /// The job's dataset manifest split into its shards (nil without one); a 400 naming the line
+    /// when it cannot be read.
+    private func shardObjects(of spec: JobSpec) async throws -> [[String]]? {
+        guard let dataset = spec.dataset, dataset.manifest != nil else { return nil }
+        guard let manifests else {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid job spec",
+                errors: [.init(field: "dataset.manifest", message: "this broker reads no dataset manifests")])
+        }
+        do {
+            return try await manifests.shardObjects(of: dataset)
+        } catch {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid job spec",
+                errors: [.init(field: "dataset.manifest", message: error.description)])
+        }
     }
 
     private func list(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobListResponse> {
@@ -109,11 +129,7 @@ struct JobRoutes {
             JobResponse(finished.job, nodes: try await nodes.nodes(ofJob: id), catalog: catalog, now: clock.now))
     }
 
-    /// The job `id` if `identity` may see it, else a 404 (another team's job is not found either).
     private func job(_ id: String, as identity: Identity) async throws -> JobRecord {
-        guard let job = try await jobs.job(id: id), identity.canSee(team: job.teamId) else {
-            throw ProblemDetails(status: .notFound, detail: "job \(id) not found")
-        }
-        return job
+        try await jobs.visibleJob(id, to: identity)
     }
 }

@@ -1,5 +1,6 @@
 import Broker
 import Hummingbird
+import NodeAgent
 import Prometheus
 
 /// `GET /metrics`: every metric of the process in the Prometheus text format.

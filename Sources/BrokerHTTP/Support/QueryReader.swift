@@ -90,6 +90,18 @@ struct QueryReader {
         return value
     }
 
+    /// `true` or `false` (also `1` or `0`).
+    mutating func flag(_ name: String) -> Bool? {
+        guard let text = string(name) else { return nil }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default:
+            report(name, "must be true or false, got '\(text)'")
+            return nil
+        }
+    }
+
     /// An RFC 3339 time such as `2026-11-21T15:00:00Z`, read as the job spec's `deadline` is.
     mutating func date(_ name: String) -> Date? {
         guard let text = string(name) else { return nil }

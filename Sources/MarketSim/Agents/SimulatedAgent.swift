@@ -62,6 +62,9 @@ struct SimulatedAgent: Sendable {
                 // The simulated command stops at once and cleanly.
                 work.stop(at: time)
                 pending += machine.handle(.commandExited(code: 0), at: elapsed)
+            case .fetchDataset:
+                // The simulated command works on shard numbers; it needs no objects.
+                pending += machine.handle(.datasetFetched, at: elapsed)
             case .signal, .exit:
                 // SIGKILL never comes (the command stopped on SIGTERM); after exit nothing does.
                 break

@@ -1,5 +1,11 @@
 import BrokerCore
 
+/// What a launch asked an instance to run: a virtual machine's boot script, or a container's command.
+enum InstanceBoot: Sendable, Equatable {
+    case script(String)
+    case command([String])
+}
+
 /// One instance a provider of the simulated market runs for the account.
 struct SimulatedInstance: Sendable {
     /// Where an instance is in its life, as a function of the clock.
@@ -51,6 +57,8 @@ struct SimulatedInstance: Sendable {
     /// The environment the launch asked for (Vast's `env`, RunPod's `env`, Shadeform's `envs`, the
     /// `docker run -e` words of Lambda's and EC2's boot script): what a node's agent is started with.
     var environment: [String: String] = [:]
+    /// What the instance runs when it boots (`gridbroker sim --exec-nodes` runs it for real).
+    var boot: InstanceBoot?
     /// Its GPU model (nil when the catalog does not know the provider's name) and how many it has:
     /// how fast a simulated agent works through its shards.
     var gpu: GPUModel?

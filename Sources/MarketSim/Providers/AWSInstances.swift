@@ -102,7 +102,10 @@ struct AWSInstances: Sendable {
                     name: name, offer: spot ? "\(typeName):\(zoneName):spot" : "\(typeName):\(call.region):on_demand",
                     type: typeName, region: call.region, zone: zoneName, image: image, spot: spot,
                     pricePerHour: spot ? market.spotPrice(series, at: call.time) : onDemand, tags: tags)
-                instance.environment = userData.map(BootScript.environment) ?? [:]
+                if let userData {
+                    instance.environment = BootScript.environment(userData)
+                    instance.boot = .script(userData)
+                }
                 instance.setGPU(named: type.gpu, count: type.gpus)
                 return instance
             }

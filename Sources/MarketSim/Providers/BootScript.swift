@@ -1,16 +1,31 @@
-/// Reads the environment out of the boot script Lambda's `user_data` and EC2's `UserData` carry:
-/// the `-e NAME=value` (or `--env NAME=value`) words of the `docker run` line that starts the node.
+import NodeAgent
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Reads what a virtual machine's boot script (Lambda's `user_data`, EC2's `UserData`, Shadeform's
+/// startup script) hands its node: the spec the broker wrote into it (the heredoc that ends at
+/// `GRIDBROKER_NODE_SPEC`), whose broker URL, token and environment a simulated agent starts with.
 enum BootScript {
-    /// The variables the script's `docker run` passes to the container; later ones win.
+    /// The node's environment as its agent sees it: the spec's variables, `GRIDBROKER_URL` and
+    /// `GRIDBROKER_AGENT_TOKEN`; empty when the script carries no spec.
     static func environment(_ script: String) -> [String: String] {
-        let words = shellWords(script)
-        var environment: [String: String] = [:]
-        for (index, word) in words.enumerated().dropLast() where word == "-e" || word == "--env" {
-            let assignment = words[index + 1]
-            guard let equals = assignment.firstIndex(of: "="), equals > assignment.startIndex else { continue }
-            environment[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
-        }
-        return environment
+        guard let spec = spec(in: script) else { return [:] }
+        return spec.environment.merging(
+            ["GRIDBROKER_URL": spec.broker, "GRIDBROKER_AGENT_TOKEN": spec.token, "GRIDBROKER_NODE_ID": spec.nodeID]
+        ) { _, own in own }
+    }
+
+    /// The node spec in the script's heredoc, or nil.
+    static func spec(in script: String) -> NodeSpec? {
+        let lines = script.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasSuffix("<<'GRIDBROKER_NODE_SPEC'") }),
+            start + 1 < lines.count
+        else { return nil }
+        return try? JSONDecoder().decode(NodeSpec.self, from: Data(lines[start + 1].utf8))
     }
 
     /// The words of a POSIX shell script: blanks separate them; single quotes keep everything, double

@@ -39,7 +39,10 @@ struct LambdaInstances: Sendable {
                 name: body["name"]?.stringValue ?? "", offer: type.name + ":" + regionName, type: type.name,
                 region: regionName, image: body["image"]?["family"]?.stringValue ?? "lambda-stack-22-04",
                 pricePerHour: price, tags: keys.compactMap(\.stringValue).map { (key: "ssh_key", value: $0) })
-            instance.environment = body["user_data"]?.stringValue.map(BootScript.environment) ?? [:]
+            if let script = body["user_data"]?.stringValue {
+                instance.environment = BootScript.environment(script)
+                instance.boot = .script(script)
+            }
             instance.gpu = LambdaMarket.gpu(type)
             instance.gpus = type.gpus
             return instance

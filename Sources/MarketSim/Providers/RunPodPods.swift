@@ -109,6 +109,9 @@ struct RunPodPods: Sendable {
                 type: type.id, region: cloud, cloud: cloudType, image: input["imageName"]?.textValue ?? "",
                 spot: spot, pricePerHour: (bid ?? perGPU) * Double(gpuCount))
             pod.environment = Self.environment(input["env"])
+            if let arguments = input["dockerArgs"]?.textValue, !arguments.isEmpty {
+                pod.boot = .command(BootScript.shellWords(arguments))
+            }
             pod.setGPU(named: type.id, memoryGB: type.memoryInGb, count: gpuCount)
             return pod
         }

@@ -1,5 +1,11 @@
 import Hummingbird
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Shadeform's instance API: `POST /v1/instances/create`, `GET /v1/instances`,
 /// `GET /v1/instances/{id}/info` and `POST /v1/instances/{id}/delete`. A (type, region) has a few
 /// instances' capacity; when they are taken its `available` turns false and a create is refused
@@ -46,6 +52,12 @@ struct ShadeformInstances: Sendable {
                 name: body["name"]?.stringValue ?? "", offer: ShadeformMarket.offerID(type, region: region),
                 type: type.shadeInstanceType, region: regionName, cloud: cloudName,
                 image: docker?["image"]?.stringValue ?? "", pricePerHour: price)
+            let script = body["launch_configuration"]?["script_configuration"]?["base64_script"]?.stringValue
+                .flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+            if let script {
+                instance.environment = BootScript.environment(script)
+                instance.boot = .script(script)
+            }
             if case .array(let envs) = docker?["envs"] {
                 for env in envs {
                     guard let name = env["name"]?.stringValue, let value = env["value"]?.stringValue else { continue }

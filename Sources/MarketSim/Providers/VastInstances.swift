@@ -46,6 +46,11 @@ struct VastInstances: Sendable {
                 type: VastGPU.table[offer.gpu].name, region: VastGeography.locations[offer.location].name,
                 image: image, spot: bid != nil, pricePerHour: bid ?? pricing.dphTotal)
             instance.environment = (body["env"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            if case .array(let args) = body["args"] {
+                instance.boot = .command(args.compactMap(\.stringValue))
+            } else if let onstart = body["onstart"]?.stringValue {
+                instance.boot = .command(["sh", "-c", onstart])
+            }
             let gpu = VastGPU.table[offer.gpu]
             instance.setGPU(named: gpu.name, memoryGB: gpu.memoryMB / 1_024, count: offer.numGPUs)
             return instance

@@ -9,8 +9,8 @@ import Foundation
 ///   `<type>:<region>:on_demand`, as ``AWSPricingSource`` writes it) from ``imageID``, with
 ///   `ClientToken` = the node id (so a retried launch returns the same instance instead of a second
 ///   one), the tags `gridbroker-node` = node id and `Name` = `gridbroker-<node id>`, a one-time
-///   spot request at the offer's price for a spot offer, and a boot script as `UserData` that runs
-///   the image with Docker. Capacity errors map to a scope: `InsufficientInstanceCapacity` the
+///   spot request at the offer's price for a spot offer, and the node's boot script as `UserData`
+///   (``NodeBoot/virtualMachineScript(_:)``). Capacity errors map to a scope: `InsufficientInstanceCapacity` the
 ///   zone or region, `SpotMaxPriceTooLow`/`InsufficientCapacity` the offer, account limits the
 ///   provider.
 /// - list: `DescribeInstances` filtered on the tag key, in every configured region, following
@@ -19,6 +19,8 @@ import Foundation
 public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
     /// More pages than this for one region is taken for a server that never stops paginating.
     static let maxPages = 200
+    /// EC2 refuses `UserData` over 16 KiB (counted in base64).
+    static let maximumUserDataBytes = 16 * 1024
 
     public let providerID: String
     /// The endpoint URL with `{region}` where the region goes (see ``AWSPricingSource``).
@@ -111,7 +113,13 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
                 ("InstanceMarketOptions.SpotOptions.SpotInstanceType", "one-time"),
             ]
         }
-        parameters.append(("UserData", Data(NodeCommand.bootScript(request).utf8).base64EncodedString()))
+        let userData = Data(NodeBoot.virtualMachineScript(request).utf8).base64EncodedString()
+        guard userData.utf8.count <= Self.maximumUserDataBytes else {
+            throw .misconfigured(
+                "the node's boot script is \(userData.utf8.count) bytes in base64, over EC2's 16 KiB for UserData: "
+                    + "the job's command and env are too large")
+        }
+        parameters.append(("UserData", userData))
         // ClientToken makes a repeated RunInstances return the first one's instance: safe to retry.
         return (try signedPOST(region: region, parameters, timeout: ProvisioningHTTP.launchTimeout), region)
     }

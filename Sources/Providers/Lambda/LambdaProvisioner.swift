@@ -6,8 +6,9 @@ import Foundation
 ///
 /// - launch: `POST {base}/api/v1/instance-operations/launch` with the region and type the offer id
 ///   names (`<instance type>:<region>`, as ``LambdaPricingSource`` writes it), the SSH keys, the
-///   name tag and, as `user_data`, a boot script that runs the image with Docker (Lambda starts a
-///   virtual machine, not a container); the answer is `{"data": {"instance_ids": [...]}}`.
+///   name tag and, as `user_data`, the node's boot script (``NodeBoot/virtualMachineScript(_:)``:
+///   Lambda starts a virtual machine, not a container); the answer is
+///   `{"data": {"instance_ids": [...]}}`.
 ///   `instance-operations/launch/insufficient-capacity` is a capacity refusal for the region.
 /// - list: `GET {base}/api/v1/instances` → `{"data": [...]}`, tagged by `name`.
 /// - terminate: `POST {base}/api/v1/instance-operations/terminate` with `instance_ids`;
@@ -72,7 +73,7 @@ public struct LambdaProvisioner: InstanceProvisioner {
         }
         let body = LambdaLaunchBody(
             regionName: String(parts[1]), instanceTypeName: String(parts[0]), sshKeyNames: sshKeyNames,
-            quantity: 1, name: InstanceTag.name(for: request.nodeID), userData: NodeCommand.bootScript(request))
+            quantity: 1, name: InstanceTag.name(for: request.nodeID), userData: NodeBoot.virtualMachineScript(request))
         return ProvisioningHTTP.request(
             .post, "\(baseURL)/api/v1/instance-operations/launch", auth: auth(key),
             body: try ProvisioningHTTP.encode(body), isLaunch: true)

@@ -8,22 +8,29 @@ public struct LaunchRequest: Sendable, Equatable {
     public var offer: Offer
     /// The container image to run.
     public var image: String
-    /// The command the node runs (the agent wrapping the job's command).
+    /// The job's command; the node agent runs it (see ``NodeBoot``).
     public var command: [String]
-    /// Environment for the command (never credentials of the broker).
+    /// Environment for the command: the job's variables and the gang's, never a secret.
     public var environment: [String: String]
+    /// The node's own token, for its agent only: it travels inside the boot script (virtual
+    /// machines) or the container's environment, never on a command line.
+    public var agentToken: String
+    /// Where the agent comes from.
+    public var agent: AgentDelivery
     /// Disk to ask for, when the job says.
     public var diskGB: Int?
 
     public init(
         nodeID: String, offer: Offer, image: String, command: [String], environment: [String: String] = [:],
-        diskGB: Int? = nil
+        agentToken: String, agent: AgentDelivery, diskGB: Int? = nil
     ) {
         self.nodeID = nodeID
         self.offer = offer
         self.image = image
         self.command = command
         self.environment = environment
+        self.agentToken = agentToken
+        self.agent = agent
         self.diskGB = diskGB
     }
 

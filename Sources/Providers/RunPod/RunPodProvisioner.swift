@@ -67,11 +67,11 @@ public struct RunPodProvisioner: InstanceProvisioner {
             "imageName: \(RunPodGraphQL.literal(request.image))",
         ]
         if let disk = request.diskGB { fields.append("containerDiskInGb: \(disk)") }
-        let env = request.environment.sorted { $0.key < $1.key }.map { name, value in
+        let env = NodeBoot.containerEnvironment(request).sorted { $0.key < $1.key }.map { name, value in
             "{key: \(RunPodGraphQL.literal(name)), value: \(RunPodGraphQL.literal(value))}"
         }
         fields.append("env: [\(env.joined(separator: ", "))]")
-        fields.append("dockerArgs: \(RunPodGraphQL.literal(NodeCommand.shellLine(request.command)))")
+        fields.append("dockerArgs: \(RunPodGraphQL.literal(ShellWords.line(NodeBoot.containerCommand(request))))")
         let field = offer.isSpot ? "podRentInterruptable" : "podFindAndDeployOnDemand"
         let mutation =
             "mutation { \(field)(input: {\(fields.joined(separator: ", "))}) { id name desiredStatus } }"

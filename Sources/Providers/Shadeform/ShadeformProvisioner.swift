@@ -7,7 +7,8 @@ import Foundation
 ///
 /// - create: `POST {base}/v1/instances/create` with the cloud, region and shade instance type the
 ///   offer id names (`<cloud>:<shade instance type>:<region>`, as ``ShadeformPricingSource``
-///   writes it), the name tag and a Docker launch configuration; the answer is `{"id": ...}`.
+///   writes it), the name tag and, as a `script` launch configuration, the node's boot script
+///   (``NodeBoot/virtualMachineScript(_:)``); the answer is `{"id": ...}`.
 ///   HTTP 409, or a 400 that says the type is out of stock, is a capacity refusal for that offer.
 /// - list: `GET {base}/v1/instances` → `{"instances": [...]}`, tagged by `name`.
 /// - delete: `POST {base}/v1/instances/<id>/delete`; 404 means already gone.
@@ -67,16 +68,13 @@ public struct ShadeformProvisioner: InstanceProvisioner {
             throw ProvisioningHTTP.unknownOffer(
                 native, provider: "Shadeform", expected: "'<cloud>:<shade instance type>:<region>'")
         }
-        let envs = request.environment.sorted { $0.key < $1.key }.map {
-            ShadeformCreateBody.Env(name: $0.key, value: $0.value)
-        }
         let body = ShadeformCreateBody(
             cloud: String(native[..<first]), region: String(native[native.index(after: last)...]),
             shadeInstanceType: String(native[native.index(after: first)..<last]),
             name: InstanceTag.name(for: request.nodeID),
             launchConfiguration: .init(
-                dockerConfiguration: .init(
-                    image: request.image, args: NodeCommand.shellLine(request.command), envs: envs)))
+                scriptConfiguration: .init(
+                    base64Script: Data(NodeBoot.virtualMachineScript(request).utf8).base64EncodedString())))
         return ProvisioningHTTP.request(
             .post, "\(baseURL)/v1/instances/create", auth: ("X-API-KEY", key),
             body: try ProvisioningHTTP.encode(body), isLaunch: true)
@@ -113,24 +111,22 @@ public struct ShadeformProvisioner: InstanceProvisioner {
 }
 
 private struct ShadeformCreateBody: Encodable {
-    struct Env: Encodable {
-        var name: String
-        var value: String
+    struct ScriptConfiguration: Encodable {
+        var base64Script: String
+
+        private enum CodingKeys: String, CodingKey {
+            case base64Script = "base64_script"
+        }
     }
 
-    struct DockerConfiguration: Encodable {
-        var image: String
-        var args: String
-        var envs: [Env]
-    }
-
+    /// A startup script Shadeform runs on the virtual machine once it is active.
     struct LaunchConfiguration: Encodable {
-        var type = "docker"
-        var dockerConfiguration: DockerConfiguration
+        var type = "script"
+        var scriptConfiguration: ScriptConfiguration
 
         private enum CodingKeys: String, CodingKey {
             case type
-            case dockerConfiguration = "docker_configuration"
+            case scriptConfiguration = "script_configuration"
         }
     }
 

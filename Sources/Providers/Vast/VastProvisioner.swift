@@ -52,16 +52,19 @@ public struct VastProvisioner: InstanceProvisioner {
 
     /// The `PUT /api/v0/asks/<id>/` for `request`.
     ///
-    /// The command goes in `args` (with `runtype: "args"` Vast keeps the image's entrypoint and
-    /// passes it these arguments) and, joined, in `onstart`, which SSH-mode launches run.
+    /// The node's command (``NodeBoot/containerCommand(_:)``: fetch the agent, run the job's command
+    /// under it) goes in `args` (with `runtype: "args"` Vast keeps the image's entrypoint and passes
+    /// it these arguments) and, joined, in `onstart`, which SSH-mode launches run; the broker's URL
+    /// and the node's token in `env`.
     func launchRequest(_ request: LaunchRequest) throws(ProviderError) -> HTTPRequest {
         let key = try ProvisioningHTTP.requiredKey(apiKey, provider: "Vast.ai")
         let native = try ProvisioningHTTP.nativeOfferID(request, providerID: providerID)
         let (askID, isSpot) = try Self.parseOfferID(native)
+        let command = NodeBoot.containerCommand(request)
         let body = VastCreateBody(
-            image: request.image, env: request.environment, disk: request.diskGB,
-            label: InstanceTag.name(for: request.nodeID), onstart: NodeCommand.shellLine(request.command),
-            args: request.command, price: isSpot ? request.offer.pricePerHour.jsonDollars : nil)
+            image: request.image, env: NodeBoot.containerEnvironment(request), disk: request.diskGB,
+            label: InstanceTag.name(for: request.nodeID), onstart: ShellWords.line(command),
+            args: command, price: isSpot ? request.offer.pricePerHour.jsonDollars : nil)
         return ProvisioningHTTP.request(
             .put, "\(baseURL)/api/v0/asks/\(askID)/", auth: ("Authorization", "Bearer \(key)"),
             body: try ProvisioningHTTP.encode(body), isLaunch: true)

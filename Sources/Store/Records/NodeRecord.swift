@@ -33,6 +33,8 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var terminatedAt: Date?
     /// The address the node's agent reported (for the gang's rendezvous).
     public var address: String?
+    /// When the provider was first seen running its instance.
+    public var instanceRunningAt: Date?
 
     /// The intent to launch `offer` as rank `rank` of `jobID`, stored before the provider is called.
     public init(id: String, jobID: String, rank: Int, offer: Offer, requestedAt: Date) {
@@ -57,6 +59,7 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
         self.lastHeartbeatAt = nil
         self.terminatedAt = nil
         self.address = nil
+        self.instanceRunningAt = nil
     }
 
     public var pricePerHour: Money { Money(microdollars: pricePerHourMicros) }
@@ -72,7 +75,8 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var view: NodeView {
         NodeView(
             id: id, jobID: jobId, rank: rank, providerID: providerId, state: state, nativeInstanceID: nativeInstanceId,
-            requestedAt: requestedAt, launchedAt: launchedAt, lastHeartbeatAt: lastHeartbeatAt)
+            requestedAt: requestedAt, launchedAt: launchedAt, lastHeartbeatAt: lastHeartbeatAt,
+            instanceRunningAt: instanceRunningAt)
     }
 }
 

@@ -7,8 +7,12 @@ public protocol JobRepository: Sendable {
     /// Stores a new job in `queued` with a `job.submitted` event. With an idempotency key that the
     /// team already used, returns the job stored then instead (and stores nothing), provided the
     /// request hash matches; a different body under the same key is a ``StoreError/conflict(_:)``.
-    func submit(_ job: JobRecord) async throws -> JobRecord
+    /// `shardObjects` (each shard's object URIs, by index) are stored with a new job whose dataset
+    /// has a manifest.
+    func submit(_ job: JobRecord, shardObjects: [[String]]?) async throws -> JobRecord
     func job(id: String) async throws -> JobRecord?
+    /// The job's shards as lists of object URIs, by index; nil when its dataset has no manifest.
+    func shardObjects(ofJob id: String) async throws -> [[String]]?
     /// Jobs in any of `states`, highest priority first, then oldest.
     func jobs(in states: Set<JobState>, limit: Int) async throws -> [JobRecord]
     /// Moves a job through its state machine and records the change on its timeline, in one
@@ -20,6 +24,13 @@ public protocol JobRepository: Sendable {
     /// A team's jobs (every team's when `team` is nil), newest first, optionally only those in
     /// `states`, after the job `cursor` (the last id of the previous page).
     func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [JobRecord]
+}
+
+extension JobRepository {
+    /// Stores a new job whose shards are plain numbers (see ``submit(_:shardObjects:)``).
+    public func submit(_ job: JobRecord) async throws -> JobRecord {
+        try await submit(job, shardObjects: nil)
+    }
 }
 
 /// Where teams live.

@@ -11,6 +11,9 @@ public protocol NodeRepository: Sendable {
     /// requested: a node cancelled meanwhile keeps its state, and now its instance id). Billing
     /// counts from `launchedAt` (an adopted instance was created near the intent, not when found).
     func recordLaunch(node id: String, nativeInstanceID: String, launchedAt: Date, at: Date) async throws -> NodeRecord
+    /// Records that the provider runs a booting node's instance (the first time it is seen so),
+    /// with an event: its agent's boot timeout counts from here. Any other node is left as it is.
+    func noteInstanceRunning(node id: String, at: Date) async throws
     /// Starts a provisioning job, provided the nodes `gang` are all still running: checked in the
     /// same transaction, so a node that vanished meanwhile cannot leave a running job short of it.
     /// The job's shards are handed out in the same transaction (`shards`: node id → shard indices)

@@ -10,7 +10,7 @@ public struct SQLiteJobRepository: JobRepository {
         self.database = database
     }
 
-    public func submit(_ job: JobRecord) async throws -> JobRecord {
+    public func submit(_ job: JobRecord, shardObjects: [[String]]?) async throws -> JobRecord {
         try await database.pool.write { db in
             if let key = job.idempotencyKey,
                 let earlier = try JobRecord.filter(Column("team_id") == job.teamId && Column("idempotency_key") == key)
@@ -22,12 +22,24 @@ public struct SQLiteJobRepository: JobRepository {
                 return earlier
             }
             try job.insert(db)
+            if let shardObjects {
+                let json = String(decoding: try JSONEncoder().encode(shardObjects), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT INTO job_dataset (job_id, shard_objects) VALUES (?, ?)", arguments: [job.id, json])
+            }
             var event = EventRecord(
                 jobId: job.id, kind: "job.submitted", toState: job.state.rawValue, message: "job submitted",
                 at: job.createdAt)
             try event.insert(db)
             return job
         }
+    }
+
+    public func shardObjects(ofJob id: String) async throws -> [[String]]? {
+        let json = try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT shard_objects FROM job_dataset WHERE job_id = ?", arguments: [id])
+        }
+        return try json.map { try JSONDecoder().decode([[String]].self, from: Data($0.utf8)) }
     }
 
     public func job(id: String) async throws -> JobRecord? {

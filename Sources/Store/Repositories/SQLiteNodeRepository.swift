@@ -45,6 +45,23 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
+    public func noteInstanceRunning(node id: String, at date: Date) async throws {
+        try await database.pool.write { db in
+            guard var node = try NodeRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "node", id: id)
+            }
+            guard node.state == .booting, node.instanceRunningAt == nil else { return }
+            node.instanceRunningAt = date
+            try node.update(db, columns: ["instance_running_at"])
+            var event = EventRecord(
+                jobId: node.jobId, nodeId: id, providerId: node.providerId, kind: "node.instance_running",
+                message:
+                    "node \(node.rank): the provider runs instance \(node.nativeInstanceId ?? "?"); waiting for its agent",
+                at: date)
+            try event.insert(db)
+        }
+    }
+
     public func start(job id: String, ifRunning gang: [String], shards: [String: [Int]], at date: Date)
         async throws -> Bool
     {

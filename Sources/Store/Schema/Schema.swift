@@ -26,6 +26,19 @@ enum Schema {
             // listed per team by operators.
             try db.execute(sql: "CREATE INDEX api_token_by_team ON api_token(team_id, created_at)")
         }
+        migrator.registerMigration("2026-12-06 node boots and datasets") { db in
+            // A node runs once its agent reports in; until then the boot timeout counts from when the
+            // provider was first seen running its instance. A job's shards as lists of objects (from
+            // its dataset.manifest), read by its nodes' agents: JSON, an array of URI arrays by shard.
+            try db.execute(
+                sql: """
+                    ALTER TABLE node ADD COLUMN instance_running_at DATETIME;
+                    CREATE TABLE job_dataset (
+                        job_id TEXT PRIMARY KEY NOT NULL REFERENCES job(id),
+                        shard_objects TEXT NOT NULL CHECK (json_valid(shard_objects))
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import NodeAgent
 import Prometheus
 import ServiceLifecycle
 import Store
@@ -47,12 +48,22 @@ struct ServeCommand: AsyncParsableCommand {
             let names = configuration.webhooks.secretsEnv.joined(separator: ", ")
             logger.warning("webhooks disabled: none of \(names) is set; POST /v1/webhooks answers 503")
         }
+        let agent = AgentBinary(path: AgentBinary.expectedPath)
+        if let agent {
+            logger.info("node agent: \(agent.path), \(agent.size) bytes, sha256 \(agent.sha256)")
+        } else {
+            logger.warning(
+                "node agent: \(AgentBinary.expectedPath) cannot be read; launches are refused until it is there")
+        }
+        for (_, problem) in NodeReachability.problems(configuration).sorted(by: { $0.key < $1.key }) {
+            logger.warning("\(problem); launches there are refused")
+        }
         let market = try await MarketData.start(
             configuration: configuration, database: database, transport: client, clock: clock,
             environment: environment, logger: logger)
         let fleet = try await Fleet.start(
             configuration: configuration, database: database, market: market.market, transport: client, clock: clock,
-            environment: environment, logger: logger)
+            environment: environment, agent: agent, logger: logger)
         // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
         // client, the database last.
         let services: [any Service] =
@@ -61,6 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
         var dependencies = APIDependencies(
             database: database, metrics: registry, market: market.market, pollers: market.directory,
             clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier)
+        dependencies.agent = agent
+        dependencies.nodeLogs = NodeLogStore(
+            folder: URL(fileURLWithPath: configuration.logsDirectory),
+            maxBytesPerNode: configuration.logs.maxBytesPerNode, clock: clock)
+        dependencies.manifests = DatasetManifests(folder: configuration.manifestDirectory, transport: client)
         dependencies.rateLimit = TokenBucket.Limit(
             perSecond: Double(configuration.server.rateLimitPerSecond), burst: configuration.server.rateLimitBurst)
         let app = buildApplication(

@@ -22,7 +22,10 @@ struct FleetHarness {
     init(
         providers: [FakeInstanceProvider] = [FakeInstanceProvider("vast"), FakeInstanceProvider("aws")],
         others: [any InstanceProvisioner] = [],
-        settings: SchedulerSettings = SchedulerSettings(defaultLaunchTimeout: .seconds(300))
+        settings: SchedulerSettings = SchedulerSettings(defaultLaunchTimeout: .seconds(300)),
+        agent: AgentDelivery? = AgentDelivery(
+            brokerURL: "http://127.0.0.1:8080", sha256: String(repeating: "0", count: 64)),
+        unreachable: [String: String] = [:]
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-fleet-\(UUID())")
         try DataDirectory.prepare(folder.path)
@@ -40,7 +43,7 @@ struct FleetHarness {
         fleet = Fleet(
             database: database, market: market, provisioners: Provisioners(providers + others),
             transport: UnusedTransport(),
-            clock: clock, settings: settings, logger: Logger(label: "test"))
+            clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
         jobs = SQLiteJobRepository(database: database)
         nodes = SQLiteNodeRepository(database: database)
     }
@@ -77,4 +80,18 @@ struct FleetHarness {
     }
 
     func job(_ id: String) async throws -> JobRecord { try #require(try await jobs.job(id: id)) }
+
+    /// Every booting node's agent reports in (its first heartbeat): the node runs.
+    func agentsReport() async throws {
+        for node in try await nodes.liveNodes(provider: nil) where node.state == .booting {
+            _ = try await nodes.recordHeartbeat(Heartbeat(status: .starting), node: node.id, at: clock.now)
+        }
+    }
+
+    /// `provider` runs every instance, the reconciler sees it, and the nodes' agents report in.
+    func boot(_ provider: String = "vast") async throws {
+        providers[provider]!.setAll(.running)
+        await fleet.reconciler.pass()
+        try await agentsReport()
+    }
 }

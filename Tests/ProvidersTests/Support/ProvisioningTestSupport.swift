@@ -6,8 +6,11 @@ import Testing
 
 /// Shared values and helpers for the provisioners' tests.
 enum Provisioning {
-    /// The node every test launches.
+    /// The node every test launches, its token and where it gets its agent.
     static let nodeID = "node_01JD3XQ7"
+    static let agentToken = "gbn_0123456789abcdef"
+    static let agent = AgentDelivery(
+        brokerURL: "https://broker.example.com", sha256: String(repeating: "ab", count: 32))
 
     /// A launch of `native` on `provider` at `price` per hour, with an image, a command with a
     /// word that needs quoting, and one environment variable.
@@ -23,8 +26,29 @@ enum Provisioning {
             lastSeenAt: now, raw: nil)
         return LaunchRequest(
             nodeID: nodeID, offer: offer, image: "nvcr.io/nvidia/pytorch:24.05-py3",
-            command: ["gridbroker", "agent", "--", "torchrun", "train.py", "--note", "it's"],
-            environment: ["WANDB_PROJECT": "lora"], diskGB: diskGB)
+            command: ["torchrun", "train.py", "--note", "it's"], environment: ["WANDB_PROJECT": "lora"],
+            agentToken: agentToken, agent: agent, diskGB: diskGB)
+    }
+
+    /// Checks that `script` is the node's virtual-machine boot script: it hands the agent the node's
+    /// spec (broker, token, image, the job's command and environment) in a file, fetches the agent
+    /// from the broker and checks it against the announced SHA-256.
+    static func expectBootScript(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(script.hasPrefix("#!/bin/sh\n"), sourceLocation: sourceLocation)
+        let lines = script.split(separator: "\n").map(String.init)
+        let marker = try #require(lines.firstIndex { $0.hasSuffix("<<'GRIDBROKER_NODE_SPEC'") })
+        let spec = try JSONSerialization.jsonObject(with: Data(lines[marker + 1].utf8)) as? [String: Any]
+        #expect(spec?["broker"] as? String == agent.brokerURL, sourceLocation: sourceLocation)
+        #expect(spec?["token"] as? String == agentToken, sourceLocation: sourceLocation)
+        #expect(spec?["image"] as? String == "nvcr.io/nvidia/pytorch:24.05-py3", sourceLocation: sourceLocation)
+        #expect(
+            spec?["command"] as? [String] == ["torchrun", "train.py", "--note", "it's"], sourceLocation: sourceLocation)
+        #expect(spec?["environment"] as? [String: String] == ["WANDB_PROJECT": "lora"], sourceLocation: sourceLocation)
+        #expect(script.contains("url=\(agent.downloadURL)"), sourceLocation: sourceLocation)
+        #expect(script.contains("!= \(agent.sha256) ]"), sourceLocation: sourceLocation)
+        #expect(
+            script.contains(#"set -- "$home/gridbroker-agent" run --spec "$home/node.json""#),
+            sourceLocation: sourceLocation)
     }
 
     /// A transport answering `status` and the fixture `name` of `provider`.

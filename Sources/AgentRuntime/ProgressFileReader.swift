@@ -1,18 +1,23 @@
-import Foundation
 import NodeAgent
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads the command's progress file, keeping the last good read when the file is missing or
 /// half-written.
-struct ProgressFileReader {
-    let path: String
-    private(set) var lastGood = AgentProgress()
+public struct ProgressFileReader {
+    public let path: String
+    public private(set) var lastGood = AgentProgress()
 
-    init(path: String) {
+    public init(path: String) {
         self.path = path
     }
 
     /// Reads the file and returns the newest progress it could make sense of.
-    mutating func read() -> AgentProgress {
+    public mutating func read() -> AgentProgress {
         if let bytes = FileManager.default.contents(atPath: path), let progress = AgentProgress.parse(bytes) {
             lastGood = progress
         }

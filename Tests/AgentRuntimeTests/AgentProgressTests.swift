@@ -1,8 +1,7 @@
+import AgentRuntime
 import Foundation
 import NodeAgent
 import Testing
-
-@testable import gridbroker
 
 /// The progress file the command writes, and the heartbeat bodies built from it.
 @Suite("Agent progress and heartbeat bodies")

@@ -6,8 +6,8 @@
 
 /// The machine's address as the gang's other nodes see it: its first IPv4 address that is up and
 /// not loopback (a node's private address within its provider's network).
-enum NodeAddress {
-    static func detect() -> String? {
+public enum NodeAddress {
+    public static func detect() -> String? {
         var first: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&first) == 0 else { return nil }
         defer { freeifaddrs(first) }

@@ -1,4 +1,4 @@
-import BrokerCore
+import NodeAgent
 import Testing
 
 @Suite("A node's address: what the agent may send and the broker hands out")

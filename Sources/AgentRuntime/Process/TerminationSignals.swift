@@ -1,5 +1,10 @@
 import Dispatch
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Turns SIGTERM and SIGINT to the agent into a callback instead of its death, so that it can stop
 /// the command and report first.
