@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvidersTests",
-            dependencies: ["Providers"],
+            dependencies: ["Providers", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -196,6 +196,8 @@ let package = Package(
             dependencies: [
                 "BrokerHTTP",
                 "BrokerCore",
+                "CurlHTTP",
+                "Providers",
                 "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
@@ -205,6 +207,7 @@ let package = Package(
             name: "GridbrokerTests",
             dependencies: [
                 "Broker", "BrokerCore", "CurlHTTP", "MarketSim", "NodeAgent", "Providers", "Store", "gridbroker",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

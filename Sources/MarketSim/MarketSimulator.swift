@@ -35,12 +35,14 @@ public struct MarketSimulator: Sendable {
     let spotZones: SpotZones
     /// The nodes' agents, with `agents` given.
     let agents: SimulatedAgents?
+    /// The nodes as real processes, with `execution` given.
+    let nodes: NodeProcesses?
 
     /// Generates the market (100,000 offers take a few tens of milliseconds in a release build);
     /// the spot traces, if any, start at the clock's time now.
     public init(
         configuration: MarketConfiguration, clock: any BrokerClock = SystemClock(),
-        notices: (any ReclaimNoticeSender)? = nil, agents: AgentSimulation? = nil
+        notices: (any ReclaimNoticeSender)? = nil, agents: AgentSimulation? = nil, execution: NodeExecution? = nil
     ) {
         self.notices = notices
         self.configuration = configuration
@@ -55,6 +57,7 @@ public struct MarketSimulator: Sendable {
         self.instances = InstanceRegistry(
             seed: configuration.seed, timings: configuration.instanceTimings, spotZones: spotZones)
         self.agents = agents.map(SimulatedAgents.init(simulation:))
+        self.nodes = execution.map(NodeProcesses.init(execution:))
     }
 
     /// Brings what happens by itself up to the clock's time: spot instances in a zone whose trace
@@ -88,7 +91,17 @@ public struct MarketSimulator: Sendable {
             let time = clock.now.timeIntervalSince1970
             notes += await agents.step(instances.live(at: time), at: time)
         }
+        if let nodes {
+            let time = clock.now.timeIntervalSince1970
+            notes += await nodes.step(
+                SimulatedProvider.allCases.flatMap { instances.instances($0, at: time) }, at: time)
+        }
         return notes
+    }
+
+    /// Kills what `--exec-nodes` runs, when the market shuts down.
+    public func stopNodes() async {
+        await nodes?.stopAll()
     }
 
     /// What a reclaim came to.

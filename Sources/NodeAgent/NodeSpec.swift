@@ -12,11 +12,14 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     public var command: [String]
     /// The job's variables for the command (the agent adds the gang's own).
     public var environment: [String: String]
+    /// Seconds between heartbeats, as the broker wants them; nil leaves the agent's default.
+    public var intervalSeconds: Double?
 
     public init(
         broker: String, token: String, nodeID: String, image: String?, command: [String],
-        environment: [String: String]
+        environment: [String: String], intervalSeconds: Double? = nil
     ) {
+        self.intervalSeconds = intervalSeconds
         self.broker = broker
         self.token = token
         self.nodeID = nodeID
@@ -28,5 +31,6 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case broker, token, image, command, environment
         case nodeID = "node_id"
+        case intervalSeconds = "interval_s"
     }
 }

@@ -44,7 +44,11 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "token"))
     var token: String?
 
-    @Option(help: "Seconds between heartbeats.") var interval: Double = 10
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between heartbeats (default: the spec's, else $GRIDBROKER_AGENT_INTERVAL, else 10).",
+            valueName: "seconds"))
+    var interval: Double?
 
     @Option(help: "The signal that asks the command for a checkpoint.") var checkpointSignal = "USR1"
 
@@ -64,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if spec == nil, command.isEmpty { throw ValidationError("give the command to run after -- (or --spec)") }
         if spec != nil, !command.isEmpty { throw ValidationError("--spec names the command: give none after --") }
-        guard interval > 0, interval <= 3600 else {
+        if let interval, !(interval > 0 && interval <= 3600) {
             throw ValidationError("--interval must be over 0 and at most 3600")
         }
         if let address, !NodeAddressSyntax.isValid(address) {
@@ -85,8 +89,14 @@ struct RunCommand: AsyncParsableCommand {
             throw AgentFailure("'\(node.broker)' is not an http:// or https:// URL")
         }
         let folder = try prepareWorkDirectory()
+        let seconds =
+            interval ?? node.intervalSeconds
+            ?? ProcessInfo.processInfo.environment["GRIDBROKER_AGENT_INTERVAL"].flatMap(Double.init) ?? 10
+        guard seconds > 0, seconds <= 3600 else {
+            throw AgentFailure("a heartbeat interval must be over 0 and at most 3600")
+        }
         let settings = AgentSettings(
-            interval: .milliseconds(Int64((interval * 1000).rounded())),
+            interval: .milliseconds(Int64((seconds * 1000).rounded())),
             checkpointSignal: SignalName.parse(checkpointSignal) ?? SIGUSR1,
             shardsFile: folder + "/shards.txt", progressFile: folder + "/progress.json",
             address: address ?? NodeAddress.detect())
@@ -97,7 +107,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.notice("agent \(BrokerVersion.current) for \(node.broker), work folder \(folder)")
         let runner = AgentRunner(
             broker: node.broker, token: node.token,
-            launcher: CommandLauncher(mode: mode, command: node.command, workDirectory: folder),
+            launcher: CommandLauncher(
+                mode: mode, command: node.command, workDirectory: folder, jobVariables: Set(node.environment.keys)),
             environment: ProcessInfo.processInfo.environment.merging(node.environment) { $1 }, settings: settings,
             logger: logger)
         throw ExitCode(await runner.run())

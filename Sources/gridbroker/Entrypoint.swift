@@ -12,7 +12,8 @@ struct GridBroker: AsyncParsableCommand {
         version: BrokerVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SimCommand.self, OffersCommand.self, GPUsCommand.self,
-            QuoteCommand.self, SubmitCommand.self, JobsCommand.self, JobCommand.self, CancelCommand.self,
+            QuoteCommand.self, SubmitCommand.self, JobsCommand.self, JobCommand.self, LogsCommand.self,
+            CancelCommand.self,
             UsageCommand.self, AdminCommand.self, DBCommand.self, AgentCommand.self, SimulatePolicyCommand.self,
         ]
     )

@@ -225,3 +225,43 @@ struct AgentTerminationTests {
         #expect(machine.handle(.heartbeatFailed(reason: "HTTP 503"), at: .seconds(2)) == [.exit(0)])
     }
 }
+
+/// A job whose shards are lists of objects: the agent fetches them before the command starts.
+@Suite("AgentMachine with a dataset manifest")
+struct AgentMachineDatasetTests {
+    private let settings = AgentSettings(
+        interval: .seconds(10), checkpointSignal: SIGUSR1, shardsFile: "/w/shards.txt", progressFile: "/w/p.json")
+
+    private func answer(shards: [Int] = [0, 1]) -> HeartbeatAnswer {
+        HeartbeatAnswer(
+            nodeID: "node_1", jobID: "job_7", rank: 0, nnodes: 1, gpusPerNode: 1, shards: shards,
+            datasetURI: "s3://data", shardObjects: true)
+    }
+
+    @Test("the objects are fetched once before the command starts, which then gets the dataset's URI")
+    func fetchesThenStarts() {
+        var machine = AgentMachine(settings: settings)
+        _ = machine.start()
+        #expect(machine.handle(.heartbeatAnswered(answer()), at: .seconds(1)) == [.fetchDataset])
+        // Heartbeats go on meanwhile; a second answer does not fetch twice.
+        #expect(machine.handle(.timer, at: .seconds(11)) == [.sendHeartbeat(.starting, exitCode: nil)])
+        #expect(machine.handle(.heartbeatAnswered(answer(shards: [1])), at: .seconds(12)) == [])
+        let actions = machine.handle(.datasetFetched, at: .seconds(13))
+        #expect(actions.first == .writeShards([1]), "the newest answer's shards")
+        guard case .startCommand(let environment) = actions.last else {
+            Issue.record("expected the command to start, got \(actions)")
+            return
+        }
+        #expect(environment["GRIDBROKER_DATASET_URI"] == "s3://data")
+    }
+
+    @Test("a failed fetch is asked again at the next answer; the command waits")
+    func failedFetchIsRetried() {
+        var machine = AgentMachine(settings: settings)
+        _ = machine.start()
+        #expect(machine.handle(.heartbeatAnswered(answer()), at: .seconds(1)) == [.fetchDataset])
+        #expect(machine.handle(.datasetFetchFailed(reason: "503"), at: .seconds(2)) == [])
+        _ = machine.handle(.timer, at: .seconds(11))
+        #expect(machine.handle(.heartbeatAnswered(answer()), at: .seconds(12)) == [.fetchDataset])
+    }
+}

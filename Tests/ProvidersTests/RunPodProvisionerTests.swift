@@ -38,7 +38,8 @@ struct RunPodProvisionerTests {
         #expect(query.contains("containerDiskInGb: 200"))
         #expect(
             query.contains(
-                #"env: [{key: "GRIDBROKER_AGENT_TOKEN", value: "gbn_0123456789abcdef"}, "#
+                #"env: [{key: "GRIDBROKER_AGENT_INTERVAL", value: "10.0"}, "#
+                    + #"{key: "GRIDBROKER_AGENT_TOKEN", value: "gbn_0123456789abcdef"}, "#
                     + #"{key: "GRIDBROKER_URL", value: "https://broker.example.com"}, {key: "WANDB_PROJECT", value: "lora"}]"#
             ))
         #expect(query.contains(#"dockerArgs: "sh -c 'set -eu"#))

@@ -31,7 +31,7 @@ struct VastProvisionerTests {
         #expect(
             body["env"] as? [String: String] == [
                 "WANDB_PROJECT": "lora", "GRIDBROKER_URL": Provisioning.agent.brokerURL,
-                "GRIDBROKER_AGENT_TOKEN": Provisioning.agentToken,
+                "GRIDBROKER_AGENT_TOKEN": Provisioning.agentToken, "GRIDBROKER_AGENT_INTERVAL": "10.0",
             ])
         #expect(body["disk"] as? Int == 200)
         #expect(body["label"] as? String == "gridbroker-node_01JD3XQ7")

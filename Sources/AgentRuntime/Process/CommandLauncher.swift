@@ -20,15 +20,18 @@ public struct CommandLauncher: Sendable {
     public let command: [String]
     /// Where the shards and progress files live.
     public let workDirectory: String
+    /// The job's own variables (from the node's spec), which a container gets along with the gang's.
+    public let jobVariables: Set<String>
 
-    public init(mode: Mode, command: [String], workDirectory: String) {
+    public init(mode: Mode, command: [String], workDirectory: String, jobVariables: Set<String> = []) {
         self.mode = mode
         self.command = command
         self.workDirectory = workDirectory
+        self.jobVariables = jobVariables
     }
 
-    /// The program and arguments to start, for a command that gets `variables` on top of the
-    /// agent's own environment. In a container the variables travel by name (`-e NAME`, the value
+    /// The program and arguments to start, for a command that gets `variables` (the gang's) on top
+    /// of the agent's own environment. In a container the variables travel by name (`-e NAME`, the value
     /// taken from `docker`'s own environment), so their values never show in a process list.
     public func arguments(variables: [String: String]) -> [String] {
         switch mode {
@@ -40,7 +43,7 @@ public struct CommandLauncher: Sendable {
                 "host",
                 "-v", "\(workDirectory):\(workDirectory)",
             ]
-            for variable in variables.keys.sorted() { words += ["-e", variable] }
+            for variable in jobVariables.union(variables.keys).sorted() { words += ["-e", variable] }
             return words + [image] + command
         }
     }

@@ -38,7 +38,7 @@ public struct AgentBinary: Sendable {
     }
 
     /// What nodes need to know of this agent to fetch it and check it.
-    public func delivery(brokerURL: String) -> AgentDelivery {
-        AgentDelivery(brokerURL: brokerURL, sha256: sha256)
+    public func delivery(brokerURL: String, heartbeat: Duration) -> AgentDelivery {
+        AgentDelivery(brokerURL: brokerURL, sha256: sha256, heartbeatSeconds: heartbeat.timeInterval)
     }
 }

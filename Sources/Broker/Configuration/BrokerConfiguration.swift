@@ -121,6 +121,8 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var launchTimeoutSeconds: Int
     /// How long a node's agent may stay silent before the node is taken as reclaimed.
     public var heartbeatTimeoutSeconds: Int
+    /// How often nodes' agents send a heartbeat (they are told at launch).
+    public var agentIntervalSeconds: Int
     /// How long after its provider runs it a node's agent may take to report in before the boot is
     /// taken as failed.
     public var bootTimeoutSeconds: Int
@@ -131,8 +133,9 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public init(
         intervalSeconds: Int = 5, reconcileIntervalSeconds: Int = 30, accountingIntervalSeconds: Int = 60,
         launchTimeoutSeconds: Int = 600, heartbeatTimeoutSeconds: Int = 300, bootTimeoutSeconds: Int = 900,
-        restartOverheadSeconds: Int = 720
+        agentIntervalSeconds: Int = 10, restartOverheadSeconds: Int = 720
     ) {
+        self.agentIntervalSeconds = agentIntervalSeconds
         self.bootTimeoutSeconds = bootTimeoutSeconds
         self.intervalSeconds = intervalSeconds
         self.reconcileIntervalSeconds = reconcileIntervalSeconds
@@ -158,6 +161,7 @@ extension BrokerConfiguration {
             defaultLaunchTimeout: .seconds(scheduler.launchTimeoutSeconds), agentBrokerURL: server.agentURL,
             heartbeatTimeout: .seconds(scheduler.heartbeatTimeoutSeconds),
             bootTimeout: .seconds(scheduler.bootTimeoutSeconds),
+            agentInterval: .seconds(scheduler.agentIntervalSeconds),
             restartOverhead: .seconds(scheduler.restartOverheadSeconds))
     }
 }

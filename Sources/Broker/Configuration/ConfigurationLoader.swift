@@ -79,6 +79,7 @@ public struct ConfigurationLoader: Sendable {
             launchTimeoutSeconds: try scheduler.int("launch_timeout_s", default: 600, range: 10...86_400),
             heartbeatTimeoutSeconds: try scheduler.int("heartbeat_timeout_s", default: 300, range: 10...86_400),
             bootTimeoutSeconds: try scheduler.int("boot_timeout_s", default: 900, range: 1...86_400),
+            agentIntervalSeconds: try scheduler.int("agent_interval_s", default: 10, range: 1...3600),
             restartOverheadSeconds: try scheduler.int("restart_overhead_s", default: 720, range: 0...86_400))
         try scheduler.finish()
 

@@ -78,6 +78,7 @@ enum EmbeddedConfiguration {
           launch_timeout_s: 600
           heartbeat_timeout_s: 300
           boot_timeout_s: 900
+          agent_interval_s: 10
           restart_overhead_s: 720
 
         logs:

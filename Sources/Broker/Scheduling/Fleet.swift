@@ -56,7 +56,8 @@ public struct Fleet: Sendable {
         let settings = configuration.schedulerSettings
         return Fleet(
             database: database, market: market, provisioners: Provisioners(provisioners), transport: transport,
-            clock: clock, settings: settings, agent: agent?.delivery(brokerURL: settings.agentBrokerURL),
+            clock: clock, settings: settings,
+            agent: agent?.delivery(brokerURL: settings.agentBrokerURL, heartbeat: settings.agentInterval),
             unreachable: NodeReachability.problems(configuration), logger: logger)
     }
 

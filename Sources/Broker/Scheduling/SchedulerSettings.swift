@@ -22,6 +22,8 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// A node whose provider runs it but whose agent has not reported within this is a failed boot:
     /// it is given up and its offer blocked.
     public var bootTimeout: Duration
+    /// How often nodes' agents are told to send a heartbeat.
+    public var agentInterval: Duration
     /// What a node's (re)start costs a job before it makes progress (the `market: auto` policy's
     /// restart overhead).
     public var restartOverhead: Duration
@@ -32,8 +34,9 @@ public struct SchedulerSettings: Sendable, Equatable {
         defaultLaunchTimeout: Duration = .seconds(600), blockDurations: CapacityBlocklist.Durations = .init(),
         placementsPerPass: Int = 5, agentBrokerURL: String = "http://127.0.0.1:8080",
         heartbeatTimeout: Duration = .seconds(300), bootTimeout: Duration = .seconds(900),
-        restartOverhead: Duration = .seconds(720)
+        agentInterval: Duration = .seconds(10), restartOverhead: Duration = .seconds(720)
     ) {
+        self.agentInterval = agentInterval
         self.bootTimeout = bootTimeout
         self.interval = interval
         self.reconcileInterval = reconcileInterval

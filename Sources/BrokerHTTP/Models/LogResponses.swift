@@ -4,20 +4,29 @@ import Foundation
 import NIOCore
 
 /// One line of a node's output as the API shows it.
-struct LogLineResponse: Codable, Sendable {
+public struct LogLineResponse: Codable, Sendable {
     /// When the broker received it: unique within the job, the `since` to read on after it.
-    var at: String
-    var nodeId: String
-    var rank: Int
-    var stream: NodeLogLine.Stream
-    var text: String
+    public var at: String
+    public var nodeId: String
+    public var rank: Int
+    public var stream: NodeLogLine.Stream
+    public var text: String
 
     init(_ entry: NodeLogStore.Entry) {
-        at = RFC3339.string(from: entry.line.date)
+        at = Self.time(ofStamp: entry.line.stamp)
         nodeId = entry.nodeID
         rank = entry.rank
         stream = entry.line.stream
         text = entry.line.text
+    }
+
+    /// A stamp as RFC 3339 with exactly its microseconds, so that `since` reads it back exactly.
+    static func time(ofStamp stamp: Int64) -> String {
+        let seconds = stamp.quotientAndRemainder(dividingBy: 1_000_000)
+        let (whole, micros) = seconds.remainder < 0 ? (seconds.quotient - 1, seconds.remainder + 1_000_000) : seconds
+        let text = RFC3339.string(from: Date(timeIntervalSince1970: Double(whole)))
+        let digits = String(micros)
+        return text.dropLast() + "." + String(repeating: "0", count: 6 - digits.count) + digits + "Z"
     }
 
     enum CodingKeys: String, CodingKey {
@@ -27,8 +36,8 @@ struct LogLineResponse: Codable, Sendable {
 }
 
 /// The answer to `GET /v1/jobs/{id}/logs`.
-struct LogListResponse: Codable, Sendable {
-    var lines: [LogLineResponse]
+public struct LogListResponse: Codable, Sendable {
+    public var lines: [LogLineResponse]
 
     init(_ entries: [NodeLogStore.Entry]) {
         lines = entries.map(LogLineResponse.init)

@@ -20,7 +20,8 @@ public enum NodeBoot {
     public static func virtualMachineScript(_ request: LaunchRequest) -> String {
         let spec = NodeSpec(
             broker: request.agent.brokerURL, token: request.agentToken, nodeID: request.nodeID, image: request.image,
-            command: request.command, environment: request.environment)
+            command: request.command, environment: request.environment,
+            intervalSeconds: request.agent.heartbeatSeconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // One line of JSON: it cannot hold the heredoc's end marker, which stands on a line alone.
@@ -79,7 +80,10 @@ public enum NodeBoot {
     /// The container's environment: the command's, the broker's URL and the node's token.
     public static func containerEnvironment(_ request: LaunchRequest) -> [String: String] {
         request.environment.merging(
-            ["GRIDBROKER_URL": request.agent.brokerURL, "GRIDBROKER_AGENT_TOKEN": request.agentToken]
+            [
+                "GRIDBROKER_URL": request.agent.brokerURL, "GRIDBROKER_AGENT_TOKEN": request.agentToken,
+                "GRIDBROKER_AGENT_INTERVAL": String(request.agent.heartbeatSeconds),
+            ]
         ) { _, own in own }
     }
 

@@ -55,6 +55,16 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Seconds between a simulated agent's heartbeats.") var agentInterval: Double = 5
     @Option(help: "A simulated agent checkpoints after every this many shards (and when the broker asks).")
     var checkpointEveryShards = 5
+    @Flag(
+        help: """
+            Run every instance for real once it runs: its boot script or its container's command, as a process \
+            tree in a folder of its own (a docker stand-in runs images' commands here); killed when it stops.
+            """)
+    var execNodes = false
+    @Option(
+        help: ArgumentHelp(
+            "Where --exec-nodes puts each instance's folder (default: a new temporary folder).", valueName: "dir"))
+    var nodesDir: String?
 
     /// The signed notice sender `--notify-url` asks for, or nil.
     private func noticeSender(client: CurlHTTPClient) throws -> SignedNoticeSender? {
@@ -83,6 +93,29 @@ struct SimCommand: AsyncParsableCommand {
             throw ValidationError("--agent-interval must be 0.1...3600")
         }
         guard checkpointEveryShards >= 1 else { throw ValidationError("--checkpoint-every-shards must be at least 1") }
+        guard !(execNodes && runAgents) else {
+            throw ValidationError(
+                "--exec-nodes and --run-agents exclude each other: nodes run real agents or simulated ones")
+        }
+        if nodesDir != nil, !execNodes { throw ValidationError("--nodes-dir goes with --exec-nodes") }
+    }
+
+    /// Where `--exec-nodes` runs the nodes, prepared; nil without it.
+    private func nodeExecution() throws -> NodeExecution? {
+        guard execNodes else { return nil }
+        let folder =
+            nodesDir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "gridbroker-sim-nodes-\(UUID().uuidString)")
+        let execution = NodeExecution(
+            folder: folder.standardizedFileURL,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        do {
+            try execution.prepare()
+        } catch {
+            throw CommandFailure("--nodes-dir \(folder.path): cannot be prepared (\(error))")
+        }
+        return execution
     }
 
     /// The traces `--traces` names, or nil without it.
@@ -119,13 +152,14 @@ struct SimCommand: AsyncParsableCommand {
                 transport: HeartbeatClient(client: client), shardSeconds: shardSeconds,
                 heartbeatInterval: .milliseconds(Int64((agentInterval * 1_000).rounded())),
                 checkpointEveryShards: checkpointEveryShards) : nil
+        let execution = try nodeExecution()
         let simulator = MarketSimulator(
             configuration: MarketConfiguration(
                 seed: seed, totalOffers: offers,
                 instanceTimings: InstanceTimings(
                     bootSeconds: max(0, bootSeconds), shutdownSeconds: max(0, shutdownSeconds)),
                 spotReplay: replay),
-            notices: try noticeSender(client: client), agents: agents)
+            notices: try noticeSender(client: client), agents: agents, execution: execution)
         let summary = simulator.summary
         let counts = SimulatedProvider.allCases.map { "\($0.rawValue) \(summary.offers[$0] ?? 0)" }
         logger.notice(
@@ -136,6 +170,10 @@ struct SimCommand: AsyncParsableCommand {
             )
         }
         if runAgents { logger.notice("simulated agents: \(shardSeconds) s per shard on one A100-80GB") }
+        if let execution {
+            logger.notice(
+                "nodes run for real in \(execution.folder.path), their commands in \(execution.workingDirectory.path)")
+        }
         let app = Application(
             router: simulator.buildRouter(),
             configuration: .init(address: .hostname(host, port: port), serverName: "gridbroker-sim"),
@@ -156,6 +194,7 @@ struct SimCommand: AsyncParsableCommand {
         } catch {
             outcome = .failure(error)
         }
+        await simulator.stopNodes()
         await client.shutdown()
         try outcome.get()
     }

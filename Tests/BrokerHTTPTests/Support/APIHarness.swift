@@ -20,7 +20,7 @@ struct APIHarness {
     let database: BrokerDatabase
     let clock = ManualClock(now: start)
     let log = CapturedLog()
-    let dependencies: APIDependencies
+    var dependencies: APIDependencies
     let signals = Counter()
 
     /// One answer: status, body text, and the body as a JSON object when it is one.
@@ -28,6 +28,8 @@ struct APIHarness {
         var status: HTTPResponse.Status
         var text: String
         var contentType: String?
+        var bytes: [UInt8] = []
+        var headers: HTTPFields = [:]
 
         var json: [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
@@ -73,7 +75,8 @@ struct APIHarness {
             ) { response in
                 Reply(
                     status: response.status, text: String(buffer: response.body),
-                    contentType: response.headers[.contentType])
+                    contentType: response.headers[.contentType], bytes: Array(response.body.readableBytesView),
+                    headers: response.headers)
             }
         }
     }
