@@ -5,9 +5,11 @@ It does what a real training command does for the broker, without a GPU: it read
 from $GRIDBROKER_SHARDS_FILE (a shard's index, then its objects' URIs, tab-separated; the file
 changes when the broker hands shards over), "trains" each (TRAIN_SECONDS_PER_SHARD seconds,
 default 1), and reports progress in $GRIDBROKER_PROGRESS_FILE as
-{"shards_done": [...], "checkpoint": {"uri", "at"}}. It checkpoints to a file:// URI
-($GRIDBROKER_CHECKPOINT_URI) every CHECKPOINT_EVERY shards (default 5) and on SIGUSR1, resumes
-from $GRIDBROKER_RESUME_FROM, and on SIGTERM saves a checkpoint and stops cleanly.
+{"shards_done": [...], "checkpoint": {"uri", "at"}}. As in data-parallel training, rank 0 saves
+the model: it checkpoints to a file:// URI ($GRIDBROKER_CHECKPOINT_URI) every CHECKPOINT_EVERY of
+its shards (default 5), on SIGUSR1 (the broker asks the whole gang when a node is being
+reclaimed) and on SIGTERM. Every rank resumes from $GRIDBROKER_RESUME_FROM and stops cleanly on
+SIGTERM.
 """
 import datetime
 import json
@@ -62,9 +64,9 @@ def report():
 
 def save_checkpoint(why):
     global last_checkpoint
-    if not checkpoint_base:
+    if not checkpoint_base or rank != 0:
         return
-    uri = f"{checkpoint_base.rstrip('/')}/rank-{rank}/step-{step}.json"
+    uri = f"{checkpoint_base.rstrip('/')}/step-{step}.json"
     path = local_path(uri)
     if path is not None:
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -30,6 +30,9 @@ public struct AgentMachine: Sendable {
     private var nextHeartbeatAt: Duration?
     private var failures = 0
     private var writtenShards: [Int]?
+    /// Whether the last answer asked for a checkpoint: the broker repeats it while a notice lasts,
+    /// the command gets the signal once per notice.
+    private var checkpointAsked = false
     /// Whether the job's shard objects are here, and whether a fetch of them is under way.
     private var hasDataset = false
     private var fetchingDataset = false
@@ -96,7 +99,9 @@ public struct AgentMachine: Sendable {
                 writtenShards = answer.shards
                 actions.append(.writeShards(answer.shards))
             }
-            if answer.commands.contains("checkpoint") { actions.append(.signal(settings.checkpointSignal)) }
+            let asked = answer.commands.contains("checkpoint")
+            if asked, !checkpointAsked { actions.append(.signal(settings.checkpointSignal)) }
+            checkpointAsked = asked
             if stop { actions.append(stopCommand(at: now)) }
             return actions
         case .stopping, .done:

@@ -303,6 +303,8 @@ struct AgentCommandTests {
     func commands() {
         #expect(AgentCommand.commands(node: .running, job: .running) == [])
         #expect(AgentCommand.commands(node: .preempting, job: .migrating) == [.checkpoint])
+        #expect(AgentCommand.commands(node: .running, job: .migrating, gangPreempting: true) == [.checkpoint])
+        #expect(AgentCommand.commands(node: .running, job: .migrating) == [])
         #expect(AgentCommand.commands(node: .terminating, job: .running) == [.stop])
         #expect(AgentCommand.commands(node: .running, job: .succeeded) == [.stop])
         #expect(AgentCommand.commands(node: .terminated, job: .cancelled) == [.stop])

@@ -75,6 +75,7 @@ struct AgentRoutesTests {
         let (status, body) = try await beat(#"{"status":"starting"}"#)
         #expect(status == .ok)
         #expect(try await nodes.node(id: nodeID)?.state == .running)
+        #expect(try answer(body).commands == [], "no node of the job is being reclaimed")
         _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
         let second = try answer(try await beat(#"{"status":"running","shards_done":[1]}"#).1)
         #expect(try answer(body).rank == 0)

@@ -110,8 +110,8 @@ struct ExecNodesEndToEndTests {
         let nodes = try await json(.get, "\(api)/v1/jobs/\(gang)", token: admin)["nodes"] as? [[String: Any]] ?? []
         let rank1 = try #require(nodes.first { $0["rank"] as? Int == 1 }?["instance_id"] as? String)
         let instance = String(rank1.split(separator: "/").last ?? "")
-        _ = try await SimulatedMarketDaemon.eventually("rank 1's first checkpoint") {
-            try await json(.get, "\(api)/v1/jobs/\(gang)/logs?rank=1", token: admin)["lines"].flatMap { lines in
+        _ = try await SimulatedMarketDaemon.eventually("the first checkpoint (rank 0 saves the model)") {
+            try await json(.get, "\(api)/v1/jobs/\(gang)/logs?rank=0", token: admin)["lines"].flatMap { lines in
                 (lines as? [[String: Any]])?.contains { ($0["text"] as? String)?.contains("checkpoint") == true }
                     == true ? true : nil
             }

@@ -91,10 +91,12 @@ struct AgentMachineTests {
         #expect(machine.handle(.heartbeatAnswered(answer(shards: [1, 5])), at: .seconds(30)) == [])
     }
 
+    /// The broker repeats `checkpoint` in every answer while a notice lasts: one signal per notice.
     @Test func eachCheckpointRequestSendsOneSignal() {
         var machine = running()
         let ask = answer(commands: ["checkpoint"])
         #expect(machine.handle(.heartbeatAnswered(ask), at: .seconds(10)) == [.signal(SIGUSR1)])
+        #expect(machine.handle(.heartbeatAnswered(ask), at: .seconds(15)) == [])
         #expect(machine.handle(.heartbeatAnswered(answer()), at: .seconds(20)) == [])
         #expect(machine.handle(.heartbeatAnswered(ask), at: .seconds(30)) == [.signal(SIGUSR1)])
     }

@@ -41,6 +41,10 @@ public struct HeartbeatOutcome: Sendable {
     /// The address rank 0 of the job's current gang reported, once it has.
     public var masterAddress: String?
     public var terminating: [NodeRecord]
+    /// Whether a node of the job is being reclaimed (the gang checkpoints).
+    public var gangPreempting: Bool = false
 
-    public var commands: [AgentCommand] { AgentCommand.commands(node: node.state, job: job.state) }
+    public var commands: [AgentCommand] {
+        AgentCommand.commands(node: node.state, job: job.state, gangPreempting: gangPreempting)
+    }
 }

@@ -329,9 +329,11 @@ public struct SQLiteNodeRepository: NodeRepository {
                     ORDER BY requested_at DESC, id DESC LIMIT 1
                     """,
                 arguments: [job.id])
+            let preempting = try NodeRecord.filter(Column("job_id") == job.id)
+                .filter(Column("state") == NodeState.preempting.rawValue).fetchCount(db)
             return HeartbeatOutcome(
                 node: node, job: job, nodesInJob: max(nodesInJob ?? 1, 1), assignedShards: assigned,
-                masterAddress: master, terminating: terminating
+                masterAddress: master, terminating: terminating, gangPreempting: preempting > 0
             )
         }
     }
