@@ -202,6 +202,18 @@ public struct MarketSimulator: Sendable {
         router.get("vast/api/v0/instances") { request, context in
             try await serve(.vast, request, context) { vast.list($0, at: $1) }
         }
+        router.get("vast/api/v1/instances") { request, context in
+            try await serve(.vast, request, context) { vast.listPage($0, at: $1) }
+        }
+        router.get("vast/api/v0/instances/filters") { request, context in
+            try await serve(.vast, request, context) { vast.listFilters($0, at: $1) }
+        }
+        router.get("vast/api/v0/gpu_names/unique") { request, context in
+            try await serve(.vast, request, context) { vast.gpuNames($0, at: $1) }
+        }
+        router.get("vast/api/v0/users/current") { request, context in
+            try await serve(.vast, request, context) { vast.currentUser($0, at: $1) }
+        }
         router.delete("vast/api/v0/instances/:id") { request, context in
             let id = context.parameters.get("id")
             return try await serve(.vast, request, context) { vast.destroy(id: id, $0, at: $1) }
@@ -211,6 +223,9 @@ public struct MarketSimulator: Sendable {
         }
         router.post("lambda/api/v1/instance-operations/terminate") { request, context in
             try await serve(.lambda, request, context) { lambda.terminate($0, at: $1) }
+        }
+        router.get("lambda/api/v1/ssh-keys") { request, context in
+            try await serve(.lambda, request, context) { lambda.sshKeys($0, at: $1) }
         }
         router.get("lambda/api/v1/instances") { request, context in
             try await serve(.lambda, request, context) { lambda.list($0, at: $1) }

@@ -21,6 +21,7 @@ struct AWSPricingSourceRequestTests {
         #expect(query["Action"] == "DescribeSpotPriceHistory")
         #expect(query["Version"] == "2016-11-15")
         #expect(query["ProductDescription.1"] == "Linux/UNIX")
+        #expect(query["ProductDescription.2"] == "Linux/UNIX (Amazon VPC)")
         #expect(query["StartTime"] == "2026-11-21T15:30:00Z")
         #expect(query["MaxResults"] == "1000")
         #expect(query["NextToken"] == nil)

@@ -77,12 +77,23 @@ struct AWSProvisionerTests {
         #expect(fields["TagSpecification.1.Tag.2.Key"] == "Name")
         #expect(fields["TagSpecification.1.Tag.2.Value"] == "gridbroker-node_01JD3XQ7")
         #expect(fields["InstanceMarketOptions.MarketType"] == "spot")
-        #expect(fields["InstanceMarketOptions.SpotOptions.MaxPrice"] == "12.29")
+        #expect(
+            fields["InstanceMarketOptions.SpotOptions.MaxPrice"] == nil, "no bid: the spot price, at most on-demand")
         #expect(fields["InstanceMarketOptions.SpotOptions.SpotInstanceType"] == "one-time")
+        #expect(fields["InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior"] == "terminate")
         let userData = try #require(fields["UserData"].flatMap { Data(base64Encoded: $0) })
         let script = String(decoding: userData, as: UTF8.self)
         try Provisioning.expectBootScript(script)
         #expect(sent.retry.maxAttempts > 1, "ClientToken makes a retried launch safe")
+    }
+
+    @Test("a spot launch that bids (a job's cap under the on-demand price) sends the bid as MaxPrice")
+    func spotLaunchWithBid() async throws {
+        let transport = try transport([("run-instances", 200)])
+        let request = Provisioning.request(
+            provider: "aws", native: "p5.48xlarge:us-east-1a:spot", market: .spot, bid: Money(microdollars: 20_500_000))
+        _ = try await provisioner.launch(request, transport: transport)
+        #expect(try form(try #require(transport.lastRequest))["InstanceMarketOptions.SpotOptions.MaxPrice"] == "20.5")
     }
 
     @Test("an on-demand launch goes to the offer's region, with no zone and no spot options")
@@ -102,7 +113,7 @@ struct AWSProvisionerTests {
         arguments: [
             ("error-insufficient-instance-capacity", "InsufficientInstanceCapacity", CapacityScope.region),
             ("error-spot-max-price-too-low", "SpotMaxPriceTooLow", CapacityScope.offer),
-            ("error-vcpu-limit-exceeded", "VcpuLimitExceeded", CapacityScope.provider),
+            ("error-vcpu-limit-exceeded", "VcpuLimitExceeded", CapacityScope.region),
         ])
     func capacity(fixture: String, code: String, scope: CapacityScope) async throws {
         let (result, _) = try await launch("p5.48xlarge:us-east-1a:spot", answer: fixture, status: 400)

@@ -16,11 +16,14 @@ enum AWSTestSupport {
         regions: [String] = ["us-east-1"],
         endpoint: String = AWSPricingSource.defaultEndpoint,
         credentials: AWSCredentials = credentials,
-        onDemandPrices: [String: Money] = [:]
+        onDemandPrices: [String: Money] = [:],
+        maxInstances: [String: Int]? = nil
     ) -> AWSPricingSource {
+        // One instance per region unless a test says otherwise: no Service Quotas calls.
         AWSPricingSource(
             providerID: "aws", endpoint: endpoint, regions: regions, credentials: credentials,
-            onDemandPrices: onDemandPrices)
+            onDemandPrices: onDemandPrices,
+            maxInstances: maxInstances ?? Dictionary(uniqueKeysWithValues: regions.map { ($0, 1) }))
     }
 
     /// A recorded answer from `Fixtures/aws/<name>.xml`.

@@ -199,7 +199,7 @@ struct RunPodPricingSourceTests {
         }
     }
 
-    @Test("the request: POST /graphql with the key in the query and the gpuTypes query as JSON")
+    @Test("the request: POST /graphql with the key in Authorization and the gpuTypes query as JSON")
     func request() async throws {
         let transport = RecordedTransport(body: try Fixture.bytes("gpu-types", provider: "runpod"))
         let snapshot = try await source(apiKey: "rpa_A+B/C").fetchOffers(transport: transport, now: now)
@@ -207,10 +207,8 @@ struct RunPodPricingSourceTests {
         let request = try #require(transport.lastRequest)
         #expect(transport.requests.count == 1)
         #expect(request.method == .post)
-        #expect(request.url == "http://127.0.0.1:9400/runpod/graphql?api_key=rpa_A%2BB%2FC")
-        #expect(request.path == "/runpod/graphql")
-        #expect(request.queryItems["api_key"] == "rpa_A+B/C")
-        #expect(request.headers["Authorization"] == nil)
+        #expect(request.url == "http://127.0.0.1:9400/runpod/graphql")
+        #expect(request.headers["Authorization"] == "Bearer rpa_A+B/C")
         #expect(request.headers["Content-Type"] == "application/json")
         #expect(request.headers["Accept"] == "application/json")
         #expect(request.timeout == .seconds(30))

@@ -26,7 +26,8 @@ struct RunPodProvisionerTests {
         let sent = try #require(transport.lastRequest)
         #expect(sent.method == .post)
         #expect(sent.path == "/runpod/graphql")
-        #expect(sent.queryItems["api_key"] == key)
+        #expect(sent.headers.values(for: "Authorization") == ["Bearer \(key)"])
+        #expect(sent.queryItems["api_key"] == nil, "the key never travels in the URL")
         #expect(sent.retry == .none)
         let query = try query(transport)
         #expect(query.hasPrefix("mutation { podFindAndDeployOnDemand(input: {"))
@@ -53,11 +54,11 @@ struct RunPodProvisionerTests {
         let transport = try Provisioning.transport("rent-interruptable", provider: "runpod")
         let request = Provisioning.request(
             provider: "runpod", native: "NVIDIA RTX 4090:community:2:spot", market: .spot,
-            price: Money(microdollars: 690_000), gpuCount: 2)
+            price: Money(microdollars: 690_000), gpuCount: 2, bid: Money(microdollars: 759_000))
         let instance = try await provisioner.launch(request, transport: transport)
         #expect(instance.nativeID == "3v9xq2k1m0z8ab")
         let query = try query(transport)
-        #expect(query.hasPrefix("mutation { podRentInterruptable(input: {bidPerGpu: 0.345, "))
+        #expect(query.hasPrefix("mutation { podRentInterruptable(input: {bidPerGpu: 0.3795, "))
         #expect(query.contains("cloudType: COMMUNITY"))
         #expect(query.contains("gpuCount: 2"))
     }

@@ -14,7 +14,8 @@ struct VastProvisionerTests {
     @Test("a spot launch PUTs the ask with the bid, image, env, disk, label and command, and is not retried")
     func spotLaunchRequest() async throws {
         let transport = try Provisioning.transport("create-ok", provider: "vast")
-        let request = Provisioning.request(provider: "vast", native: "4211837:spot", market: .spot)
+        let request = Provisioning.request(
+            provider: "vast", native: "4211837:spot", market: .spot, bid: Money(microdollars: 13_519_000))
         let instance = try await provisioner.launch(request, transport: transport)
         #expect(instance == ProviderInstance(nativeID: "7835610", nodeID: Provisioning.nodeID, status: .pending))
 
@@ -42,7 +43,7 @@ struct VastProvisionerTests {
         #expect(args.allSatisfy { !$0.contains(Provisioning.agentToken) })
         #expect((body["onstart"] as? String)?.hasPrefix("sh -c 'set -eu") == true)
         #expect((body["onstart"] as? String)?.hasSuffix(#"gridbroker-node torchrun train.py --note 'it'\''s'"#) == true)
-        #expect(sent.bodyString?.contains(#""price":12.29"#) == true, "the bid is an exact decimal")
+        #expect(sent.bodyString?.contains(#""price":13.519"#) == true, "the bid, an exact decimal")
     }
 
     @Test("an on-demand launch sends price null")
@@ -120,8 +121,8 @@ struct VastProvisionerTests {
             ])
         let sent = try #require(transport.lastRequest)
         #expect(sent.method == .get)
-        #expect(sent.path == "/vast/api/v0/instances")
-        #expect(sent.queryItems["owner"] == "me")
+        #expect(sent.path == "/vast/api/v1/instances/")
+        #expect(sent.queryItems["limit"] == "25")
         #expect(sent.headers.values(for: "Authorization") == ["Bearer \(key)"])
     }
 

@@ -131,7 +131,21 @@ public struct ConfigurationLoader: Sendable {
         let apiSecretEnv = try entry.value("api_secret_env", expected: "an environment variable name") {
             Self.isVariableName($0) ? $0 : nil
         }
+        let sessionTokenEnv = try entry.value("api_session_token_env", expected: "an environment variable name") {
+            Self.isVariableName($0) ? $0 : nil
+        }
         let regions = try entry.stringList("regions", default: [])
+        var limits = try entry.nested("max_instances")
+        var maxInstances: [String: Int] = [:]
+        for region in limits.keys() {
+            guard regions.contains(region) else {
+                throw limits.error("'\(region)' is not one of this provider's regions", key: region)
+            }
+            maxInstances[region] = try limits.int(region, range: 0...100_000)
+        }
+        let bidMargin = try entry.value("bid_margin", expected: "a fraction of the ask from 0 to 1, such as 0.1") {
+            (try? Money(parsing: $0)).flatMap { $0 >= .zero && $0 <= Money(microdollars: 1_000_000) ? $0 : nil }
+        }
         var priceTable = try entry.nested("on_demand_prices")
         var onDemandPrices: [String: Money] = [:]
         for instanceType in priceTable.keys() {
@@ -141,8 +155,16 @@ public struct ConfigurationLoader: Sendable {
         if kind == .aws && regions.isEmpty {
             throw entry.error("provider '\(id)' of kind aws needs 'regions'")
         }
-        if kind != .aws && (!regions.isEmpty || !onDemandPrices.isEmpty) {
-            throw entry.error("only an aws provider takes 'regions' and 'on_demand_prices'")
+        if kind != .aws && (!regions.isEmpty || !onDemandPrices.isEmpty || !maxInstances.isEmpty) {
+            throw entry.error("only an aws provider takes 'regions', 'on_demand_prices' and 'max_instances'")
+        }
+        if kind != .aws && sessionTokenEnv != nil {
+            throw entry.error("only an aws provider takes 'api_session_token_env'", key: "api_session_token_env")
+        }
+        if kind != .vast && kind != .runpod && bidMargin != nil {
+            throw entry.error(
+                "only vast and runpod take 'bid_margin' (they charge the bid; AWS charges the spot price)",
+                key: "bid_margin")
         }
         let pollInterval = try entry.int("poll_interval_s", default: 60, range: 1...86_400)
         let expiry = try entry.int("offer_expiry_s", default: 300, range: 1...604_800)
@@ -178,7 +200,8 @@ public struct ConfigurationLoader: Sendable {
             id: id, kind: kind, baseURL: baseURL, apiKeyEnv: apiKeyEnv, apiSecretEnv: apiSecretEnv, regions: regions,
             onDemandPrices: onDemandPrices, enabled: enabled,
             pollIntervalSeconds: pollInterval, offerExpirySeconds: expiry, launchTimeoutSeconds: launchTimeout,
-            sshKeyNames: sshKeyNames, imageID: imageID, nodes: nodes)
+            sshKeyNames: sshKeyNames, imageID: imageID, nodes: nodes, apiSessionTokenEnv: sessionTokenEnv,
+            maxInstances: maxInstances, bidMarginPPM: bidMargin?.microdollars ?? SpotBid.defaultMarginPPM)
     }
 
     private func readStaticNode(_ item: inout ConfigurationReader) throws -> StaticMachine {

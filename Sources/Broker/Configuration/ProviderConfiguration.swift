@@ -20,8 +20,13 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var apiKeyEnv: String?
     /// The environment variable that holds the API secret (AWS: the secret access key).
     public var apiSecretEnv: String?
+    /// The environment variable that holds a session token, for temporary credentials (AWS).
+    public var apiSessionTokenEnv: String?
     /// The regions to poll (AWS).
     public var regions: [String]
+    /// How many instances each region may run at once (AWS), where the config says: each AWS
+    /// offer's capacity.
+    public var maxInstances: [String: Int]
     /// On-demand prices per instance type (AWS publishes spot prices only through the API polled).
     public var onDemandPrices: [String: Money]
     public var enabled: Bool
@@ -37,12 +42,16 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var imageID: String?
     /// The machines of a static pool.
     public var nodes: [StaticMachine]
+    /// What a spot bid adds to the ask, in millionths (Vast.ai, RunPod: they charge the bid).
+    public var bidMarginPPM: Int64
 
     public init(
         id: String, kind: ProviderKind, baseURL: String? = nil, apiKeyEnv: String? = nil, apiSecretEnv: String? = nil,
         regions: [String] = [], onDemandPrices: [String: Money] = [:], enabled: Bool = true,
         pollIntervalSeconds: Int = 60, offerExpirySeconds: Int = 300, launchTimeoutSeconds: Int? = nil,
-        sshKeyNames: [String] = [], imageID: String? = nil, nodes: [StaticMachine] = []
+        sshKeyNames: [String] = [], imageID: String? = nil, nodes: [StaticMachine] = [],
+        apiSessionTokenEnv: String? = nil, maxInstances: [String: Int] = [:],
+        bidMarginPPM: Int64 = SpotBid.defaultMarginPPM
     ) {
         self.id = id
         self.kind = kind
@@ -58,5 +67,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.sshKeyNames = sshKeyNames
         self.imageID = imageID
         self.nodes = nodes
+        self.apiSessionTokenEnv = apiSessionTokenEnv
+        self.maxInstances = maxInstances
+        self.bidMarginPPM = bidMarginPPM
     }
 }

@@ -28,7 +28,7 @@ public struct ProviderAdapters: Sendable {
             return AWSPricingSource(
                 providerID: provider.id, endpoint: provider.baseURL ?? AWSPricingSource.defaultEndpoint,
                 regions: provider.regions, credentials: awsCredentials(of: provider),
-                onDemandPrices: provider.onDemandPrices, catalog: catalog)
+                onDemandPrices: provider.onDemandPrices, maxInstances: provider.maxInstances, catalog: catalog)
         case .static:
             return StaticPoolSource(providerID: provider.id, machines: provider.nodes)
         }
@@ -43,9 +43,11 @@ public struct ProviderAdapters: Sendable {
         let baseURL = provider.baseURL ?? ""
         switch provider.kind {
         case .vast:
-            return VastProvisioner(providerID: provider.id, baseURL: baseURL, apiKey: key)
+            return VastProvisioner(
+                providerID: provider.id, baseURL: baseURL, apiKey: key, bidMarginPPM: provider.bidMarginPPM)
         case .runpod:
-            return RunPodProvisioner(providerID: provider.id, baseURL: baseURL, apiKey: key)
+            return RunPodProvisioner(
+                providerID: provider.id, baseURL: baseURL, apiKey: key, bidMarginPPM: provider.bidMarginPPM)
         case .lambda:
             return LambdaProvisioner(
                 providerID: provider.id, baseURL: baseURL, apiKey: key, sshKeyNames: provider.sshKeyNames)
@@ -54,7 +56,8 @@ public struct ProviderAdapters: Sendable {
         case .aws:
             return AWSProvisioner(
                 providerID: provider.id, endpoint: provider.baseURL ?? AWSPricingSource.defaultEndpoint,
-                regions: provider.regions, credentials: awsCredentials(of: provider), imageID: provider.imageID ?? "")
+                regions: provider.regions, credentials: awsCredentials(of: provider), imageID: provider.imageID ?? "",
+                onDemandPrices: provider.onDemandPrices)
         case .static:
             return StaticPoolProvisioner(providerID: provider.id, machines: provider.nodes, existing: existing)
         }
@@ -62,7 +65,9 @@ public struct ProviderAdapters: Sendable {
 
     /// The environment variables a provider names that are not set, for a warning at start-up.
     public func missingCredentials(for provider: ProviderConfiguration) -> [String] {
-        [provider.apiKeyEnv, provider.apiSecretEnv].compactMap { $0 }.filter { environment[$0]?.isEmpty ?? true }
+        [provider.apiKeyEnv, provider.apiSecretEnv, provider.apiSessionTokenEnv].compactMap { $0 }.filter {
+            environment[$0]?.isEmpty ?? true
+        }
     }
 
     private func apiKey(of provider: ProviderConfiguration) -> String? {
@@ -74,6 +79,7 @@ public struct ProviderAdapters: Sendable {
     private func awsCredentials(of provider: ProviderConfiguration) -> AWSCredentials {
         AWSCredentials(
             accessKeyID: apiKey(of: provider) ?? "",
-            secretAccessKey: provider.apiSecretEnv.flatMap { environment[$0] } ?? "")
+            secretAccessKey: provider.apiSecretEnv.flatMap { environment[$0] } ?? "",
+            sessionToken: provider.apiSessionTokenEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

@@ -176,6 +176,9 @@ public final class Scheduler: Service, Sendable {
     ) async throws {
         var partial = spec
         partial.resources.nodes = ranks.count
+        // The survivors' price is spoken for: the replacements share what is left of the cap.
+        let survivorsPrice = gang.filter { !ranks.contains($0.rank) }.reduce(Money.zero) { $0 + $1.pricePerHour }
+        partial.maxPricePerHour = spec.maxPricePerHour.map { max(.zero, $0 - survivorsPrice) }
         let replaced = Dictionary(gang.map { ($0.rank, $0.id) }, uniquingKeysWith: { _, newest in newest })
         /// The replacements' quote: beside the survivors, away from the pools that reclaimed them,
         /// and leaving out what refusals blocked.
@@ -223,7 +226,7 @@ public final class Scheduler: Service, Sendable {
             }
             let assigned = zip(ranks, placement.nodes).map { rank, placed in PlacedNode(rank: rank, offer: placed.offer)
             }
-            let refused = try await launch(assigned, of: job, spec: spec) { records in
+            let refused = try await launch(assigned, of: job, spec: spec, cap: partial.maxPricePerHour) { records in
                 let replacements = records.map { record in
                     var record = record
                     record.replacesNodeId = replaced[record.rank]
@@ -353,7 +356,7 @@ public final class Scheduler: Service, Sendable {
     /// Records the intent, launches every node at once, and keeps the gang only if every launch
     /// was accepted; otherwise releases it (the job goes back to queued) and returns why.
     private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> String? {
-        let failures = try await launch(placement.nodes, of: job, spec: spec) {
+        let failures = try await launch(placement.nodes, of: job, spec: spec, cap: spec.maxPricePerHour) {
             records in
             _ = try await self.nodes.beginProvisioning(job: job.id, nodes: records, at: self.clock.now)
             return records
@@ -364,19 +367,26 @@ public final class Scheduler: Service, Sendable {
         return reason
     }
 
-    /// Makes a node record (with its agent token) per placed node, lets `recordIntent` store them
-    /// before any provider is called, launches them all at once, records each accepted launch and
-    /// fails each refused node (blocking what the refusal covers). Returns the refusals.
+    /// Makes a node record (with its agent token, and its bid within `cap`, the most the placed
+    /// nodes may cost together per hour) per placed node, lets `recordIntent` store them before any
+    /// provider is called, launches them all at once, records each accepted launch and fails each
+    /// refused node (blocking what the refusal covers). Returns the refusals.
     private func launch(
-        _ placed: [PlacedNode], of job: JobRecord, spec: JobSpec,
+        _ placed: [PlacedNode], of job: JobRecord, spec: JobSpec, cap: Money?,
         recordIntent: ([NodeRecord]) async throws -> [NodeRecord]
     ) async throws -> [String] {
         let now = clock.now
         let tokens = placed.map { _ in AgentToken() }
+        let bids = SpotBid.bids(
+            placed.map {
+                ($0.offer.pricePerHour, provisioners[$0.offer.id.provider]?.bidStyle(for: $0.offer) ?? .fixed)
+            },
+            cap: cap)
         let records = try await recordIntent(
-            zip(placed, tokens).map { node, token in
+            zip(placed, zip(tokens, bids)).map { node, tokenAndBid in
+                let (token, bid) = tokenAndBid
                 var record = NodeRecord(
-                    id: Identifier.make("node", at: now), jobID: job.id, rank: node.rank, offer: node.offer,
+                    id: Identifier.make("node", at: now), jobID: job.id, rank: node.rank, offer: node.offer, bid: bid,
                     requestedAt: now)
                 record.agentTokenHash = token.hash
                 return record
@@ -427,7 +437,7 @@ public final class Scheduler: Service, Sendable {
         let request = LaunchRequest(
             nodeID: node.id, offer: offer, image: spec.image, command: spec.command,
             environment: environment(spec, job: job, node: node, nodes: spec.resources.nodes), agentToken: token.token,
-            agent: agent, diskGB: spec.resources.minDiskGB)
+            agent: agent, diskGB: spec.resources.minDiskGB, bid: node.bid)
         var attempt = 0
         while true {
             do {

@@ -16,7 +16,10 @@ public struct JobResponse: Codable, Sendable {
         public var gpu: String
         public var gpuCount: Int
         public var region: String
+        /// What the node pays per hour, fixed at launch; its spend is counted at it.
         public var pricePerHour: Double
+        /// Its spot bid per hour, when it bid.
+        public var bidPerHour: Double?
         public var spendUsd: Double
         public var requestedAt: Date
         public var launchedAt: Date?
@@ -35,6 +38,7 @@ public struct JobResponse: Codable, Sendable {
             gpuCount = node.gpuCount
             region = node.region
             pricePerHour = node.pricePerHour.dollars
+            bidPerHour = node.bid?.dollars
             spendUsd = node.spend(at: now).dollars
             requestedAt = node.requestedAt
             launchedAt = node.launchedAt
@@ -47,6 +51,7 @@ public struct JobResponse: Codable, Sendable {
             case instanceId = "instance_id"
             case gpuCount = "gpu_count"
             case pricePerHour = "price_per_hour"
+            case bidPerHour = "bid_per_hour"
             case spendUsd = "spend_usd"
             case requestedAt = "requested_at"
             case launchedAt = "launched_at"

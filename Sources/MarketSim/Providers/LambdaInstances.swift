@@ -165,7 +165,31 @@ struct LambdaInstances: Sendable {
         } else {
             json.null()
         }
-        json.raw(",\"is_reserved\":false}")
+        // What can be done to the instance now; lai requires every one of them.
+        json.raw(",\"actions\":{")
+        var firstAction = true
+        for (action, available) in [
+            ("migrate", false), ("rebuild", phase == .running), ("restart", phase == .running),
+            ("cold_reboot", phase == .running), ("terminate", phase == .booting || phase == .running),
+        ] {
+            json.separator(&firstAction)
+            json.string(action)
+            json.raw(":{\"available\":")
+            json.bool(available)
+            json.raw("}")
+        }
+        json.raw("},\"is_reserved\":false}")
+    }
+
+    /// `GET /api/v1/ssh-keys`: the account's SSH keys. The simulated account has one, and a launch
+    /// takes any key name.
+    func sshKeys(_ request: ProviderRequest, at time: Double) -> ProviderReply {
+        guard request.hasAPIKey() else { return LambdaResponder.unauthorized }
+        return ProviderReply.json(
+            .ok,
+            text: #"{"data":[{"id":"0920582c7ff041399e34823a0be62549","name":"gridbroker-sim","#
+                + #""public_key":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGridbrokerSimulatedMarketKey gridbroker-sim"}]}"#
+        )
     }
 
     private static func invalid(_ message: String) -> ProviderReply {

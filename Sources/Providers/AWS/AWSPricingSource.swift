@@ -7,20 +7,24 @@ import Foundation
 ///
 /// Each poll asks every configured region in turn (one signed EC2 Query API `GET` per page,
 /// following `NextToken`) with `StartTime` = now, so EC2 answers the price in force now in each
-/// zone. It yields:
+/// zone. Linux prices come as `Linux/UNIX` or `Linux/UNIX (Amazon VPC)` (EC2-Classic's and VPC's
+/// names for the same thing); both are asked for and taken. It yields:
 /// - one spot offer per (instance type, availability zone), id `<type>:<az>:spot`, region = the
 ///   zone, at the newest price seen for it;
 /// - one on-demand offer per (instance type, region), id `<type>:<region>:on_demand`, for each
 ///   type that has a price in `onDemandPrices` and shows up in that region's spot price history
 ///   (AWS sells each type in only some regions; the history says which).
 ///
-/// AWS does not publish spot capacity: every offer has `available` 1. A region that fails fails
-/// the whole poll with that region's error, naming the region where the error has a message.
+/// AWS does not publish capacity; what limits an account is its quotas. An offer's `available` is
+/// the region's `max_instances` when configured, else how many instances of the type the account's
+/// vCPU quota for its family and market leaves room for (``AWSVCPUQuotas``, where the Service Quotas
+/// API gives it), else 1. A region that fails fails the whole poll with that region's error,
+/// naming the region where the error has a message.
 public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     /// The real EC2 endpoint, per region.
     public static let defaultEndpoint = "https://ec2.{region}.amazonaws.com"
-    /// The product description asked for and accepted.
-    static let productDescription = "Linux/UNIX"
+    /// The product descriptions asked for and accepted: Linux, as EC2 names it either way.
+    static let productDescriptions = ["Linux/UNIX", "Linux/UNIX (Amazon VPC)"]
     /// The page size asked for (EC2's maximum).
     static let pageSize = 1000
     /// More pages than this for one region is taken for a server that never stops paginating.
@@ -33,6 +37,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     public let credentials: AWSCredentials
     /// Instance type → on-demand price per hour for the whole instance.
     public let onDemandPrices: [String: Money]
+    /// Region → how many instances it may run at once (config `max_instances`).
+    public let maxInstances: [String: Int]
     public let catalog: GPUCatalog
 
     /// The instance types priced, with their GPU resolved through ``catalog``.
@@ -45,6 +51,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     ///   - regions: the regions polled, e.g. `["us-east-1", "eu-central-1"]`.
     ///   - credentials: the access key that signs the requests (needs `ec2:DescribeSpotPriceHistory`).
     ///   - onDemandPrices: instance type → on-demand $/h, from the operator's configuration.
+    ///   - maxInstances: region → how many instances it may run, from the operator's configuration;
+    ///     other regions ask the account's vCPU quotas (needs `servicequotas:GetServiceQuota`).
     ///   - catalog: the GPU catalog the instance types' GPUs are resolved through.
     public init(
         providerID: String,
@@ -52,6 +60,7 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
         regions: [String],
         credentials: AWSCredentials,
         onDemandPrices: [String: Money] = [:],
+        maxInstances: [String: Int] = [:],
         catalog: GPUCatalog = .standard
     ) {
         self.providerID = providerID
@@ -59,6 +68,7 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
         self.regions = regions
         self.credentials = credentials
         self.onDemandPrices = onDemandPrices
+        self.maxInstances = maxInstances
         self.catalog = catalog
         self.types = Dictionary(
             uniqueKeysWithValues: AWSInstanceType.gpuTypes.map { spec in
@@ -82,7 +92,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
             } catch {
                 throw error.inRegion(region)
             }
-            appendOffers(from: items, region: region, now: now, to: &snapshot)
+            let capacity = await capacity(in: region, transport: transport, now: now)
+            appendOffers(from: items, region: region, capacity: capacity, now: now, to: &snapshot)
         }
         for type in onDemandPrices.keys.sorted() where types[type] == nil {
             snapshot.skipped.append(
@@ -91,6 +102,16 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
                     reason: "on-demand price configured for '\(type)', which is not a known GPU instance type"))
         }
         return snapshot
+    }
+
+    /// How many instances of a type, in a market, `region` may run.
+    private func capacity(
+        in region: String, transport: any HTTPTransport, now: Date
+    ) async -> (AWSInstanceType, Market) -> Int {
+        if let configured = maxInstances[region] { return { _, _ in configured } }
+        let quotas = await AWSVCPUQuotas.fetch(
+            region: region, ec2Endpoint: endpoint, credentials: credentials, transport: transport, now: now)
+        return { type, market in quotas.instances(of: type, market: market) ?? 1 }
     }
 
     // MARK: Requests
@@ -115,7 +136,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
         var parameters: [(String, String)] = [
             ("Action", "DescribeSpotPriceHistory"),
             ("Version", AWSQuery.apiVersion),
-            ("ProductDescription.1", Self.productDescription),
+            ("ProductDescription.1", Self.productDescriptions[0]),
+            ("ProductDescription.2", Self.productDescriptions[1]),
             ("StartTime", AWSTime.iso8601(now)),
             ("MaxResults", String(Self.pageSize)),
         ]
@@ -131,7 +153,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     // MARK: Offers
 
     private func appendOffers(
-        from items: [AWSSpotPricePage.Item], region: String, now: Date, to snapshot: inout PricingSnapshot
+        from items: [AWSSpotPricePage.Item], region: String, capacity: (AWSInstanceType, Market) -> Int, now: Date,
+        to snapshot: inout PricingSnapshot
     ) {
         let country = AWSRegions.country(of: region)
         // Newest price per (type, zone), in order of first appearance.
@@ -160,8 +183,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
                 continue
             }
             typesSeen.insert(type)
-            guard item.productDescription == nil || item.productDescription == Self.productDescription else {
-                skip("product description '\(item.productDescription ?? "")' is not \(Self.productDescription)")
+            guard item.productDescription.map(Self.productDescriptions.contains) ?? true else {
+                skip("product description '\(item.productDescription ?? "")' is not Linux/UNIX")
                 continue
             }
             guard let priceText = item.spotPrice, let price = try? Money(parsing: priceText) else {
@@ -193,7 +216,7 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
             snapshot.offers.append(
                 offer(
                     native: entry.nativeID, type: entry.type, region: entry.zone, country: country, market: .spot,
-                    price: entry.price, now: now, raw: entry.raw))
+                    price: entry.price, capacity: capacity, now: now, raw: entry.raw))
         }
         for spec in AWSInstanceType.gpuTypes where typesSeen.contains(spec.name) {
             guard let price = onDemandPrices[spec.name] else { continue }
@@ -203,20 +226,21 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
             snapshot.offers.append(
                 offer(
                     native: "\(spec.name):\(region):on_demand", type: spec.name, region: region, country: country,
-                    market: .onDemand, price: price, now: now, raw: raw))
+                    market: .onDemand, price: price, capacity: capacity, now: now, raw: raw))
         }
     }
 
     private func offer(
-        native: String, type: String, region: String, country: String?, market: Market, price: Money, now: Date,
-        raw: String
+        native: String, type: String, region: String, country: String?, market: Market, price: Money,
+        capacity: (AWSInstanceType, Market) -> Int, now: Date, raw: String
     ) -> Offer {
         let (spec, gpu) = types[type]!
         return Offer(
             id: OfferID(provider: providerID, native: native), gpu: gpu, gpuCount: spec.gpuCount,
             gpuMemoryGB: spec.gpuMemoryGB, interconnect: spec.interconnect, vcpus: spec.vcpus,
             memoryGB: spec.memoryGiB, diskGB: spec.diskGB, region: region, country: country, market: market,
-            pricePerHour: price, available: 1, reliability: nil, firstSeenAt: now, lastSeenAt: now, raw: raw)
+            pricePerHour: price, available: capacity(spec, market), reliability: nil, firstSeenAt: now, lastSeenAt: now,
+            raw: raw)
     }
 
     /// A flat JSON object of string fields, in order.

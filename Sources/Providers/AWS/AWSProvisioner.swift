@@ -9,10 +9,11 @@ import Foundation
 ///   `<type>:<region>:on_demand`, as ``AWSPricingSource`` writes it) from ``imageID``, with
 ///   `ClientToken` = the node id (so a retried launch returns the same instance instead of a second
 ///   one), the tags `gridbroker-node` = node id and `Name` = `gridbroker-<node id>`, a one-time
-///   spot request at the offer's price for a spot offer, and the node's boot script as `UserData`
-///   (``NodeBoot/virtualMachineScript(_:)``). Capacity errors map to a scope: `InsufficientInstanceCapacity` the
-///   zone or region, `SpotMaxPriceTooLow`/`InsufficientCapacity` the offer, account limits the
-///   provider.
+///   spot request for a spot offer (`MaxPrice` only when the request bids: without it the instance
+///   pays the spot price, at most on-demand), and the node's boot script as `UserData`
+///   (``NodeBoot/virtualMachineScript(_:)``). Capacity errors map to a scope:
+///   `InsufficientInstanceCapacity` the zone or region, `SpotMaxPriceTooLow`/`InsufficientCapacity`
+///   the offer, the account's quotas (`VcpuLimitExceeded`, …) the region.
 /// - list: `DescribeInstances` filtered on the tag key, in every configured region, following
 ///   `NextToken`; native ids are `<region>/<instance id>`, since a terminate must go to the region.
 /// - terminate: `TerminateInstances`; `InvalidInstanceID.NotFound` means already gone.
@@ -30,6 +31,9 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
     public let credentials: AWSCredentials
     /// The AMI every instance boots (one with Docker and the NVIDIA container toolkit).
     public let imageID: String
+    /// On-demand prices per instance type (config `on_demand_prices`): where an unset spot bid
+    /// stops.
+    public let onDemandPrices: [String: Money]
     /// The clock requests are signed with.
     private let now: @Sendable () -> Date
 
@@ -43,6 +47,7 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
         regions: [String],
         credentials: AWSCredentials,
         imageID: String,
+        onDemandPrices: [String: Money] = [:],
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.providerID = providerID
@@ -50,6 +55,7 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
         self.regions = regions
         self.credentials = credentials
         self.imageID = imageID
+        self.onDemandPrices = onDemandPrices
         self.now = now
     }
 
@@ -59,15 +65,23 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
             + "credentials: \(credentials), imageID: \(imageID))"
     }
 
+    /// A spot instance pays the spot price whatever its bid.
+    public func bidStyle(for offer: Offer) -> SpotBid.Style {
+        guard offer.market == .spot else { return .fixed }
+        let instanceType = offer.id.native.split(separator: ":").first.map(String.init) ?? ""
+        return .marketPrice(onDemand: onDemandPrices[instanceType])
+    }
+
     /// The error codes that refuse a launch for lack of capacity, and how far each reaches.
     static let capacityScopes: [String: CapacityScope] = [
         "InsufficientInstanceCapacity": .region,
         "InsufficientHostCapacity": .region,
         "SpotMaxPriceTooLow": .offer,
         "InsufficientCapacity": .offer,
-        "MaxSpotInstanceCountExceeded": .provider,
-        "InstanceLimitExceeded": .provider,
-        "VcpuLimitExceeded": .provider,
+        // Quotas are per region: another region may have room.
+        "MaxSpotInstanceCountExceeded": .region,
+        "InstanceLimitExceeded": .region,
+        "VcpuLimitExceeded": .region,
     ]
 
     public func launch(_ request: LaunchRequest, transport: any HTTPTransport) async throws(ProviderError)
@@ -109,9 +123,13 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
         if isSpot {
             parameters += [
                 ("Placement.AvailabilityZone", parts[1]), ("InstanceMarketOptions.MarketType", "spot"),
-                ("InstanceMarketOptions.SpotOptions.MaxPrice", request.offer.pricePerHour.decimalString),
                 ("InstanceMarketOptions.SpotOptions.SpotInstanceType", "one-time"),
+                ("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior", "terminate"),
             ]
+            // Without MaxPrice the instance pays the spot price, at most the on-demand price.
+            if let bid = request.bid {
+                parameters.append(("InstanceMarketOptions.SpotOptions.MaxPrice", bid.decimalString))
+            }
         }
         let userData = Data(NodeBoot.virtualMachineScript(request).utf8).base64EncodedString()
         guard userData.utf8.count <= Self.maximumUserDataBytes else {

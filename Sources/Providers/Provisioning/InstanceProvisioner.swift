@@ -1,3 +1,4 @@
+import BrokerCore
 import Foundation
 
 /// A provider's instance API, as the scheduler and the reconciler see it: launch one node, list
@@ -22,4 +23,12 @@ public protocol InstanceProvisioner: Sendable {
     /// Asks the provider to terminate the instance. An instance that is already gone is not an
     /// error: terminating is safe to repeat.
     func terminate(nativeID: String, transport: any HTTPTransport) async throws(ProviderError)
+
+    /// How the provider charges `offer`: what a launch of it bids (see ``SpotBid``).
+    func bidStyle(for offer: Offer) -> SpotBid.Style
+}
+
+extension InstanceProvisioner {
+    /// A fixed price: no bid.
+    public func bidStyle(for offer: Offer) -> SpotBid.Style { .fixed }
 }

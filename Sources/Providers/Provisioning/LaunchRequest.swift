@@ -19,10 +19,12 @@ public struct LaunchRequest: Sendable, Equatable {
     public var agent: AgentDelivery
     /// Disk to ask for, when the job says.
     public var diskGB: Int?
+    /// The spot bid per hour for the whole instance (``SpotBid/maximum``); nil for none.
+    public var bid: Money?
 
     public init(
         nodeID: String, offer: Offer, image: String, command: [String], environment: [String: String] = [:],
-        agentToken: String, agent: AgentDelivery, diskGB: Int? = nil
+        agentToken: String, agent: AgentDelivery, diskGB: Int? = nil, bid: Money? = nil
     ) {
         self.nodeID = nodeID
         self.offer = offer
@@ -32,8 +34,6 @@ public struct LaunchRequest: Sendable, Equatable {
         self.agentToken = agentToken
         self.agent = agent
         self.diskGB = diskGB
+        self.bid = bid
     }
-
-    /// For a spot offer, the bid for the whole instance per hour: the offer's price.
-    public var bid: Money? { offer.market == .spot ? offer.pricePerHour : nil }
 }

@@ -2,19 +2,18 @@ import CurlHTTP
 import Foundation
 
 /// RunPod's GraphQL endpoint as the pricing source and the provisioner use it: `POST
-/// {base}/graphql?api_key=<key>` with `{"query": ...}`; errors come as HTTP 200 with
-/// `{"errors": [{"message": ...}], "data": null}`.
+/// {base}/graphql` with `Authorization: Bearer <key>` and `{"query": ...}` (every argument inlined,
+/// as RunPod's own SDK sends it); errors come as HTTP 200 with `{"errors": [{"message": ...}], "data": null}`.
 ///
-/// The key travels in the URL, so every error leaving an adapter goes through ``redacted(_:apiKey:)``.
+/// The key travels in a header, never in the URL (where proxies and access logs keep it); every
+/// error leaving an adapter still goes through ``redacted(_:apiKey:)``, should RunPod echo it.
 enum RunPodGraphQL {
-    /// A `POST` of `query`, with the key (percent-encoded) in the URL when one is set.
+    /// A `POST` of `query`, with the key in `Authorization` when one is set.
     static func request(baseURL: String, apiKey: String?, query: String) -> HTTPRequest {
-        var url = "\(baseURL)/graphql"
-        if let key = ProviderJSON.usableKey(apiKey) {
-            url += "?api_key=\(percentEncoded(key))"
-        }
+        var headers = ProviderJSON.headers(hasBody: true)
+        if let key = ProviderJSON.usableKey(apiKey) { headers.add(name: "Authorization", value: "Bearer \(key)") }
         let body = (try? JSONEncoder().encode(["query": query])).map { [UInt8]($0) }
-        return HTTPRequest(method: .post, url: url, headers: ProviderJSON.headers(hasBody: true), body: body)
+        return HTTPRequest(method: .post, url: "\(baseURL)/graphql", headers: headers, body: body)
     }
 
     /// The `data` of an answer, decoded as `Payload`.

@@ -18,11 +18,19 @@ public struct RunPodProvisioner: InstanceProvisioner {
     /// The API root without a trailing slash, e.g. `https://api.runpod.io`.
     public let baseURL: String
     public let apiKey: String?
+    /// What a spot bid adds to the ask, in millionths.
+    public let bidMarginPPM: Int64
 
-    public init(providerID: String, baseURL: String, apiKey: String?) {
+    public init(providerID: String, baseURL: String, apiKey: String?, bidMarginPPM: Int64 = SpotBid.defaultMarginPPM) {
         self.providerID = providerID
         self.baseURL = ProviderJSON.trimmedBase(baseURL)
         self.apiKey = apiKey
+        self.bidMarginPPM = bidMarginPPM
+    }
+
+    /// A spot (interruptible) pod pays its bid.
+    public func bidStyle(for offer: Offer) -> SpotBid.Style {
+        offer.market == .spot ? .bid(marginPPM: bidMarginPPM) : .fixed
     }
 
     /// The pods query sent by ``instances(transport:)``.
@@ -57,7 +65,7 @@ public struct RunPodProvisioner: InstanceProvisioner {
         var fields: [String] = []
         if offer.isSpot {
             let count = Int64(offer.gpuCount)
-            let perGPU = (request.offer.pricePerHour.microdollars + count - 1) / count
+            let perGPU = ((request.bid ?? request.offer.pricePerHour).microdollars + count - 1) / count
             fields.append("bidPerGpu: \(Money(microdollars: perGPU).decimalString)")
         }
         fields += [

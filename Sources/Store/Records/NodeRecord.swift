@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// A node as stored: one machine of a job, from the broker's intent to launch it until the
-/// provider confirms it is gone. Its price is the offer's at launch time, never re-read.
+/// provider confirms it is gone. Its price is what it pays, fixed at launch, never re-read.
 public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "node"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -20,8 +20,11 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var gpu: String
     public var gpuCount: Int
     public var region: String
-    /// The price per hour at launch: the snapshot every cost report uses.
+    /// The price per hour it pays, fixed at launch (the ask, or the bid where the provider charges
+    /// the bid): the snapshot every cost report uses.
     public var pricePerHourMicros: Int64
+    /// The spot bid per hour; nil for none (on-demand, or the provider's own limit).
+    public var bidMicros: Int64?
     public var state: NodeState
     public var reason: String?
     public var replacesNodeId: String?
@@ -36,8 +39,9 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     /// When the provider was first seen running its instance.
     public var instanceRunningAt: Date?
 
-    /// The intent to launch `offer` as rank `rank` of `jobID`, stored before the provider is called.
-    public init(id: String, jobID: String, rank: Int, offer: Offer, requestedAt: Date) {
+    /// The intent to launch `offer` as rank `rank` of `jobID` with `bid` (none: the ask, no bid),
+    /// stored before the provider is called.
+    public init(id: String, jobID: String, rank: Int, offer: Offer, bid: SpotBid? = nil, requestedAt: Date) {
         self.id = id
         self.jobId = jobID
         self.rank = rank
@@ -48,7 +52,8 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
         self.gpu = offer.gpu.name
         self.gpuCount = offer.gpuCount
         self.region = offer.region
-        self.pricePerHourMicros = offer.pricePerHour.microdollars
+        self.pricePerHourMicros = (bid?.paid ?? offer.pricePerHour).microdollars
+        self.bidMicros = bid?.maximum?.microdollars
         self.state = .requested
         self.reason = nil
         self.replacesNodeId = nil
@@ -63,6 +68,7 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     }
 
     public var pricePerHour: Money { Money(microdollars: pricePerHourMicros) }
+    public var bid: Money? { bidMicros.map(Money.init(microdollars:)) }
     public var spend: Money { Money(microdollars: spendMicros) }
 
     /// Spend up to `now` at the launch-time price (the stored figure is only as fresh as the last

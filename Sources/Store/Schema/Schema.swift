@@ -39,6 +39,12 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-06 node bids") { db in
+            // What a spot node bid per hour (nil: none, the provider's own limit); price_per_hour_micros
+            // is what it pays, which its spend is counted at.
+            try db.execute(
+                sql: "ALTER TABLE node ADD COLUMN bid_micros INTEGER CHECK (bid_micros IS NULL OR bid_micros >= 0)")
+        }
         return migrator
     }
 

@@ -16,7 +16,7 @@ enum Provisioning {
     /// word that needs quoting, and one environment variable.
     static func request(
         provider: String, native: String, market: Market = .onDemand, price: Money = Money(microdollars: 12_290_000),
-        gpuCount: Int = 8, diskGB: Int? = 200
+        gpuCount: Int = 8, diskGB: Int? = 200, bid: Money? = nil
     ) -> LaunchRequest {
         let now = Date(timeIntervalSince1970: 1_795_275_000)
         let offer = Offer(
@@ -27,7 +27,7 @@ enum Provisioning {
         return LaunchRequest(
             nodeID: nodeID, offer: offer, image: "nvcr.io/nvidia/pytorch:24.05-py3",
             command: ["torchrun", "train.py", "--note", "it's"], environment: ["WANDB_PROJECT": "lora"],
-            agentToken: agentToken, agent: agent, diskGB: diskGB)
+            agentToken: agentToken, agent: agent, diskGB: diskGB, bid: bid)
     }
 
     /// Checks that `script` is the node's virtual-machine boot script: it hands the agent the node's
