@@ -76,7 +76,9 @@ let package = Package(
                     "-static-stdlib", "-L", Context.packageDirectory + "/Linking/StaticCxx",
                     "-Xclang-linker", "-static-libgcc", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
                     "-l_FoundationCShims",
-                ])
+                ]),
+                // Every node downloads it: a release build leaves out the symbols (63 MB → 24 MB).
+                .unsafeFlags(["-Xlinker", "--strip-all"], .when(configuration: .release)),
             ]
         ),
 

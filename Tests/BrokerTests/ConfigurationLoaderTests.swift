@@ -32,6 +32,25 @@ struct ConfigurationLoaderTests {
         }
     }
 
+    @Test("bid margins, AWS capacity per region and a session token variable are read")
+    func biddingAndQuotaSettings() throws {
+        let configuration = try parse(
+            """
+            providers:
+              - {id: v, kind: vast, base_url: 'https://a.example', bid_margin: 0.25}
+              - {id: r, kind: runpod, base_url: 'https://b.example'}
+              - id: a
+                kind: aws
+                base_url: 'https://ec2.{region}.amazonaws.com'
+                regions: [us-east-1, eu-west-1]
+                max_instances: {us-east-1: 8}
+                api_session_token_env: AWS_SESSION_TOKEN
+            """, environment: [:])
+        #expect(configuration.providers.map(\.bidMarginPPM) == [250_000, 100_000, 100_000])
+        #expect(configuration.providers[2].maxInstances == ["us-east-1": 8])
+        #expect(configuration.providers[2].apiSessionTokenEnv == "AWS_SESSION_TOKEN")
+    }
+
     @Test func embeddedDefaultIsLocalWithEveryProviderOnTheSimulatedMarket() throws {
         let configuration = try embeddedDefault
         #expect(configuration.server == ServerConfiguration(host: "127.0.0.1", port: 8080))
@@ -193,6 +212,24 @@ struct ConfigurationLoaderTests {
         Case(
             yaml: "webhooks: {secrets_env: [lower-case]}", line: 1, keyPath: "webhooks.secrets_env",
             message: "'lower-case' is not an environment variable name"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: vast, base_url: 'https://a.example', bid_margin: 1.5}", line: 2,
+            keyPath: "providers[0].bid_margin",
+            message: "expected a fraction of the ask from 0 to 1, such as 0.1, got '1.5'"),
+        Case(
+            yaml:
+                "providers:\n  - {id: a, kind: aws, base_url: 'https://a.example', regions: [us-east-1], bid_margin: 0.1}",
+            line: 2, keyPath: "providers[0].bid_margin",
+            message: "only vast and runpod take 'bid_margin' (they charge the bid; AWS charges the spot price)"),
+        Case(
+            yaml:
+                "providers:\n  - {id: a, kind: aws, base_url: 'https://a.example', regions: [us-east-1], max_instances: {eu-west-1: 4}}",
+            line: 2, keyPath: "providers[0].max_instances.eu-west-1",
+            message: "'eu-west-1' is not one of this provider's regions"),
+        Case(
+            yaml: "providers:\n  - {id: v, kind: vast, base_url: 'https://a.example', api_session_token_env: TOKEN}",
+            line: 2, keyPath: "providers[0].api_session_token_env",
+            message: "only an aws provider takes 'api_session_token_env'"),
     ])
     func invalidConfigIsRejectedWithWhereAndWhat(_ testCase: Case) {
         let failure = error(testCase.yaml)

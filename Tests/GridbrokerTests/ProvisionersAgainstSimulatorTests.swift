@@ -31,6 +31,13 @@ struct ProvisionersAgainstSimulatorTests {
         defer { sim.signal(SIGTERM) }
 
         let snapshot = try await adapters.source(for: provider).fetchOffers(transport: client, now: Date())
+        if id == "aws" {
+            // No max_instances in the config: capacity comes from the account's vCPU quotas (768 for
+            // P instances on demand in the simulated account: 8 p4d.24xlarge of 96 vCPUs each).
+            let onDemandP = snapshot.offers.filter { $0.market == .onDemand && $0.id.native.hasPrefix("p") }
+            #expect(!onDemandP.isEmpty)
+            #expect(onDemandP.allSatisfy { $0.vcpus > 0 && $0.available == 768 / $0.vcpus })
+        }
         let offer = try #require(
             snapshot.offers.filter { $0.available > 0 && $0.market == .onDemand }.min {
                 $0.pricePerHour < $1.pricePerHour

@@ -31,14 +31,14 @@ struct ShadeformInstanceTests {
                     cloud: pair.cloud, type: pair.type, region: pair.region, name: "gridbroker-s\(index)", client)
                 #expect(created.status == .ok)
                 ids.append(try #require(jsonValue(created.body, "id") as? String))
-                #expect(jsonValue(created.body, "cloud_assigned_id") is String)
+                #expect(jsonValue(created.body, "cloud_assigned_id") == nil, "removed from the API in March 2025")
             }
             #expect(ids.allSatisfy { UUID(uuidString: $0) != nil })
             #expect(try await Self.isAvailable(pair, client) == false)
             let refused = try await Launch.shadeform(
                 cloud: pair.cloud, type: pair.type, region: pair.region, name: "gridbroker-sx", client)
             #expect(refused.status == .conflict)
-            #expect((jsonValue(refused.body, "error") as? String)?.contains("out of stock") == true)
+            #expect((jsonValue(refused.body, "message") as? String)?.contains("out of stock") == true)
 
             let list = try await client.execute(uri: "/shadeform/v1/instances", method: .get, headers: shadeformHeaders)
             #expect(jsonValue(list.body, "instances", "0", "id") as? String == ids[0])
@@ -49,6 +49,9 @@ struct ShadeformInstanceTests {
                 uri: "/shadeform/v1/instances/\(ids[0])/info", method: .get, headers: shadeformHeaders)
             #expect(jsonValue(info.body, "status") as? String == "active")
             #expect(jsonValue(info.body, "shade_instance_type") as? String == pair.type)
+            #expect(jsonValue(info.body, "ssh_port") as? Int == 22)
+            #expect(jsonValue(info.body, "configuration", "os") is String)
+            #expect(jsonValue(info.body, "cost_estimate") is String)
 
             let deleted = try await client.execute(
                 uri: "/shadeform/v1/instances/\(ids[0])/delete", method: .post, headers: shadeformHeaders)
@@ -57,9 +60,13 @@ struct ShadeformInstanceTests {
                 uri: "/shadeform/v1/instances/\(ids[0])/info", method: .get, headers: shadeformHeaders)
             #expect(jsonValue(deleting.body, "status") as? String == "deleting")
             clock.advance(by: 10)
+            // Deleted instances leave the API: info is a 404 and the list no longer shows them.
             let gone = try await client.execute(
                 uri: "/shadeform/v1/instances/\(ids[0])/info", method: .get, headers: shadeformHeaders)
-            #expect(jsonValue(gone.body, "status") as? String == "deleted")
+            #expect(gone.status == .notFound)
+            let listed = try await client.execute(
+                uri: "/shadeform/v1/instances", method: .get, headers: shadeformHeaders)
+            #expect(!String(decoding: listed.body.readableBytesView, as: UTF8.self).contains(ids[0]))
             #expect(try await Self.isAvailable(pair, client) == true)
         }
     }
@@ -79,7 +86,7 @@ struct ShadeformInstanceTests {
                     uri: "/shadeform/v1/instances/create", method: .post, headers: shadeformHeaders,
                     body: jsonBody(body))
                 #expect(response.status == .badRequest)
-                #expect(jsonValue(response.body, "error") is String)
+                #expect(jsonValue(response.body, "message") is String)
             }
         }
     }

@@ -7,17 +7,17 @@ import Testing
 
 @Suite("AWSPricingSource requests")
 struct AWSPricingSourceRequestTests {
-    @Test("one signed GET DescribeSpotPriceHistory per region, with every GPU type and StartTime = now")
+    @Test("one signed form POST of DescribeSpotPriceHistory per region, with every GPU type and StartTime = now")
     func requestShape() async throws {
         let transport = RecordedTransport(try AWSTestSupport.fixture("spot-price-history"))
         _ = try await AWSTestSupport.source().fetchOffers(transport: transport, now: AWSTestSupport.now)
 
         let request = try #require(transport.requests.first)
         #expect(transport.requests.count == 1)
-        #expect(request.method == .get)
-        #expect(request.url.hasPrefix("https://ec2.us-east-1.amazonaws.com/?"))
-        #expect(request.body == nil)
-        let query = request.queryItems
+        #expect(request.method == .post)
+        #expect(request.url == "https://ec2.us-east-1.amazonaws.com/")
+        #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded; charset=utf-8")
+        let query = request.formItems
         #expect(query["Action"] == "DescribeSpotPriceHistory")
         #expect(query["Version"] == "2016-11-15")
         #expect(query["ProductDescription.1"] == "Linux/UNIX")
@@ -28,16 +28,16 @@ struct AWSPricingSourceRequestTests {
         let types = AWSInstanceType.gpuTypes.indices.compactMap { query["InstanceType.\($0 + 1)"] }
         #expect(types == AWSInstanceType.gpuTypes.map(\.name))
         #expect(query["InstanceType.\(AWSInstanceType.gpuTypes.count + 1)"] == nil)
-        // Reserved characters are percent-encoded in the URL itself.
-        #expect(request.url.contains("ProductDescription.1=Linux%2FUNIX"))
-        #expect(request.url.contains("StartTime=2026-11-21T15%3A30%3A00Z"))
+        // Reserved characters are percent-encoded in the body itself.
+        #expect(request.bodyString?.contains("ProductDescription.1=Linux%2FUNIX") == true)
+        #expect(request.bodyString?.contains("StartTime=2026-11-21T15%3A30%3A00Z") == true)
 
         #expect(request.headers["X-Amz-Date"] == "20261121T153000Z")
         #expect(request.headers["X-Amz-Security-Token"] == nil)
         let authorization = try #require(request.headers["Authorization"])
         let prefix =
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/us-east-1/ec2/aws4_request, "
-            + "SignedHeaders=host;x-amz-date, Signature="
+            + "SignedHeaders=content-type;host;x-amz-date, Signature="
         #expect(authorization.hasPrefix(prefix))
         let signature = authorization.dropFirst(prefix.count)
         #expect(signature.count == 64 && signature.allSatisfy { $0.isHexDigit && !$0.isUppercase })
@@ -45,7 +45,8 @@ struct AWSPricingSourceRequestTests {
 
         // The header signs exactly the URL that was sent.
         var unsigned = request
-        unsigned.headers = [:]
+        unsigned.headers.remove(name: "Authorization")
+        unsigned.headers.remove(name: "X-Amz-Date")
         let expected = try SigV4Signer(credentials: AWSTestSupport.credentials, region: "us-east-1", service: "ec2")
             .signature(for: unsigned, at: AWSTestSupport.now)
         #expect(authorization == expected.authorization)
@@ -60,8 +61,9 @@ struct AWSPricingSourceRequestTests {
 
         let requests = transport.requests
         try #require(requests.count == 2)
-        #expect(requests[0].url.hasPrefix("http://127.0.0.1:9400/aws/us-east-1/?Action=DescribeSpotPriceHistory&"))
-        #expect(requests[1].url.hasPrefix("http://127.0.0.1:9400/aws/eu-central-1/?Action=DescribeSpotPriceHistory&"))
+        #expect(requests[0].url == "http://127.0.0.1:9400/aws/us-east-1/")
+        #expect(requests[1].url == "http://127.0.0.1:9400/aws/eu-central-1/")
+        #expect(requests[0].formItems["Action"] == "DescribeSpotPriceHistory")
         #expect(requests[0].path == "/aws/us-east-1/")
         #expect(
             requests[0].headers["Authorization"]?.hasPrefix(
@@ -81,7 +83,8 @@ struct AWSPricingSourceRequestTests {
         let request = try #require(transport.lastRequest)
         #expect(request.headers["X-Amz-Security-Token"] == "FQoGZXIvYXdzEXAMPLETOKEN/+=")
         #expect(
-            request.headers["Authorization"]?.contains("SignedHeaders=host;x-amz-date;x-amz-security-token,") == true)
+            request.headers["Authorization"]?.contains(
+                "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,") == true)
     }
 
     @Test("pagination: NextToken is sent back until a page has none; offers of every page are kept")
@@ -95,10 +98,13 @@ struct AWSPricingSourceRequestTests {
 
         let requests = transport.requests
         try #require(requests.count == 2)
-        #expect(requests[0].queryItems["NextToken"] == nil)
-        #expect(requests[1].queryItems["NextToken"] == "eyJ2IjoiMiIsImMiOiJ4UmRvK1Y2a2d3PT0iLCJzIjoiMSJ9/+Page2==")
-        #expect(requests[1].url.contains("NextToken=eyJ2IjoiMiIsImMiOiJ4UmRvK1Y2a2d3PT0iLCJzIjoiMSJ9%2F%2BPage2%3D%3D"))
-        #expect(requests[1].queryItems["StartTime"] == requests[0].queryItems["StartTime"])
+        #expect(requests[0].formItems["NextToken"] == nil)
+        #expect(requests[1].formItems["NextToken"] == "eyJ2IjoiMiIsImMiOiJ4UmRvK1Y2a2d3PT0iLCJzIjoiMSJ9/+Page2==")
+        #expect(
+            requests[1].bodyString?.contains(
+                "NextToken=eyJ2IjoiMiIsImMiOiJ4UmRvK1Y2a2d3PT0iLCJzIjoiMSJ9%2F%2BPage2%3D%3D")
+                == true)
+        #expect(requests[1].formItems["StartTime"] == requests[0].formItems["StartTime"])
         #expect(requests[0].headers["Authorization"] != requests[1].headers["Authorization"])
 
         #expect(

@@ -33,7 +33,7 @@ struct ShadeformPricingSourceTests {
                     gpu: try knownGPU("H100-SXM"),
                     gpuCount: 8,
                     gpuMemoryGB: 80,
-                    interconnect: "sxm5",
+                    interconnect: "nvlink",
                     vcpus: 208,
                     memoryGB: 1800,
                     diskGB: 24780,
@@ -51,7 +51,7 @@ struct ShadeformPricingSourceTests {
         #expect(a6000.gpu == (try knownGPU("RTXA6000")))
         #expect(a6000.gpuCount == 1)
         #expect(a6000.gpuMemoryGB == 48)
-        #expect(a6000.interconnect == "pcie")
+        #expect(a6000.interconnect == nil, "one GPU: no interconnect, as every provider says it")
         #expect(a6000.pricePerHour == Money(microdollars: 500_000))
         #expect(a6000.vcpus == 8 && a6000.memoryGB == 58 && a6000.diskGB == 100)
         #expect(snapshot.offers.map(\.country) == ["CA", "US", "US", "US", "FI", "IS"])
@@ -112,15 +112,36 @@ struct ShadeformPricingSourceTests {
         #expect(try parse("empty") == PricingSnapshot(offers: []))
     }
 
-    @Test("an error answer becomes an API error with its message")
-    func errorEnvelope() async throws {
-        let body = try Fixture.bytes("error", provider: "shadeform")
+    /// `unauthorized` is the one error Shadeform documents (`{"message": …}`, docs.shadeform.ai,
+    /// Authentication); `error` is the `{"error": …}` shape seen from other APIs, read as well.
+    @Test("an error answer becomes an API error with its message", arguments: ["unauthorized", "error"])
+    func errorEnvelope(fixture: String) async throws {
+        let body = try Fixture.bytes(fixture, provider: "shadeform")
         await #expect(throws: ProviderError.api(code: nil, message: "Invalid API key")) {
             try await source.fetchOffers(transport: RecordedTransport(status: 401, body: body), now: now)
         }
         await #expect(throws: ProviderError.api(code: nil, message: "Invalid API key")) {
             try await source.fetchOffers(transport: RecordedTransport(status: 200, body: body), now: now)
         }
+    }
+
+    @Test("types that are not VMs are skipped (nodes boot a Docker script); SXM boards of several GPUs are NVLink")
+    func deploymentAndInterconnect() async throws {
+        let record = { (type: String, deployment: String, gpus: Int, interconnect: String) in
+            #"{"cloud":"massedcompute","shade_instance_type":"\#(type)","cloud_instance_type":"x","hourly_price":250,"#
+                + #""deployment_type":"\#(deployment)","configuration":{"memory_in_gb":64,"storage_in_gb":500,"vcpus":16,"#
+                + #""num_gpus":\#(gpus),"gpu_type":"A100","interconnect":"\#(interconnect)","vram_per_gpu_in_gb":80,"#
+                + #""os_options":[],"gpu_manufacturer":"nvidia"},"availability":[{"region":"us-1","available":true,"display_name":"US"}]}"#
+        }
+        let body =
+            #"{"instance_types":["# + record("A100x4", "vm", 4, "sxm4") + "," + record("A100x2", "vm", 2, "pcie") + ","
+            + record("A100c", "container", 1, "pcie") + "," + record("A100b", "baremetal", 8, "sxm4") + "]}"
+        let snapshot = try await source.fetchOffers(transport: RecordedTransport(status: 200, body: body), now: now)
+        #expect(snapshot.offers.map(\.interconnect) == ["nvlink", "pcie"])
+        #expect(
+            snapshot.skipped.map(\.reason) == [
+                "deployment_type 'container' is not a VM", "deployment_type 'baremetal' is not a VM",
+            ])
     }
 
     @Test("HTTP 429 with Retry-After is rate limiting")

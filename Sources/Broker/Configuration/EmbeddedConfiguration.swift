@@ -21,12 +21,14 @@ enum EmbeddedConfiguration {
             kind: vast
             base_url: http://127.0.0.1:9400/vast
             api_key_env: SIMULATED_MARKET_API_KEY
+            bid_margin: 0.1
             poll_interval_s: 30
             offer_expiry_s: 120
           - id: runpod
             kind: runpod
             base_url: http://127.0.0.1:9400/runpod
             api_key_env: SIMULATED_MARKET_API_KEY
+            bid_margin: 0.1
             poll_interval_s: 30
             offer_expiry_s: 120
           - id: lambda

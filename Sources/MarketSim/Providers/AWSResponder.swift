@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// EC2's Query API at `/aws/{region}/`, answering `DescribeSpotPriceHistory` with EC2's XML, and
-/// the instance actions of ``AWSInstances``.
+/// the instance actions of ``AWSInstances``, and Service Quotas' `GetServiceQuota` for the
+/// account's EC2 vCPU quotas.
 ///
 /// Parameters come from the query string or a form-encoded body (as the AWS SDKs and CLI send
 /// them). Honoured: `InstanceType.N`, `ProductDescription.N`, `AvailabilityZone`,
@@ -30,6 +31,9 @@ struct AWSResponder: Sendable {
                 .unauthorized, "AuthFailure", "AWS was not able to validate the provided access credentials",
                 requestID: requestID)
         }
+        if request.header("x-amz-target") != nil {
+            return Self.serviceQuota(request, region: region ?? Self.credentialRegion(request) ?? "us-east-1")
+        }
         guard let action = Self.value("Action", in: parameters) else {
             return Self.error(
                 .badRequest, "MissingAction", "The request must contain the parameter Action", requestID: requestID)
@@ -49,6 +53,34 @@ struct AWSResponder: Sendable {
                 .badRequest, "InvalidAction", "The action \(action) is not valid for this web service.",
                 requestID: requestID)
         }
+    }
+
+    /// The simulated account's EC2 vCPU quotas by Service Quotas code: G and VT, then P instances,
+    /// on-demand and spot.
+    static let vcpuQuotas: [String: Int] = [
+        "L-DB2E81BA": 512, "L-3819A6DF": 512, "L-417A185B": 768, "L-7212CCBC": 768,
+    ]
+
+    /// Service Quotas (JSON 1.1 on the same endpoint, the call named by `X-Amz-Target`):
+    /// `GetServiceQuota` for an EC2 vCPU quota: `{"Quota": {..., "Value": N}}`, or Service Quotas'
+    /// `NoSuchResourceException` for any other.
+    static func serviceQuota(_ request: ProviderRequest, region: String) -> ProviderReply {
+        let body = request.jsonObject
+        guard request.header("x-amz-target") == "ServiceQuotasV20190624.GetServiceQuota",
+            body?["ServiceCode"]?.stringValue == "ec2", let code = body?["QuotaCode"]?.stringValue,
+            let value = vcpuQuotas[code]
+        else {
+            return ProviderReply(
+                status: .badRequest, contentType: "application/x-amz-json-1.1",
+                body: Array(
+                    #"{"__type":"NoSuchResourceException","message":"The request failed because the specified service quota does not exist."}"#
+                        .utf8))
+        }
+        return ProviderReply(
+            status: .ok, contentType: "application/x-amz-json-1.1",
+            body: Array(
+                #"{"Quota":{"ServiceCode":"ec2","QuotaCode":"\#(code)","QuotaArn":"arn:aws:servicequotas:\#(region)::ec2/\#(code)","Value":\#(value).0,"Unit":"None","Adjustable":true}}"#
+                    .utf8))
     }
 
     private func describeSpotPriceHistory(
@@ -190,6 +222,8 @@ struct AWSResponder: Sendable {
 
     /// A SigV4 `Authorization` header of the right shape, or a presigned query.
     static func isSigned(_ request: ProviderRequest, parameters: [(key: String, value: String)]) -> Bool {
+        // Service Quotas calls are signed for their own service.
+        let service = request.header("x-amz-target") == nil ? "ec2" : "servicequotas"
         if let authorization = request.header("authorization") {
             guard authorization.hasPrefix("AWS4-HMAC-SHA256 ") else { return false }
             let body = authorization.dropFirst("AWS4-HMAC-SHA256 ".count)
@@ -204,7 +238,7 @@ struct AWSResponder: Sendable {
             }
             guard let credential, signedHeaders, signature else { return false }
             let scope = credential.split(separator: "/", omittingEmptySubsequences: false)
-            return scope.count == 5 && !scope[0].isEmpty && scope[1].count == 8 && scope[3] == "ec2"
+            return scope.count == 5 && !scope[0].isEmpty && scope[1].count == 8 && scope[3] == service
                 && scope[4] == "aws4_request"
         }
         return value("X-Amz-Algorithm", in: parameters) == "AWS4-HMAC-SHA256"

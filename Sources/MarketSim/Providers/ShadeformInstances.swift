@@ -6,10 +6,12 @@ import Hummingbird
     import Foundation
 #endif
 
-/// Shadeform's instance API: `POST /v1/instances/create`, `GET /v1/instances`,
-/// `GET /v1/instances/{id}/info` and `POST /v1/instances/{id}/delete`. A (type, region) has a few
-/// instances' capacity; when they are taken its `available` turns false and a create is refused
-/// with HTTP 409.
+/// Shadeform's instance API, as its published reference has it (docs.shadeform.ai, the OpenAPI
+/// spec of March 2026): `POST /v1/instances/create` (answers `{"id"}` only), `GET /v1/instances`
+/// and `GET /v1/instances/{id}/info` (instances not yet deleted; `deleting` ones included),
+/// `POST /v1/instances/{id}/delete` (an empty 200). A (type, region) has a few instances' capacity;
+/// when they are taken its `available` turns false and a create is refused with HTTP 409 (the
+/// status and text of that refusal are not documented: an assumption).
 struct ShadeformInstances: Sendable {
     let market: ShadeformMarket
     let instances: InstanceRegistry
@@ -75,10 +77,13 @@ struct ShadeformInstances: Sendable {
         var json = JSONWriter()
         json.raw("{\"id\":")
         json.string(instance.id)
-        json.raw(",\"cloud_assigned_id\":")
-        json.string(Self.cloudAssignedID(instance))
         json.raw("}")
         return ProviderReply.json(.ok, json)
+    }
+
+    /// The instances the API still shows: every one not yet `deleted`.
+    private func shown(at time: Double) -> [SimulatedInstance] {
+        instances.instances(.shadeform, at: time).filter { $0.phase(at: time) != .terminated }
     }
 
     func list(_ request: ProviderRequest, at time: Double) -> ProviderReply {
@@ -86,7 +91,7 @@ struct ShadeformInstances: Sendable {
         var json = JSONWriter()
         json.raw("{\"instances\":[")
         var first = true
-        for instance in instances.instances(.shadeform, at: time) {
+        for instance in shown(at: time) {
             json.separator(&first)
             write(instance, at: time, to: &json)
         }
@@ -96,7 +101,7 @@ struct ShadeformInstances: Sendable {
 
     func info(id: String?, _ request: ProviderRequest, at time: Double) -> ProviderReply {
         guard ShadeformResponder.hasKey(request) else { return ShadeformResponder.unauthorized }
-        guard let instance = instances.instances(.shadeform, at: time).first(where: { $0.id == id }) else {
+        guard let instance = shown(at: time).first(where: { $0.id == id }) else {
             return Self.notFound(id)
         }
         var json = JSONWriter()
@@ -131,6 +136,7 @@ struct ShadeformInstances: Sendable {
         json.raw(",\"shade_cloud\":true,\"name\":")
         json.string(instance.name)
         if let type {
+            let gpu = ShadeformMarket.gpus[type.gpu]
             json.raw(",\"configuration\":{\"memory_in_gb\":")
             json.int(type.memoryGB)
             json.raw(",\"storage_in_gb\":")
@@ -140,9 +146,15 @@ struct ShadeformInstances: Sendable {
             json.raw(",\"num_gpus\":")
             json.int(type.numGPUs)
             json.raw(",\"gpu_type\":")
-            json.string(ShadeformMarket.gpus[type.gpu].type)
+            json.string(gpu.type)
+            json.raw(",\"interconnect\":")
+            json.string(gpu.sxm ?? "pcie")
+            json.raw(",\"nvlink\":")
+            json.bool(gpu.sxm != nil && type.numGPUs > 1)
             json.raw(",\"vram_per_gpu_in_gb\":")
-            json.int(ShadeformMarket.gpus[type.gpu].memoryGB)
+            json.int(gpu.memoryGB)
+            json.raw(",\"gpu_manufacturer\":\"nvidia\",\"os\":")
+            json.string(ShadeformMarket.osOptions[0])
             json.raw("}")
         }
         json.raw(",\"ip\":")
@@ -151,8 +163,13 @@ struct ShadeformInstances: Sendable {
         } else {
             json.null()
         }
-        json.raw(",\"ssh_user\":\"shadeform\",\"ssh_port\":22,\"status\":")
+        json.raw(",\"ssh_user\":\"shadeform\",\"ssh_port\":")
+        if phase == .running { json.int(22) } else { json.null() }
+        json.raw(",\"status\":")
         json.string(Self.status(instance, phase: phase, at: time))
+        json.raw(",\"status_details\":\"\",\"cost_estimate\":")
+        let billed = max(0, min(time, instance.terminatedAt ?? time) - instance.createdAt) / 3_600
+        json.string(String(format: "%.2f", billed * instance.pricePerHour))
         json.raw(",\"hourly_price\":")
         json.int(Int((instance.pricePerHour * 100).rounded()))
         json.raw(",\"created_at\":")

@@ -79,7 +79,7 @@ struct ShadeformResponder: Sendable {
         json.bool(gpu.sxm != nil && type.numGPUs > 1)
         json.raw(",\"vram_per_gpu_in_gb\":")
         json.int(gpu.memoryGB)
-        json.raw(",\"os_options\":[")
+        json.raw(",\"gpu_manufacturer\":\"nvidia\",\"os_options\":[")
         var firstOS = true
         for option in ShadeformMarket.osOptions {
             json.separator(&firstOS)
@@ -106,12 +106,14 @@ struct ShadeformResponder: Sendable {
         request.header("x-api-key")?.isEmpty == false
     }
 
-    static let unauthorized = error(.unauthorized, "Unauthorized: a valid X-API-KEY header is required.")
+    /// The one error Shadeform documents (docs.shadeform.ai, Authentication), word for word.
+    static let unauthorized = error(.unauthorized, "Invalid API key")
 
-    /// Shadeform's error body: `{"error": …}`.
+    /// Shadeform's error body, `{"message": …}`: the shape of the one error it documents. The other
+    /// statuses the simulator answers with (400, 404, 409) are not documented; their shape follows it.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> ProviderReply {
         var json = JSONWriter()
-        json.raw("{\"error\":")
+        json.raw("{\"message\":")
         json.string(message)
         json.raw("}")
         return ProviderReply.json(status, json)

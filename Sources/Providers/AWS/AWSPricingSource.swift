@@ -5,7 +5,7 @@ import Foundation
 /// AWS EC2 GPU prices: the current spot price of each GPU instance type in each availability zone,
 /// from `DescribeSpotPriceHistory`, plus on-demand prices the operator configures.
 ///
-/// Each poll asks every configured region in turn (one signed EC2 Query API `GET` per page,
+/// Each poll asks every configured region in turn (one signed EC2 Query API form `POST` per page,
 /// following `NextToken`) with `StartTime` = now, so EC2 answers the price in force now in each
 /// zone. Linux prices come as `Linux/UNIX` or `Linux/UNIX (Amazon VPC)` (EC2-Classic's and VPC's
 /// names for the same thing); both are asked for and taken. It yields:
@@ -145,8 +145,12 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
             parameters.append(("InstanceType.\(number + 1)", type.name))
         }
         if let nextToken { parameters.append(("NextToken", nextToken)) }
-        let base = try AWSQuery.regionURL(endpoint: endpoint, region: region)
-        let request = HTTPRequest(method: .get, url: "\(base)?\(AWSQuery.encoded(parameters))")
+        // A form POST, as the AWS SDKs send Query API calls (emulators that check signatures, such
+        // as moto, accept only that).
+        let request = HTTPRequest(
+            method: .post, url: try AWSQuery.regionURL(endpoint: endpoint, region: region),
+            headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
+            body: Array(AWSQuery.encoded(parameters).utf8))
         return try SigV4Signer(credentials: credentials, region: region, service: "ec2").sign(request, at: now)
     }
 

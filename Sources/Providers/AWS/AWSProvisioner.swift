@@ -34,6 +34,8 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
     /// On-demand prices per instance type (config `on_demand_prices`): where an unset spot bid
     /// stops.
     public let onDemandPrices: [String: Money]
+    /// Instances asked for per `DescribeInstances` page (EC2 allows 5...1000).
+    public let listPageSize: Int
     /// The clock requests are signed with.
     private let now: @Sendable () -> Date
 
@@ -48,6 +50,7 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
         credentials: AWSCredentials,
         imageID: String,
         onDemandPrices: [String: Money] = [:],
+        listPageSize: Int = 1000,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.providerID = providerID
@@ -56,6 +59,7 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
         self.credentials = credentials
         self.imageID = imageID
         self.onDemandPrices = onDemandPrices
+        self.listPageSize = min(max(listPageSize, 5), 1000)
         self.now = now
     }
 
@@ -163,7 +167,8 @@ public struct AWSProvisioner: InstanceProvisioner, CustomStringConvertible {
     ) async throws(ProviderError) -> (items: [ProviderInstance], nextToken: String?) {
         var parameters: [(String, String)] = [
             ("Action", "DescribeInstances"), ("Version", AWSQuery.apiVersion),
-            ("Filter.1.Name", "tag-key"), ("Filter.1.Value.1", InstanceTag.awsKey), ("MaxResults", "1000"),
+            ("Filter.1.Name", "tag-key"), ("Filter.1.Value.1", InstanceTag.awsKey),
+            ("MaxResults", String(listPageSize)),
         ]
         if let nextToken { parameters.append(("NextToken", nextToken)) }
         let request = try signedPOST(region: region, parameters, timeout: ProvisioningHTTP.callTimeout)

@@ -7,9 +7,15 @@ enum AWSQuery {
     /// The Query API version the adapters speak.
     static let apiVersion = "2016-11-15"
 
-    /// `name=value` pairs percent-encoded as AWS wants them, joined with `&`.
+    /// `name=value` pairs as a form body, joined with `&`: percent-encoded as AWS wants them, and a
+    /// space as `+`, byte for byte what the AWS SDKs send (emulators that check signatures, such as
+    /// moto, re-encode the form that way before they verify it).
     static func encoded(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\(AWSURL.encode($0.0))=\(AWSURL.encode($0.1))" }.joined(separator: "&")
+        parameters.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
+    }
+
+    private static func formEncode(_ text: String) -> String {
+        AWSURL.encode(text).replacingOccurrences(of: "%20", with: "+")
     }
 
     /// The endpoint of `region`: `endpoint` with `{region}` replaced, without query or fragment,

@@ -106,6 +106,10 @@ public struct ShadeformPricingSource: PricingSource {
         guard let count = configuration.numGPUs else { return skip("no num_gpus") }
         guard count > 0 else { return skip("num_gpus is \(count)") }
         guard let availability = record.availability else { return skip("availability is not a list") }
+        // Nodes boot a script that runs the job's container with Docker: that needs a VM.
+        if let deployment = record.deploymentType, deployment != "vm" {
+            return skip("deployment_type '\(deployment)' is not a VM")
+        }
 
         let memoryGB = configuration.vramPerGPU.flatMap { $0 > 0 ? $0 : nil }
         var names: [String] = []
@@ -118,9 +122,7 @@ public struct ShadeformPricingSource: PricingSource {
         }
         names.append(shadeType)
         let gpu = resolver.resolve(names, memoryGB: memoryGB, rawName: gpuType.isEmpty ? shadeType : gpuType)
-        let interconnect =
-            configuration.interconnect.flatMap { $0.isEmpty ? nil : $0 }
-            ?? (configuration.nvlink == true ? "nvlink" : nil)
+        let interconnect = Self.interconnect(configuration, gpus: count)
 
         var offers: [Offer] = []
         for slot in availability where slot.available == true {
@@ -174,6 +176,8 @@ private struct ShadeformInstanceType: Decodable {
     var hourlyPriceCents = LenientAmount.missing
     /// nil when present but not a list; missing or null is an empty list.
     var availability: [ShadeformAvailability]? = []
+    /// `vm`, `container` or `baremetal`; nil when not given.
+    var deploymentType: String?
 
     private enum CodingKeys: String, CodingKey {
         case cloud
@@ -181,6 +185,7 @@ private struct ShadeformInstanceType: Decodable {
         case configuration
         case hourlyPrice = "hourly_price"
         case availability
+        case deploymentType = "deployment_type"
     }
 
     init(from decoder: any Decoder) throws {
@@ -192,13 +197,14 @@ private struct ShadeformInstanceType: Decodable {
         shadeInstanceType = container.lenientString(.shadeInstanceType).flatMap { $0.isEmpty ? nil : $0 }
         configuration = container.lenientObject(.configuration).map(ShadeformConfiguration.init)
         hourlyPriceCents = container.lenientCents(.hourlyPrice)
+        deploymentType = container.lenientString(.deploymentType).flatMap { $0.isEmpty ? nil : $0 }
         if container.contains(.availability), (try? container.decodeNil(forKey: .availability)) == false {
             availability = try? container.decode([ShadeformAvailability].self, forKey: .availability)
         }
     }
 }
 
-private struct ShadeformConfiguration {
+struct ShadeformConfiguration {
     var numGPUs: Int?
     var gpuType: String?
     var vramPerGPU: Int?
@@ -235,5 +241,16 @@ private struct ShadeformAvailability: Decodable {
         region = container.lenientString(.region).flatMap { $0.isEmpty ? nil : $0 }
         available = container.lenientBool(.available)
         displayName = container.lenientString(.displayName)
+    }
+}
+
+extension ShadeformPricingSource {
+    /// The broker's interconnect words (`nvlink`, `pcie`, nil for one GPU) for Shadeform's
+    /// configuration: `nvlink: true`, or SXM boards (`sxm4`, `sxm5`: NVLink through NVSwitch)
+    /// with several GPUs, are `nvlink`; any other multi-GPU machine is `pcie`.
+    static func interconnect(_ configuration: ShadeformConfiguration, gpus: Int) -> String? {
+        guard gpus > 1 else { return nil }
+        let board = configuration.interconnect?.lowercased() ?? ""
+        return configuration.nvlink == true || board.hasPrefix("sxm") || board == "nvlink" ? "nvlink" : "pcie"
     }
 }

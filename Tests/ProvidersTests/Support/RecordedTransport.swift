@@ -99,4 +99,13 @@ extension HTTPRequest {
         }
         return items
     }
+
+    /// The fields of a form-encoded body (`application/x-www-form-urlencoded`), first of each name.
+    var formItems: [String: String] {
+        var components = URLComponents()
+        components.percentEncodedQuery = bodyString?.replacingOccurrences(of: "+", with: "%20")
+        var items: [String: String] = [:]
+        for item in components.queryItems ?? [] where items[item.name] == nil { items[item.name] = item.value ?? "" }
+        return items
+    }
 }
