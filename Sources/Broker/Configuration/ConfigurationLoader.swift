@@ -269,7 +269,8 @@ public struct ConfigurationLoader: Sendable {
     /// An http(s) URL; `{region}` may stand where an AWS endpoint names its region (in the host,
     /// as in `https://ec2.{region}.amazonaws.com`, or in the path).
     private static func httpURL(_ text: String) -> String? {
-        guard let url = URL(string: text.replacingOccurrences(of: "{region}", with: "us-east-1")), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+        let sample = text.replacingOccurrences(of: "{region}", with: "us-east-1")
+        guard let url = URL(string: sample), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             url.host?.isEmpty == false
         else { return nil }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
