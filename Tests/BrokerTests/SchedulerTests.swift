@@ -38,6 +38,30 @@ struct SchedulerTests {
         }
     }
 
+    @Test("spot nodes bid the ask plus the margin within the job's cap, and are billed at what they pay")
+    func spotBids() async throws {
+        let harness = try await FleetHarness(providers: [
+            FakeInstanceProvider("vast", spotBidStyle: .bid(marginPPM: 100_000)),
+            FakeInstanceProvider("aws", spotBidStyle: .marketPrice(onDemand: Money(dollars: 30)!)),
+        ])
+        harness.list([harness.offer("vast:a:spot", dollars: 10, market: .spot, available: 2)])
+        // Asks 2 × 10 under a cap of 21: each node's share of the headroom is 0.50, under the 10 % margin.
+        let capped = try await harness.submit(nodes: 2) { $0.maxPricePerHour = Money(dollars: 21) }
+        _ = await harness.fleet.scheduler.pass()
+        let nodes = try await harness.nodes.nodes(ofJob: capped.id)
+        #expect(nodes.map(\.bid) == [Money(dollars: 10.5), Money(dollars: 10.5)])
+        #expect(nodes.allSatisfy { $0.pricePerHour == Money(dollars: 10.5)! }, "Vast charges the bid")
+        #expect(harness.providers["vast"]!.launches.map(\.bid) == [Money(dollars: 10.5), Money(dollars: 10.5)])
+
+        // EC2 pays the spot price: no bid while the cap is over the on-demand price.
+        harness.list([harness.offer("aws:b:spot", dollars: 8, market: .spot, available: 1)])
+        let uncapped = try await harness.submit { $0.maxPricePerHour = Money(dollars: 100) }
+        _ = await harness.fleet.scheduler.pass()
+        let node = try #require(try await harness.nodes.nodes(ofJob: uncapped.id).first)
+        #expect(node.bid == nil && node.pricePerHour == Money(dollars: 8)!)
+        #expect(harness.providers["aws"]!.launches.last?.bid == nil)
+    }
+
     @Test("the intent is stored before the provider is called")
     func intentBeforeCall() async throws {
         let seen = SeenStates()

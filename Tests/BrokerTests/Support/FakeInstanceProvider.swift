@@ -10,6 +10,8 @@ final class FakeInstanceProvider: InstanceProvisioner {
     private let state = Mutex(State())
     /// Called inside each launch, before the instance exists: tests check the broker's intent here.
     let beforeLaunch: @Sendable (LaunchRequest) async -> Void
+    /// How the fake provider charges a spot offer (a fixed price unless a test says otherwise).
+    let spotBidStyle: SpotBid.Style
 
     struct State {
         var instances: [String: ProviderInstance] = [:]
@@ -20,10 +22,16 @@ final class FakeInstanceProvider: InstanceProvisioner {
         var counter = 0
     }
 
-    init(_ providerID: String, beforeLaunch: @escaping @Sendable (LaunchRequest) async -> Void = { _ in }) {
+    init(
+        _ providerID: String, spotBidStyle: SpotBid.Style = .fixed,
+        beforeLaunch: @escaping @Sendable (LaunchRequest) async -> Void = { _ in }
+    ) {
         self.providerID = providerID
+        self.spotBidStyle = spotBidStyle
         self.beforeLaunch = beforeLaunch
     }
+
+    func bidStyle(for offer: Offer) -> SpotBid.Style { offer.market == .spot ? spotBidStyle : .fixed }
 
     func refuse(_ offer: String, with error: ProviderError) {
         state.withLock { $0.refusals[OfferID(offer)!] = error }
