@@ -27,6 +27,8 @@ public struct APIDependencies: Sendable {
     public var teams: any TeamRepository
     /// API tokens (as hashes): who may call what.
     public var tokens: any TokenRepository
+    /// Owner pools and their join tokens.
+    public var pools: OwnerPools
     /// Checks provider callbacks' signatures; nil when no secret is configured (the webhook
     /// endpoint then answers 503).
     public var webhookVerifier: WebhookVerifier?
@@ -61,6 +63,7 @@ public struct APIDependencies: Sendable {
         self.webhooks = SQLiteWebhookRepository(database: database)
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
+        self.pools = OwnerPools(pools: SQLitePoolRepository(database: database), clock: clock)
         self.webhookVerifier = webhookVerifier
         self.nodeLogs = NodeLogStore(
             folder: FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-logs-\(UUID())"),
@@ -104,6 +107,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         .register(on: router)
     AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
     AdminTokenRoutes(tokens: dependencies.tokens, clock: dependencies.clock).register(on: router)
+    AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
     AdminNodeRoutes(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet)
         .register(on: router)
     WebhookRoutes(

@@ -4,7 +4,7 @@ Run by scripts/provider-clients inside its virtual environment (vastai, runpod a
 lambda-ai-cloud-api-client installed). For each client it runs the steps of one instance's life:
 search offers, create an instance from the cheapest, list it, destroy it, and check it is gone
 (not listed, or listed in a terminal state). Prints one PASS/FAIL line per step and a summary;
-exits 1 when any step failed. What the clients send and read: /work/shared/providers/README.md.
+exits 1 when any step failed. What the clients send: Tests/ProvidersTests/Fixtures/recorded/.
 
 Usage: python provider_clients.py --base-url http://127.0.0.1:PORT --work DIR
 """

@@ -113,9 +113,8 @@ public struct ConfigurationLoader: Sendable {
 
     private func readProvider(_ entry: inout ConfigurationReader) throws -> ProviderConfiguration {
         guard let id = try entry.string("id") else { throw entry.error("a provider needs an 'id'") }
-        guard Self.isProviderID(id) else {
-            throw entry.error(
-                "'\(id)' must be 1-32 of a-z, 0-9, '-' and '_', starting with a letter or digit", key: "id")
+        guard ProviderIDSyntax.isValid(id) else {
+            throw entry.error("'\(id)' must be \(ProviderIDSyntax.rule)", key: "id")
         }
         let kindNames = ProviderKind.allCases.map(\.rawValue).joined(separator: " | ")
         guard let kind = try entry.value("kind", expected: kindNames, parse: ProviderKind.init(rawValue:)) else {
@@ -254,12 +253,6 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private static let levelNames = Logger.Level.allCases.map(\.rawValue).joined(separator: " | ")
-
-    private static func isProviderID(_ text: String) -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_")
-        return (1...32).contains(text.count) && text.allSatisfy(allowed.contains)
-            && text.first.map { $0 != "-" && $0 != "_" } == true
-    }
 
     private static func isVariableName(_ text: String) -> Bool {
         let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")

@@ -16,6 +16,7 @@ struct BodyReader {
         /// The number's exact decimal text.
         case number(String)
         case string(String)
+        case object([String: Value])
         case other
 
         init(from decoder: any Decoder) throws {
@@ -28,6 +29,8 @@ struct BodyReader {
                 self = .number(number.description)
             } else if let string = try? container.decode(String.self) {
                 self = .string(string)
+            } else if let object = try? container.decode([String: Value].self) {
+                self = .object(object)
             } else {
                 self = .other
             }
@@ -89,6 +92,37 @@ struct BodyReader {
             return nil
         }
         return money
+    }
+
+    /// A whole number in `range`; nil when absent or null.
+    mutating func int(_ name: String, range: ClosedRange<Int>) -> Int? {
+        read.insert(name)
+        guard let value = members[name], value.isPresent else { return nil }
+        guard case .number(let text) = value, let number = Int(text), range.contains(number) else {
+            report(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    /// An object of amounts in USD by name (`{"A100-80GB": 1.20}`); empty when absent or null.
+    /// Each bad member is reported as `name.member`.
+    mutating func dollarsByName(_ name: String) -> [String: Money] {
+        read.insert(name)
+        guard let value = members[name], value.isPresent else { return [:] }
+        guard case .object(let entries) = value else {
+            report(name, "must be an object of amounts in USD by name, such as {\"A100-80GB\": 1.20}")
+            return [:]
+        }
+        var amounts: [String: Money] = [:]
+        for (key, entry) in entries {
+            guard case .number(let text) = entry, let money = try? Money(parsing: text), money >= .zero else {
+                report("\(name).\(key)", "must be an amount in USD such as 1.20")
+                continue
+            }
+            amounts[key] = money
+        }
+        return amounts
     }
 
     mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type = T.self) -> T?

@@ -24,8 +24,12 @@ public struct SQLiteProviderRepository: ProviderRepository {
                     try provider.insert(db)
                 }
             }
+            // Providers the config no longer names are turned off; pools, made through the API, are not the config's.
             let ids = configured.map(\.id)
-            try ProviderRecord.filter(!ids.contains(Column("id"))).updateAll(db, Column("enabled").set(to: false))
+            try ProviderRecord.filter(
+                !ids.contains(Column("id")) && Column("kind") != SQLitePoolRepository.providerKind
+            )
+            .updateAll(db, Column("enabled").set(to: false))
         }
     }
 

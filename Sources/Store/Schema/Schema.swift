@@ -45,6 +45,35 @@ enum Schema {
             try db.execute(
                 sql: "ALTER TABLE node ADD COLUMN bid_micros INTEGER CHECK (bid_micros IS NULL OR bid_micros >= 0)")
         }
+        migrator.registerMigration("2026-12-06 owner pools") { db in
+            // Machines owners lend: a pool is also a provider (its machines' offers are
+            // "<pool>:<machine>"); join tokens let machines register into it, stored as hashes.
+            try db.execute(
+                sql: """
+                    CREATE TABLE pool (
+                        id TEXT PRIMARY KEY NOT NULL REFERENCES provider(id),
+                        name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+                        country TEXT NOT NULL CHECK (length(country) = 2),
+                        region TEXT NOT NULL CHECK (length(region) > 0),
+                        market TEXT NOT NULL CHECK (market IN ('on_demand', 'spot')),
+                        min_notice_s INTEGER NOT NULL CHECK (min_notice_s >= 0),
+                        price_per_gpu_hour_micros INTEGER NOT NULL CHECK (price_per_gpu_hour_micros >= 0),
+                        gpu_prices TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(gpu_prices)),
+                        enabled BOOLEAN NOT NULL DEFAULT 1,
+                        created_at DATETIME NOT NULL,
+                        deleted_at DATETIME
+                    );
+                    CREATE TABLE pool_join_token (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        pool_id TEXT NOT NULL REFERENCES pool(id),
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        token_hash TEXT NOT NULL UNIQUE,
+                        created_at DATETIME NOT NULL,
+                        revoked_at DATETIME
+                    );
+                    CREATE INDEX pool_join_token_by_pool ON pool_join_token(pool_id, created_at);
+                    """)
+        }
         return migrator
     }
 

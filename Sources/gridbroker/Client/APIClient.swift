@@ -66,6 +66,11 @@ struct APIClient {
         try await send(.put, path, query: [], body: body)
     }
 
+    /// DELETEs `path`.
+    func delete(_ path: String) async throws -> [UInt8] {
+        try await send(.delete, path, query: [])
+    }
+
     /// A JSON object body from `members` (nil values are sent as null).
     static func body(_ members: [String: Any?]) -> [UInt8] {
         let object = members.mapValues { $0 ?? NSNull() }

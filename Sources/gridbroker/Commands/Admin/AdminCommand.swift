@@ -4,9 +4,9 @@ import ArgumentParser
 /// `/v1/admin` API with an admin token.
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Operate the broker: providers, teams, tokens, jobs, nodes.",
+        commandName: "admin", abstract: "Operate the broker: providers, owner pools, teams, tokens, jobs, nodes.",
         subcommands: [
-            AdminBootstrapCommand.self, AdminProvidersCommand.self, AdminTeamsCommand.self, AdminTokensCommand.self,
-            AdminJobsCommand.self, AdminNodesCommand.self,
+            AdminBootstrapCommand.self, AdminProvidersCommand.self, AdminPoolsCommand.self, AdminTeamsCommand.self,
+            AdminTokensCommand.self, AdminJobsCommand.self, AdminNodesCommand.self,
         ])
 }

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Where owner pools and their join tokens live.
+public protocol PoolRepository: Sendable {
+    /// Stores a new pool and its provider row together. A taken id (any provider's) or name is
+    /// ``StoreError/conflict(_:)``.
+    func create(_ pool: PoolRecord) async throws -> PoolRecord
+    /// Pools not deleted, by name.
+    func pools() async throws -> [PoolRecord]
+    /// The pool, unless deleted.
+    func pool(id: String) async throws -> PoolRecord?
+    /// Turns a pool's offers on or off (its provider with it).
+    func setEnabled(_ enabled: Bool, pool id: String) async throws -> PoolRecord
+    /// Deletes a pool: it and its provider are disabled for good and its join tokens revoked.
+    func delete(pool id: String, at date: Date) async throws
+    func issueJoinToken(_ token: PoolJoinTokenRecord) async throws -> PoolJoinTokenRecord
+    /// The pool's join tokens, oldest first.
+    func joinTokens(pool id: String) async throws -> [PoolJoinTokenRecord]
+    /// Revokes a join token (again: the first time stays). Unknown: ``StoreError/notFound(entity:id:)``.
+    func revokeJoinToken(id: String, at date: Date) async throws -> PoolJoinTokenRecord
+}

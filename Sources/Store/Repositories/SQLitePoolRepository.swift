@@ -1,0 +1,99 @@
+import BrokerCore
+import Foundation
+import GRDB
+
+/// ``PoolRepository`` on the broker's database.
+public struct SQLitePoolRepository: PoolRepository {
+    /// The provider kind of a pool's provider row; config syncs leave these rows alone.
+    public static let providerKind = "pool"
+
+    private let database: BrokerDatabase
+
+    public init(database: BrokerDatabase) {
+        self.database = database
+    }
+
+    public func create(_ pool: PoolRecord) async throws -> PoolRecord {
+        try await database.pool.write { db in
+            if try ProviderRecord.fetchOne(db, key: pool.id) != nil {
+                throw StoreError.conflict("the id '\(pool.id)' is taken by a provider or pool")
+            }
+            if try PoolRecord.filter(Column("name") == pool.name).fetchCount(db) > 0 {
+                throw StoreError.conflict("a pool named '\(pool.name)' already exists")
+            }
+            try ProviderRecord(
+                id: pool.id, kind: Self.providerKind, baseUrl: "", enabled: true, pollIntervalS: 60,
+                offerExpiryS: 300, createdAt: pool.createdAt
+            ).insert(db)
+            try pool.insert(db)
+            return pool
+        }
+    }
+
+    public func pools() async throws -> [PoolRecord] {
+        try await database.pool.read { db in
+            try PoolRecord.filter(Column("deleted_at") == nil).order(Column("name")).fetchAll(db)
+        }
+    }
+
+    public func pool(id: String) async throws -> PoolRecord? {
+        try await database.pool.read { db in try Self.live(db, id) }
+    }
+
+    public func setEnabled(_ enabled: Bool, pool id: String) async throws -> PoolRecord {
+        try await database.pool.write { db in
+            guard var pool = try Self.live(db, id) else { throw StoreError.notFound(entity: "pool", id: id) }
+            pool.enabled = enabled
+            try pool.update(db, columns: ["enabled"])
+            try ProviderRecord.filter(key: id).updateAll(db, Column("enabled").set(to: enabled))
+            return pool
+        }
+    }
+
+    public func delete(pool id: String, at date: Date) async throws {
+        try await database.pool.write { db in
+            guard var pool = try Self.live(db, id) else { throw StoreError.notFound(entity: "pool", id: id) }
+            pool.enabled = false
+            pool.deletedAt = date
+            try pool.update(db, columns: ["enabled", "deleted_at"])
+            try ProviderRecord.filter(key: id).updateAll(db, Column("enabled").set(to: false))
+            try PoolJoinTokenRecord.filter(Column("pool_id") == id && Column("revoked_at") == nil)
+                .updateAll(db, Column("revoked_at").set(to: date))
+        }
+    }
+
+    public func issueJoinToken(_ token: PoolJoinTokenRecord) async throws -> PoolJoinTokenRecord {
+        try await database.pool.write { db in
+            guard try Self.live(db, token.poolId) != nil else {
+                throw StoreError.notFound(entity: "pool", id: token.poolId)
+            }
+            try token.insert(db)
+            return token
+        }
+    }
+
+    public func joinTokens(pool id: String) async throws -> [PoolJoinTokenRecord] {
+        try await database.pool.read { db in
+            guard try Self.live(db, id) != nil else { throw StoreError.notFound(entity: "pool", id: id) }
+            return try PoolJoinTokenRecord.filter(Column("pool_id") == id).order(Column("created_at"), Column("id"))
+                .fetchAll(db)
+        }
+    }
+
+    public func revokeJoinToken(id: String, at date: Date) async throws -> PoolJoinTokenRecord {
+        try await database.pool.write { db in
+            guard var token = try PoolJoinTokenRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "join token", id: id)
+            }
+            if token.revokedAt == nil {
+                token.revokedAt = date
+                try token.update(db, columns: ["revoked_at"])
+            }
+            return token
+        }
+    }
+
+    private static func live(_ db: Database, _ id: String) throws -> PoolRecord? {
+        try PoolRecord.filter(key: id).filter(Column("deleted_at") == nil).fetchOne(db)
+    }
+}
