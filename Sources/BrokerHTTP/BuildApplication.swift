@@ -29,6 +29,8 @@ public struct APIDependencies: Sendable {
     public var tokens: any TokenRepository
     /// Owner pools and their join tokens.
     public var pools: OwnerPools
+    /// The pools' machines: registration, heartbeats, their offers.
+    public var machines: PoolMachines
     /// Checks provider callbacks' signatures; nil when no secret is configured (the webhook
     /// endpoint then answers 503).
     public var webhookVerifier: WebhookVerifier?
@@ -64,6 +66,8 @@ public struct APIDependencies: Sendable {
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
         self.pools = OwnerPools(pools: SQLitePoolRepository(database: database), clock: clock)
+        self.machines = PoolMachines(
+            pools: SQLitePoolRepository(database: database), market: market, clock: clock, machineTimeout: .seconds(30))
         self.webhookVerifier = webhookVerifier
         self.nodeLogs = NodeLogStore(
             folder: FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-logs-\(UUID())"),
@@ -108,6 +112,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
     AdminTokenRoutes(tokens: dependencies.tokens, clock: dependencies.clock).register(on: router)
     AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
+    HostRoutes(machines: dependencies.machines, catalog: dependencies.catalog).register(on: router)
     AdminNodeRoutes(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet)
         .register(on: router)
     WebhookRoutes(

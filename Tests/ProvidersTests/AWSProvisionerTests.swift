@@ -93,7 +93,8 @@ struct AWSProvisionerTests {
         let request = Provisioning.request(
             provider: "aws", native: "p5.48xlarge:us-east-1a:spot", market: .spot, bid: Money(microdollars: 20_500_000))
         _ = try await provisioner.launch(request, transport: transport)
-        #expect(try form(try #require(transport.lastRequest))["InstanceMarketOptions.SpotOptions.MaxPrice"] == "20.5")
+        let sent = try #require(transport.lastRequest)
+        #expect(try form(sent)["InstanceMarketOptions.SpotOptions.MaxPrice"] == "20.5")
     }
 
     @Test("an on-demand launch goes to the offer's region, with no zone and no spot options")

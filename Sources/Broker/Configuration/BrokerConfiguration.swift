@@ -13,6 +13,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var webhooks: WebhookConfiguration
     public var logs: LogsConfiguration
     public var datasets: DatasetsConfiguration
+    public var pools: PoolsConfiguration
 
     public init(
         server: ServerConfiguration = .init(),
@@ -22,7 +23,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
         scheduler: SchedulerConfiguration = .init(),
         webhooks: WebhookConfiguration = .init(),
         logs: LogsConfiguration = .init(),
-        datasets: DatasetsConfiguration = .init()
+        datasets: DatasetsConfiguration = .init(),
+        pools: PoolsConfiguration = .init()
     ) {
         self.server = server
         self.dataDirectory = dataDirectory
@@ -32,6 +34,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
         self.webhooks = webhooks
         self.logs = logs
         self.datasets = datasets
+        self.pools = pools
     }
 
     /// The SQLite file inside the data directory.
@@ -96,6 +99,16 @@ public struct DatasetsConfiguration: Sendable, Equatable {
 
     public init(manifestDirectory: String? = nil) {
         self.manifestDirectory = manifestDirectory
+    }
+}
+
+/// Owner pools' machines.
+public struct PoolsConfiguration: Sendable, Equatable {
+    /// A machine silent this long is withdrawn from the market.
+    public var machineTimeoutSeconds: Int
+
+    public init(machineTimeoutSeconds: Int = 30) {
+        self.machineTimeoutSeconds = machineTimeoutSeconds
     }
 }
 

@@ -103,12 +103,16 @@ public struct ConfigurationLoader: Sendable {
             throw datasets.error("must not be empty", key: "manifest_dir")
         }
         try datasets.finish()
+        var pools = try root.nested("pools")
+        let poolsConfiguration = PoolsConfiguration(
+            machineTimeoutSeconds: try pools.int("machine_timeout_s", default: 30, range: 5...86_400))
+        try pools.finish()
         try root.finish()
 
         return BrokerConfiguration(
             server: serverConfiguration, dataDirectory: dataDirectory, logLevel: logLevel,
             providers: providers, scheduler: schedulerConfiguration, webhooks: webhookConfiguration,
-            logs: logsConfiguration, datasets: datasetsConfiguration)
+            logs: logsConfiguration, datasets: datasetsConfiguration, pools: poolsConfiguration)
     }
 
     private func readProvider(_ entry: inout ConfigurationReader) throws -> ProviderConfiguration {

@@ -83,6 +83,8 @@ enum EmbeddedConfiguration {
           agent_interval_s: 10
           restart_overhead_s: 720
 
+        pools:
+          machine_timeout_s: 30
         logs:
           max_bytes_per_node: 8388608
 

@@ -50,12 +50,13 @@ struct TokenAuthMiddleware: RouterMiddleware {
     }
 
     /// Health, readiness, metrics and the API description are open; the agent endpoints (node
-    /// token) and provider webhooks (signatures) authenticate themselves. Paths are compared by
+    /// token), the owner machines' endpoints (join and machine tokens) and provider webhooks
+    /// (signatures) authenticate themselves. Paths are compared by
     /// component, as the router matches them (`//v1/admin` is the admin API too).
     static func isPublic(_ path: String) -> Bool {
         let parts = components(path)
         return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"]].contains(parts)
-            || (parts.count == 3 && parts[0] == "v1" && (parts[1] == "webhooks" || parts[1] == "agent"))
+            || (parts.count == 3 && parts[0] == "v1" && ["webhooks", "agent", "hosts"].contains(parts[1]))
     }
 
     static func isAdmin(_ path: String) -> Bool {

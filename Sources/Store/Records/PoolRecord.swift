@@ -70,3 +70,44 @@ public struct PoolJoinTokenRecord: Sendable, Equatable, Codable, FetchableRecord
         self.revokedAt = nil
     }
 }
+
+/// A machine that joined a pool: what it said of itself, and when it last heartbeat. Never its
+/// token, only the token's SHA-256 (hex).
+public struct PoolMachineRecord: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "pool_machine"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var poolId: String
+    public var joinTokenId: String
+    public var name: String
+    public var gpu: String
+    public var gpuCount: Int
+    public var gpuMemoryGb: Int
+    public var vcpus: Int
+    public var memoryGb: Int
+    public var diskGb: Int
+    public var tokenHash: String
+    public var registeredAt: Date
+    public var lastHeartbeatAt: Date
+
+    public init(
+        id: String, poolId: String, joinTokenId: String, registration: MachineRegistration, tokenHash: String,
+        at date: Date
+    ) {
+        self.id = id
+        self.poolId = poolId
+        self.joinTokenId = joinTokenId
+        self.name = registration.name
+        self.gpu = registration.gpu.name
+        self.gpuCount = registration.gpuCount
+        self.gpuMemoryGb = registration.gpuMemoryGB
+        self.vcpus = registration.vcpus
+        self.memoryGb = registration.memoryGB
+        self.diskGb = registration.diskGB
+        self.tokenHash = tokenHash
+        self.registeredAt = date
+        self.lastHeartbeatAt = date
+    }
+}

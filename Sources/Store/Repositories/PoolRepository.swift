@@ -18,4 +18,15 @@ public protocol PoolRepository: Sendable {
     func joinTokens(pool id: String) async throws -> [PoolJoinTokenRecord]
     /// Revokes a join token (again: the first time stays). Unknown: ``StoreError/notFound(entity:id:)``.
     func revokeJoinToken(id: String, at date: Date) async throws -> PoolJoinTokenRecord
+    /// The join token whose hash is `tokenHash` and its pool, while the token is in force and the
+    /// pool not deleted.
+    func joinToken(hash tokenHash: String) async throws -> (token: PoolJoinTokenRecord, pool: PoolRecord)?
+    /// Stores a machine that joined; one of the same name in the pool is replaced (a machine that
+    /// registers again gets a new token, and its old one stops working).
+    func register(_ machine: PoolMachineRecord) async throws -> PoolMachineRecord
+    /// The machine whose token hashes to `tokenHash`, while its join token is in force and its pool
+    /// not deleted; its heartbeat is recorded at `date`.
+    func heartbeat(machineTokenHash tokenHash: String, at date: Date) async throws -> PoolMachineRecord?
+    /// Every enabled pool with its machines that joined with a token still in force.
+    func machinesOfEnabledPools() async throws -> [(pool: PoolRecord, machines: [PoolMachineRecord])]
 }

@@ -93,6 +93,62 @@ public struct SQLitePoolRepository: PoolRepository {
         }
     }
 
+    public func joinToken(hash tokenHash: String) async throws -> (token: PoolJoinTokenRecord, pool: PoolRecord)? {
+        try await database.pool.read { db in
+            guard
+                let token = try PoolJoinTokenRecord.filter(Column("token_hash") == tokenHash)
+                    .filter(Column("revoked_at") == nil).fetchOne(db),
+                let pool = try Self.live(db, token.poolId)
+            else { return nil }
+            return (token, pool)
+        }
+    }
+
+    public func register(_ machine: PoolMachineRecord) async throws -> PoolMachineRecord {
+        try await database.pool.write { db in
+            var stored = machine
+            if let existing = try PoolMachineRecord.filter(Column("pool_id") == machine.poolId)
+                .filter(Column("name") == machine.name).fetchOne(db)
+            {
+                stored.id = existing.id
+                stored.registeredAt = existing.registeredAt
+            }
+            try stored.save(db)
+            return stored
+        }
+    }
+
+    public func heartbeat(machineTokenHash tokenHash: String, at date: Date) async throws -> PoolMachineRecord? {
+        try await database.pool.write { db in
+            guard var machine = try PoolMachineRecord.filter(Column("token_hash") == tokenHash).fetchOne(db),
+                try PoolJoinTokenRecord.filter(key: machine.joinTokenId).filter(Column("revoked_at") == nil)
+                    .fetchCount(db) == 1,
+                try Self.live(db, machine.poolId) != nil
+            else { return nil }
+            machine.lastHeartbeatAt = max(machine.lastHeartbeatAt, date)
+            try machine.update(db, columns: ["last_heartbeat_at"])
+            return machine
+        }
+    }
+
+    public func machinesOfEnabledPools() async throws -> [(pool: PoolRecord, machines: [PoolMachineRecord])] {
+        try await database.pool.read { db in
+            let pools = try PoolRecord.filter(Column("deleted_at") == nil && Column("enabled") == true)
+                .order(Column("id")).fetchAll(db)
+            return try pools.map { pool in
+                let machines = try PoolMachineRecord.fetchAll(
+                    db,
+                    sql: """
+                        SELECT pool_machine.* FROM pool_machine
+                        JOIN pool_join_token ON pool_join_token.id = pool_machine.join_token_id
+                        WHERE pool_machine.pool_id = ? AND pool_join_token.revoked_at IS NULL
+                        ORDER BY pool_machine.name
+                        """, arguments: [pool.id])
+                return (pool, machines)
+            }
+        }
+    }
+
     private static func live(_ db: Database, _ id: String) throws -> PoolRecord? {
         try PoolRecord.filter(key: id).filter(Column("deleted_at") == nil).fetchOne(db)
     }

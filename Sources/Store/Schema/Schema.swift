@@ -74,6 +74,29 @@ enum Schema {
                     CREATE INDEX pool_join_token_by_pool ON pool_join_token(pool_id, created_at);
                     """)
         }
+        migrator.registerMigration("2026-12-06 pool machines") { db in
+            // Machines that joined a pool with a join token; each heartbeats with a token of its own
+            // (stored as a hash). Its offer is "<pool>:<name>" while it heartbeats.
+            try db.execute(
+                sql: """
+                    CREATE TABLE pool_machine (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        pool_id TEXT NOT NULL REFERENCES pool(id),
+                        join_token_id TEXT NOT NULL REFERENCES pool_join_token(id),
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        gpu TEXT NOT NULL,
+                        gpu_count INTEGER NOT NULL CHECK (gpu_count BETWEEN 1 AND 64),
+                        gpu_memory_gb INTEGER NOT NULL CHECK (gpu_memory_gb >= 0),
+                        vcpus INTEGER NOT NULL CHECK (vcpus >= 0),
+                        memory_gb INTEGER NOT NULL CHECK (memory_gb >= 0),
+                        disk_gb INTEGER NOT NULL CHECK (disk_gb >= 0),
+                        token_hash TEXT NOT NULL UNIQUE,
+                        registered_at DATETIME NOT NULL,
+                        last_heartbeat_at DATETIME NOT NULL,
+                        UNIQUE (pool_id, name)
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -64,15 +64,19 @@ struct ServeCommand: AsyncParsableCommand {
         let fleet = try await Fleet.start(
             configuration: configuration, database: database, market: market.market, transport: client, clock: clock,
             environment: environment, agent: agent, logger: logger)
+        let machines = PoolMachines(
+            pools: SQLitePoolRepository(database: database), market: market.market, clock: clock,
+            machineTimeout: .seconds(configuration.pools.machineTimeoutSeconds))
         // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
         // client, the database last.
         let services: [any Service] =
             [DatabaseService(database: database, logger: logger), HTTPClientService(client: client)] + market.pollers
-            + fleet.services
+            + [PoolOfferService(machines: machines, logger: logger)] + fleet.services
         var dependencies = APIDependencies(
             database: database, metrics: registry, market: market.market, pollers: market.directory,
             clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier)
         dependencies.agent = agent
+        dependencies.machines = machines
         dependencies.nodeLogs = NodeLogStore(
             folder: URL(fileURLWithPath: configuration.logsDirectory),
             maxBytesPerNode: configuration.logs.maxBytesPerNode, clock: clock)

@@ -1,0 +1,91 @@
+import Broker
+import BrokerCore
+import Hummingbird
+import Store
+
+/// The owner machines' endpoints: `POST /v1/hosts/register` (with a pool's join token: the
+/// machine's name and GPUs in, its own machine token out, once) and `POST /v1/hosts/heartbeat`
+/// (with that machine token). A join token opens nothing else; a machine token only its machine.
+struct HostRoutes {
+    let machines: PoolMachines
+    let catalog: GPUCatalog
+
+    func register(on router: some RouterMethods<some RequestContext>) {
+        router.post("v1/hosts/register") { request, _ in
+            guard let joinToken = BearerToken.from(request) else { throw Self.unauthorized(.joinToken) }
+            var body = try await BodyReader.read(request)
+            let name = body.string("name", required: true, maximumLength: 63)
+            let gpu = body.string("gpu", required: true, maximumLength: 64)
+            let gpus = body.int("gpus", range: 1...MachineRegistration.maximumGPUs)
+            if !body.has("gpus") { body.report("gpus", "is required") }
+            let gpuMemory = body.int("gpu_memory_gb", range: 0...1_024)
+            let vcpus = body.int("vcpus", range: 0...4_096)
+            let memory = body.int("memory_gb", range: 0...(1 << 20))
+            let disk = body.int("disk_gb", range: 0...(1 << 20))
+            let checked = MachineRegistration.check(
+                name: name, gpu: gpu, gpus: gpus, gpuMemoryGB: gpuMemory, vcpus: vcpus, memoryGB: memory,
+                diskGB: disk, catalog: catalog)
+            if case .failure(let problems) = checked {
+                // What is missing or of the wrong type the body reader has named already.
+                for problem in problems.problems where problem.message != "is required" {
+                    body.report(problem.field, problem.message)
+                }
+            }
+            try body.finish()
+            guard case .success(let registration) = checked else {
+                throw ProblemDetails(status: .badRequest, detail: "invalid request body")
+            }
+            guard let registered = try await machines.register(joinToken: joinToken, registration) else {
+                throw Self.unauthorized(.joinToken)
+            }
+            return JSONResponse(
+                MachineRegisteredResponse(
+                    machine: registered.machine.id, name: registered.machine.name, pool: registered.pool.id,
+                    offer: "\(registered.pool.id):\(registered.machine.name)", token: registered.token,
+                    heartbeatIntervalS: Self.heartbeatInterval(machines.machineTimeout)),
+                status: .created)
+        }
+        router.post("v1/hosts/heartbeat") { request, _ in
+            guard let token = BearerToken.from(request), let machine = try await machines.heartbeat(machineToken: token)
+            else { throw Self.unauthorized(.machineToken) }
+            return JSONResponse(
+                MachineHeartbeatResponse(
+                    machine: machine.id, heartbeatIntervalS: Self.heartbeatInterval(machines.machineTimeout)))
+        }
+    }
+
+    /// A third of the timeout: two heartbeats may be lost before the machine leaves the market.
+    static func heartbeatInterval(_ timeout: Duration) -> Int { max(1, Int(timeout.timeInterval / 3)) }
+
+    private static func unauthorized(_ credential: AuthFailures.Credential) -> ProblemDetails {
+        AuthFailures.record(credential)
+        let name = credential == .joinToken ? "join token" : "machine token"
+        return ProblemDetails(status: .unauthorized, detail: "a valid \(name) is required")
+    }
+}
+
+/// `POST /v1/hosts/register`: the machine, its offer id and, this once, its token.
+struct MachineRegisteredResponse: Codable, Sendable {
+    var machine: String
+    var name: String
+    var pool: String
+    var offer: String
+    var token: String
+    var heartbeatIntervalS: Int
+
+    enum CodingKeys: String, CodingKey {
+        case machine, name, pool, offer, token
+        case heartbeatIntervalS = "heartbeat_interval_s"
+    }
+}
+
+/// `POST /v1/hosts/heartbeat`.
+struct MachineHeartbeatResponse: Codable, Sendable {
+    var machine: String
+    var heartbeatIntervalS: Int
+
+    enum CodingKeys: String, CodingKey {
+        case machine
+        case heartbeatIntervalS = "heartbeat_interval_s"
+    }
+}
