@@ -42,7 +42,8 @@ public struct BrokerClient: HeartbeatTransport {
         return answer
     }
 
-    private func call(
+    /// A call to the broker with `token` as the bearer, answered with a 2xx body.
+    func call(
         _ method: HTTPMethod, _ path: String, broker: String, token: String, json: (some Encodable)?
     ) async throws(AgentHTTPError) -> [UInt8] {
         guard let base = BrokerURL(broker) else { throw .failed("'\(broker)' is not an http(s) URL") }
@@ -54,7 +55,7 @@ public struct BrokerClient: HeartbeatTransport {
             headers.append(("Content-Type", "application/json"))
         }
         let response = try await http.send(method, base.appending(path: path), headers: headers, body: body)
-        guard response.isSuccess else { throw .failed(Self.problem(response)) }
+        guard response.isSuccess else { throw .refused(status: response.status, message: Self.problem(response)) }
         return response.body
     }
 

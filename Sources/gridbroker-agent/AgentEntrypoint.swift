@@ -7,8 +7,8 @@ import NodeAgent
 struct AgentEntrypoint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gridbroker-agent",
-        abstract: "The gridbroker node agent: runs a job's command on a node, for the broker.",
+        abstract: "The gridbroker node agent: runs a job's command on a node, or lends an owner's machine to a pool.",
         version: BrokerVersion.current,
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, HostCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -73,11 +73,15 @@ public struct AgentHTTPClient: Sendable {
 
 /// Why an exchange brought no answer.
 public enum AgentHTTPError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No answer, or one that cannot be used.
     case failed(String)
+    /// The broker answered, and refused: its status and its own words.
+    case refused(status: Int, message: String)
 
     public var description: String {
         switch self {
         case .failed(let reason): reason
+        case .refused(_, let message): message
         }
     }
 }

@@ -35,7 +35,8 @@ public struct MachineRegistration: Sendable, Equatable {
         var problems: [Problem] = []
         if let name, !isName(name) { problems.append(Problem(field: "name", message: "must be \(nameRule)")) }
         if name == nil { problems.append(Problem(field: "name", message: "is required")) }
-        let model = gpu.flatMap { catalog.model(named: $0) }
+        // nvidia-smi's names ("NVIDIA A100-SXM4-80GB") resolve as providers' do.
+        let model = gpu.flatMap { catalog.model(named: $0, memoryGB: gpuMemoryGB) }
         if gpu == nil {
             problems.append(Problem(field: "gpu", message: "is required"))
         } else if model == nil {
