@@ -1,5 +1,12 @@
 import Logging
 import NodeAgent
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -9,22 +16,39 @@ import NodeAgent
 
 /// An owner's machine in a pool, from the machine's side: it registers with the pool's join token
 /// and heartbeats with the machine token it gets back, so that its offer stays in the market. It
-/// only ever calls the broker, so it works from behind NAT. SIGTERM or SIGINT stops it; a broker
-/// that no longer knows the machine (its join token revoked, its pool deleted) stops it too.
-public struct MachineHost: Sendable {
+/// only ever calls the broker, so it works from behind NAT. A node the broker places here comes
+/// in a heartbeat's answer and runs as on any VM: the node agent (this executable, `run --spec`)
+/// with the node's own spec and token, in a folder of its own; a stop is SIGTERM to that agent,
+/// which stops the job's command and reports. SIGTERM or SIGINT stops the machine's nodes and then
+/// the machine; a broker that no longer knows the machine (its join token revoked, its pool
+/// deleted) stops it too.
+public final class MachineHost: Sendable {
     let broker: String
     let joinToken: String
     let registration: MachineRegistrationRequest
+    /// Where each node's folder goes.
+    let workDirectory: String
+    /// Run nodes' commands directly, not in their image (machines without Docker).
+    let noDocker: Bool
     let client: BrokerClient
     let logger: Logger
+    private let nodes = Mutex(Nodes())
+
+    /// The nodes this machine runs, and those that ended and are not yet reported.
+    struct Nodes {
+        var running: [String: ChildProcess] = [:]
+        var ended: Set<String> = []
+    }
 
     public init(
-        broker: String, joinToken: String, registration: MachineRegistrationRequest,
-        client: BrokerClient = BrokerClient(), logger: Logger
+        broker: String, joinToken: String, registration: MachineRegistrationRequest, workDirectory: String,
+        noDocker: Bool, client: BrokerClient = BrokerClient(), logger: Logger
     ) {
         self.broker = broker
         self.joinToken = joinToken
         self.registration = registration
+        self.workDirectory = workDirectory
+        self.noDocker = noDocker
         self.client = client
         self.logger = logger
     }
@@ -53,12 +77,27 @@ public struct MachineHost: Sendable {
                 for await _ in stops { return .asked }
                 return .asked
             }
-            group.addTask { await heartbeats(token: registered.token, interval: interval) }
+            group.addTask { await self.heartbeats(token: registered.token, interval: interval) }
             let ending = await group.next() ?? .asked
             group.cancelAll()
             stop.finish()
+            await self.stopNodes()
             return ending
         }
+    }
+
+    /// Stops every node (SIGTERM to its agent, which stops the command and reports) and waits for
+    /// them to end, at most a minute.
+    private func stopNodes() async {
+        let running = nodes.withLock { Array($0.running.values) }
+        guard !running.isEmpty else { return }
+        logger.notice("stopping \(running.count) node(s)")
+        for child in running { child.signal(SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, nodes.withLock({ !$0.running.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        for child in nodes.withLock({ Array($0.running.values) }) { child.signalGroup(SIGKILL) }
     }
 
     private func register() async throws(AgentHTTPError) -> MachineRegistrationAnswer {
@@ -74,9 +113,19 @@ public struct MachineHost: Sendable {
     private func heartbeats(token: String, interval: Duration) async -> Ending {
         var wait = interval
         while !Task.isCancelled {
-            do {
-                _ = try await client.call(
-                    .POST, "/v1/hosts/heartbeat", broker: broker, token: token, json: String?.none)
+            let report = nodes.withLock { nodes in
+                MachineHeartbeatReport(
+                    nodes: nodes.running.mapValues { _ in true }.merging(nodes.ended.map { ($0, false) }) { $1 })
+            }
+            do throws(AgentHTTPError) {
+                let body = try await client.call(
+                    .POST, "/v1/hosts/heartbeat", broker: broker, token: token, json: report)
+                guard let answer = try? JSONDecoder().decode(MachineHeartbeatAnswer.self, from: Data(body)) else {
+                    throw .failed("the broker's answer to the heartbeat is not one")
+                }
+                // Reported: the ended nodes are forgotten.
+                nodes.withLock { $0.ended.subtract(report.nodes.filter { !$0.value }.keys) }
+                carryOut(answer)
                 wait = interval
             } catch {
                 if case .refused(let status, let message) = error, status == 401 || status == 403 {
@@ -89,5 +138,75 @@ public struct MachineHost: Sendable {
             try? await Task.sleep(for: wait)
         }
         return .asked
+    }
+
+    /// Starts the nodes the broker placed here and stops those it asks to stop.
+    private func carryOut(_ answer: MachineHeartbeatAnswer) {
+        for spec in answer.launches where nodes.withLock({ $0.running[spec.nodeID] == nil }) {
+            do {
+                try start(spec)
+            } catch {
+                logger.error("cannot start node \(spec.nodeID): \(error)")
+                _ = nodes.withLock { $0.ended.insert(spec.nodeID) }
+            }
+        }
+        for node in answer.stops {
+            let child = nodes.withLock { nodes in
+                let child = nodes.running[node]
+                if child == nil { nodes.ended.insert(node) }
+                return child
+            }
+            if let child {
+                logger.notice("stopping node \(node)")
+                child.signal(SIGTERM)
+            }
+        }
+    }
+
+    /// Runs the node agent for `spec` in a folder of its own, as a VM's boot script would.
+    private func start(_ spec: NodeSpec) throws {
+        var spec = spec
+        if noDocker { spec.image = nil }
+        guard Self.isSafeName(spec.nodeID) else { throw AgentHTTPError.failed("'\(spec.nodeID)' is no node id") }
+        let folder = workDirectory + "/" + spec.nodeID
+        guard mkdir(folder, 0o700) == 0 || errno == EEXIST, mkdir(folder + "/work", 0o700) == 0 || errno == EEXIST
+        else { throw AgentHTTPError.failed("cannot make \(folder): \(String(cString: strerror(errno)))") }
+        let specPath = folder + "/node.json"
+        let json = try JSONEncoder().encode(spec)
+        // The spec holds the node's token: only this user reads it.
+        let descriptor = open(specPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else { throw AgentHTTPError.failed("cannot write \(specPath)") }
+        _ = json.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        let node = spec.nodeID
+        let logger = self.logger
+        let child = try ChildProcess(
+            executable: Self.ownExecutable(),
+            arguments: ["gridbroker-agent", "run", "--spec", specPath, "--work-dir", folder + "/work"],
+            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+            onLine: { _, line in logger.info("[\(node)] \(line)") },
+            onExit: { [self] code in
+                logger.notice("node \(node) ended (\(code))")
+                self.nodes.withLock { nodes in
+                    nodes.running[node] = nil
+                    nodes.ended.insert(node)
+                }
+            })
+        nodes.withLock { $0.running[node] = child }
+        logger.notice("started node \(node)")
+    }
+
+    /// Node ids are the broker's (`node_…`): letters, digits, '_' and '-' only, so one is a folder name.
+    static func isSafeName(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 64
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    /// This executable, to start node agents with.
+    static func ownExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return CommandLine.arguments[0] }
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -22,24 +22,56 @@ public struct MachineRegistrationRequest: Codable, Sendable, Equatable {
 /// The broker's answer to a registration: the machine, its offer and its own token.
 public struct MachineRegistrationAnswer: Codable, Sendable, Equatable {
     public var machine: String
+    public var name: String
     public var pool: String
     public var offer: String
     public var token: String
     public var heartbeatIntervalSeconds: Int
 
+    public init(
+        machine: String, name: String, pool: String, offer: String, token: String, heartbeatIntervalSeconds: Int
+    ) {
+        self.machine = machine
+        self.name = name
+        self.pool = pool
+        self.offer = offer
+        self.token = token
+        self.heartbeatIntervalSeconds = heartbeatIntervalSeconds
+    }
+
     enum CodingKeys: String, CodingKey {
-        case machine, pool, offer, token
+        case machine, name, pool, offer, token
         case heartbeatIntervalSeconds = "heartbeat_interval_s"
     }
 }
 
-/// The broker's answer to a machine's heartbeat.
+/// A machine's heartbeat (`POST /v1/hosts/heartbeat`): the nodes it knows, running (true) or
+/// ended since the last heartbeat (false, reported once).
+public struct MachineHeartbeatReport: Codable, Sendable, Equatable {
+    public var nodes: [String: Bool]
+
+    public init(nodes: [String: Bool]) {
+        self.nodes = nodes
+    }
+}
+
+/// The broker's answer to a machine's heartbeat: nodes to start (each as a VM boot would start
+/// it: the node agent with the node's spec and token) and nodes to stop.
 public struct MachineHeartbeatAnswer: Codable, Sendable, Equatable {
     public var machine: String
     public var heartbeatIntervalSeconds: Int
+    public var launches: [NodeSpec]
+    public var stops: [String]
+
+    public init(machine: String, heartbeatIntervalSeconds: Int, launches: [NodeSpec], stops: [String]) {
+        self.machine = machine
+        self.heartbeatIntervalSeconds = heartbeatIntervalSeconds
+        self.launches = launches
+        self.stops = stops
+    }
 
     enum CodingKeys: String, CodingKey {
-        case machine
+        case machine, launches, stops
         case heartbeatIntervalSeconds = "heartbeat_interval_s"
     }
 }

@@ -39,6 +39,12 @@ struct HostCommand: AsyncParsableCommand {
 
     @Option(help: "How many GPUs; with --gpu.") var gpus: Int?
 
+    @Option(help: ArgumentHelp("Where each node's folder goes (default: a new temporary folder).", valueName: "dir"))
+    var workDir: String?
+
+    @Flag(help: "Run nodes' commands directly, not in their image with docker (machines without Docker).")
+    var noDocker = false
+
     func validate() throws {
         if (gpu == nil) != (gpus == nil) { throw ValidationError("give --gpu and --gpus together") }
         if let gpus, !(1...64).contains(gpus) { throw ValidationError("--gpus must be from 1 to 64") }
@@ -54,7 +60,10 @@ struct HostCommand: AsyncParsableCommand {
         guard let token = joinToken ?? environment["GRIDBROKER_JOIN_TOKEN"], !token.isEmpty else {
             throw AgentFailure("no join token: set GRIDBROKER_JOIN_TOKEN or give --join-token")
         }
-        let host = MachineHost(broker: url, joinToken: token, registration: try registration(), logger: logger)
+        let folder = try workDir ?? Self.temporaryFolder()
+        let host = MachineHost(
+            broker: url, joinToken: token, registration: try registration(), workDirectory: folder, noDocker: noDocker,
+            logger: logger)
         do {
             switch try await host.run() {
             case .asked: logger.notice("stopped")
@@ -81,6 +90,13 @@ struct HostCommand: AsyncParsableCommand {
         case .failure(let failure):
             throw AgentFailure(failure.message)
         }
+    }
+
+    private static func temporaryFolder() throws -> String {
+        var template = Array(
+            ((ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/gridbroker-host-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw AgentFailure("cannot make a temporary folder") }
+        return String(cString: made)
     }
 
     private static func hostName() -> String {

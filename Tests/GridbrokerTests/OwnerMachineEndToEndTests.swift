@@ -64,4 +64,81 @@ struct OwnerMachineEndToEndTests {
         #expect(try await again.waitForExit(timeout: .seconds(30)) != 0)
         #expect(again.log.contains("the broker refused this machine"))
     }
+
+    @Test(
+        "a job placed on a pool machine runs there for real: the host starts the node agent, the job succeeds, logs come back"
+    )
+    func jobRunsOnPoolMachine() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-host-job-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Nodes must be told the daemon's real port: pick a free one.
+        let port = try SimulatedMarketDaemon.freePort()
+        let config = try SimulatedMarketDaemon.config(in: folder, simPort: "9", apiPort: port)
+        let daemon = try GridbrokerProcess(
+            ["serve", "--config", config], in: folder,
+            environment: [
+                "GRIDBROKER_SCHEDULER_AGENT_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_INTERVAL_S": "1",
+                "GRIDBROKER_POOLS_MACHINE_TIMEOUT_S": "6",
+            ])
+        defer { daemon.signal(SIGTERM) }
+        _ = try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#)
+        let base = "http://127.0.0.1:\(port)"
+        let admin = try await GridbrokerProcess.bootstrapToken(config: config, in: folder)
+        let client = CurlHTTPClient()
+        defer { Task { await client.shutdown() } }
+        _ = try await SimulatedMarketDaemon.json(
+            client, .post, base + "/v1/admin/pools",
+            body:
+                #"{"id": "lab", "name": "Lab", "country": "DE", "region": "berlin-1", "market": "on_demand", "#
+                + #""price_per_gpu_hour": 0.25}"#, token: admin)
+        let issued = try await SimulatedMarketDaemon.json(
+            client, .post, base + "/v1/admin/pools/lab/join-tokens", body: #"{"name": "rack"}"#, token: admin)
+        let host = try GridbrokerProcess(
+            [
+                "agent", "host", "--broker", base, "--name", "rack-1", "--gpu", "A100-80GB", "--gpus", "8",
+                "--no-docker",
+                "--work-dir", folder.path,
+            ], in: folder, environment: ["GRIDBROKER_JOIN_TOKEN": try #require(issued["token"] as? String)])
+        defer { host.signal(SIGTERM) }
+        _ = try await host.waitForLog("registered as")
+
+        let spec =
+            #"{"name": "on-the-rack", "resources": {"gpu": ["A100-80GB"], "gpus_per_node": 8, "nodes": 1}, "#
+            + #""image": "img", "command": ["sh", "-c", "echo hello from the rack; echo rank $NODE_RANK; sleep 4"], "#
+            + #""max_price_per_hour": 5}"#
+        let job = try #require(
+            try await SimulatedMarketDaemon.json(client, .post, base + "/v1/jobs", body: spec, token: admin)["id"]
+                as? String)
+        do {
+            _ = try await SimulatedMarketDaemon.eventually("the job to succeed on the rack", timeout: .seconds(90)) {
+                let state = try await SimulatedMarketDaemon.json(client, .get, base + "/v1/jobs/\(job)", token: admin)[
+                    "state"]
+                return state as? String == "succeeded" ? true : nil
+            }
+        } catch {
+            let events = try await SimulatedMarketDaemon.json(
+                client, .get, base + "/v1/jobs/\(job)/events", token: admin)
+            Issue.record("\(error)\nevents: \(events)\nhost: \(host.log)\ndaemon: \(daemon.log.suffix(3000))")
+            throw error
+        }
+        let nodes = try await SimulatedMarketDaemon.json(client, .get, base + "/v1/jobs/\(job)", token: admin)["nodes"]
+        let node = try #require((nodes as? [[String: Any]])?.first)
+        #expect(node["provider"] as? String == "lab" && node["offer_id"] as? String == "lab:rack-1")
+        #expect(node["price_per_hour"] as? Double == 2.0)
+        let lines = try await SimulatedMarketDaemon.eventually("the rack's output") {
+            let text =
+                (try await SimulatedMarketDaemon.json(client, .get, base + "/v1/jobs/\(job)/logs", token: admin)[
+                    "lines"]
+                as? [[String: Any]])?.compactMap { $0["text"] as? String }
+            return text?.contains("hello from the rack") == true ? text : nil
+        }
+        #expect(lines.contains("rank 0"))
+        #expect(host.log.contains("started node") && host.log.contains("ended (0)"))
+        // Back in the market once its node is done.
+        _ = try await SimulatedMarketDaemon.eventually("the rack free again") {
+            let offers = try await SimulatedMarketDaemon.json(
+                client, .get, base + "/v1/offers?provider=lab", token: admin)
+            return (offers["offers"] as? [[String: Any]])?.first?["available"] as? Int == 1 ? true : nil
+        }
+    }
 }

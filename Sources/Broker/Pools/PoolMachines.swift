@@ -1,12 +1,15 @@
 import BrokerCore
 import Foundation
+import NodeAgent
+import Providers
 import Store
 import Synchronization
 
 /// Machines that join owner pools: registration with a join token, heartbeats with the machine's
 /// own token (`gbm_` + a ``SecretToken``, shown once, stored hashed), and their offers in the live
 /// market: `<pool>:<machine>` while the machine heartbeats, gone once it has been silent for the
-/// machine timeout or its pool is disabled.
+/// machine timeout or its pool is disabled. Nodes placed on a machine go out in its heartbeat's
+/// answer (see ``BrokerCore/PoolMachineLedger``); a busy machine is offered as none available.
 public final class PoolMachines: Sendable {
     /// The prefix that tells a machine token from the other tokens.
     public static let machineTokenPrefix = "gbm_"
@@ -25,6 +28,11 @@ public final class PoolMachines: Sendable {
     public let machineTimeout: Duration
     /// The pools whose offers are in the market, so a pool turned off is emptied once.
     private let offered = Mutex<Set<String>>([])
+    /// The machines in the market at the last refresh, by offer id (`<pool>:<machine>`).
+    private let live = Mutex<[String: PoolMachineRecord]>([:])
+    /// Which node runs on which machine. Kept in memory only: it holds the nodes' tokens until
+    /// their machines have them, and after a restart the machines' reports rebuild it.
+    private let ledger = Mutex(PoolMachineLedger<NodeSpec>())
 
     public init(pools: any PoolRepository, market: LiveMarket, clock: any BrokerClock, machineTimeout: Duration) {
         self.pools = pools
@@ -47,10 +55,51 @@ public final class PoolMachines: Sendable {
         return Registered(token: secret, machine: machine, pool: pool)
     }
 
-    /// Records a heartbeat of the machine `machineToken` names; nil when no machine holds it (or
-    /// its join token was revoked, or its pool deleted).
-    public func heartbeat(machineToken: String) async throws -> PoolMachineRecord? {
-        try await pools.heartbeat(machineTokenHash: SecretToken.hash(machineToken), at: clock.now)
+    /// Records a heartbeat of the machine `machineToken` names, with the nodes it knows (running:
+    /// true, ended: false), and says what it is to do; nil when no machine holds the token (or its
+    /// join token was revoked, or its pool deleted).
+    public func heartbeat(machineToken: String, nodes: [String: Bool]) async throws -> (
+        machine: PoolMachineRecord, orders: PoolMachineLedger<NodeSpec>.Orders
+    )? {
+        guard let machine = try await pools.heartbeat(machineTokenHash: SecretToken.hash(machineToken), at: clock.now)
+        else { return nil }
+        return (machine, ledger.withLock { $0.heartbeat(machine.id, nodes: nodes) })
+    }
+
+    /// The pool ids whose machines are in the market now.
+    public var poolIDs: Set<String> { offered.withLock { $0 } }
+
+    /// Places a node on the machine `offer` names (`<pool>:<machine>`): it starts at the machine's
+    /// next heartbeat. A machine gone from the market or busy is a capacity refusal for the offer.
+    func launch(offer: OfferID, spec: NodeSpec) throws(ProviderError) -> ProviderInstance {
+        guard let machine = live.withLock({ $0[offer.description] }) else {
+            throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is not in the market")
+        }
+        let placed = ledger.withLock { ledger in
+            guard !ledger.isBusy(machine.id) else { return false }
+            ledger.launch(spec.nodeID, on: machine.id, spec)
+            return true
+        }
+        guard placed else { throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is busy") }
+        return ProviderInstance(nativeID: spec.nodeID, nodeID: spec.nodeID, status: .pending)
+    }
+
+    /// The nodes on `pool`'s machines: pending until the machine reports them, then running, and
+    /// stopping once told to stop.
+    func instances(pool: String) -> [ProviderInstance] {
+        let machines = Set(live.withLock { $0.values.filter { $0.poolId == pool }.map(\.id) })
+        return ledger.withLock { $0.entries.values }.filter { machines.contains($0.machine) }
+            .sorted { $0.node < $1.node }
+            .map { entry in
+                ProviderInstance(
+                    nativeID: entry.node, nodeID: entry.node,
+                    status: entry.stopping ? .stopping : entry.running ? .running : .pending)
+            }
+    }
+
+    /// Stops a node (safe to repeat: an unknown node is already gone).
+    func terminate(node: String) {
+        ledger.withLock { _ = $0.terminate(node) }
     }
 
     /// Puts every heartbeating machine of every enabled pool in the market, and takes out the rest.
@@ -59,13 +108,26 @@ public final class PoolMachines: Sendable {
         let cutoff = now.addingTimeInterval(-machineTimeout.timeInterval)
         let current = try await pools.machinesOfEnabledPools()
         var ids: Set<String> = []
+        var inMarket: [String: PoolMachineRecord] = [:]
         for (pool, machines) in current {
             ids.insert(pool.id)
-            let live = machines.filter { $0.lastHeartbeatAt >= cutoff }
+            let heard = machines.filter { $0.lastHeartbeatAt >= cutoff }
+            for machine in heard { inMarket["\(pool.id):\(machine.name)"] = machine }
+            let busy = ledger.withLock { ledger in Set(heard.map(\.id).filter(ledger.isBusy)) }
             // Exactly these: every other offer of the pool goes, however recently it was seen.
             market.record(
-                provider: pool.id, seen: live.map { Self.offer(of: $0, in: pool) }, expiredBefore: .distantFuture)
+                provider: pool.id,
+                seen: heard.map { Self.offer(of: $0, in: pool, available: busy.contains($0.id) ? 0 : 1) },
+                expiredBefore: .distantFuture)
         }
+        // A machine out of the market takes its nodes with it (the reconciler sees them vanish).
+        let kept = Set(inMarket.values.map(\.id))
+        ledger.withLock { ledger in
+            for machine in Set(ledger.entries.values.map(\.machine)).subtracting(kept) {
+                ledger.forget(machine: machine)
+            }
+        }
+        live.withLock { $0 = inMarket }
         let gone = offered.withLock { offered in
             defer { offered = ids }
             return offered.subtracting(ids)
@@ -74,14 +136,15 @@ public final class PoolMachines: Sendable {
     }
 
     /// The offer of one machine: all its GPUs, at the pool's price for its model, in the pool's
-    /// market, one to be had.
-    static func offer(of machine: PoolMachineRecord, in pool: PoolRecord) -> Offer {
+    /// market; one to be had unless a node runs there.
+    static func offer(of machine: PoolMachineRecord, in pool: PoolRecord, available: Int) -> Offer {
         let gpu = GPUName(resolving: machine.gpu, memoryGB: machine.gpuMemoryGb)
         return Offer(
             id: OfferID(provider: pool.id, native: machine.name), gpu: gpu, gpuCount: machine.gpuCount,
             gpuMemoryGB: machine.gpuMemoryGb, interconnect: nil, vcpus: machine.vcpus, memoryGB: machine.memoryGb,
             diskGB: machine.diskGb, region: pool.region, country: pool.country, market: pool.market,
-            pricePerHour: pool.terms.pricePerHour(gpu: gpu, count: machine.gpuCount), available: 1, reliability: nil,
+            pricePerHour: pool.terms.pricePerHour(gpu: gpu, count: machine.gpuCount), available: available,
+            reliability: nil,
             firstSeenAt: machine.registeredAt, lastSeenAt: machine.lastHeartbeatAt, raw: nil)
     }
 }

@@ -40,7 +40,8 @@ public struct Fleet: Sendable {
     /// is refused); providers whose nodes could not reach the broker are refused too.
     public static func start(
         configuration: BrokerConfiguration, database: BrokerDatabase, market: LiveMarket, transport: any HTTPTransport,
-        clock: any BrokerClock, environment: [String: String], agent: AgentBinary?, logger: Logger
+        clock: any BrokerClock, environment: [String: String], agent: AgentBinary?, pools: PoolMachines? = nil,
+        logger: Logger
     ) async throws -> Fleet {
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
         let adapters = ProviderAdapters(environment: environment)
@@ -55,7 +56,8 @@ public struct Fleet: Sendable {
         }
         let settings = configuration.schedulerSettings
         return Fleet(
-            database: database, market: market, provisioners: Provisioners(provisioners), transport: transport,
+            database: database, market: market, provisioners: Provisioners(provisioners, pools: pools),
+            transport: transport,
             clock: clock, settings: settings,
             agent: agent?.delivery(brokerURL: settings.agentBrokerURL, heartbeat: settings.agentInterval),
             unreachable: NodeReachability.problems(configuration), logger: logger)

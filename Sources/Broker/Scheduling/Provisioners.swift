@@ -1,14 +1,24 @@
 import Providers
 
-/// The instance APIs of the configured providers, by provider id.
+/// The instance APIs of the configured providers, by provider id, and of the owner pools that are
+/// in the market now (pools come and go while the daemon runs).
 public struct Provisioners: Sendable {
     private let byProvider: [String: any InstanceProvisioner]
+    private let pools: PoolMachines?
 
-    public init(_ provisioners: [any InstanceProvisioner]) {
+    public init(_ provisioners: [any InstanceProvisioner], pools: PoolMachines? = nil) {
         self.byProvider = Dictionary(provisioners.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.pools = pools
     }
 
-    public subscript(provider: String) -> (any InstanceProvisioner)? { byProvider[provider] }
+    public subscript(provider: String) -> (any InstanceProvisioner)? {
+        if let configured = byProvider[provider] { return configured }
+        guard let pools, pools.poolIDs.contains(provider) else { return nil }
+        return PoolProvisioner(providerID: provider, machines: pools)
+    }
 
-    public var all: [any InstanceProvisioner] { byProvider.keys.sorted().compactMap { byProvider[$0] } }
+    public var all: [any InstanceProvisioner] {
+        let ids = Set(byProvider.keys).union(pools?.poolIDs ?? [])
+        return ids.sorted().compactMap { self[$0] }
+    }
 }

@@ -1,6 +1,8 @@
 import Broker
 import BrokerCore
+import Foundation
 import Hummingbird
+import NodeAgent
 import Store
 
 /// The owner machines' endpoints: `POST /v1/hosts/register` (with a pool's join token: the
@@ -39,19 +41,41 @@ struct HostRoutes {
                 throw Self.unauthorized(.joinToken)
             }
             return JSONResponse(
-                MachineRegisteredResponse(
+                MachineRegistrationAnswer(
                     machine: registered.machine.id, name: registered.machine.name, pool: registered.pool.id,
                     offer: "\(registered.pool.id):\(registered.machine.name)", token: registered.token,
-                    heartbeatIntervalS: Self.heartbeatInterval(machines.machineTimeout)),
+                    heartbeatIntervalSeconds: Self.heartbeatInterval(machines.machineTimeout)),
                 status: .created)
         }
         router.post("v1/hosts/heartbeat") { request, _ in
-            guard let token = BearerToken.from(request), let machine = try await machines.heartbeat(machineToken: token)
-            else { throw Self.unauthorized(.machineToken) }
+            guard let token = BearerToken.from(request) else { throw Self.unauthorized(.machineToken) }
+            let report = try await Self.report(request)
+            guard let (machine, orders) = try await machines.heartbeat(machineToken: token, nodes: report.nodes) else {
+                throw Self.unauthorized(.machineToken)
+            }
             return JSONResponse(
-                MachineHeartbeatResponse(
-                    machine: machine.id, heartbeatIntervalS: Self.heartbeatInterval(machines.machineTimeout)))
+                MachineHeartbeatAnswer(
+                    machine: machine.id, heartbeatIntervalSeconds: Self.heartbeatInterval(machines.machineTimeout),
+                    launches: orders.launches, stops: orders.stops))
         }
+    }
+
+    /// The machine's report: `{"nodes": {"<node id>": true | false}}`, or an empty body for none.
+    static func report(_ request: Request) async throws -> MachineHeartbeatReport {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard body.readableBytes > 0 else { return MachineHeartbeatReport(nodes: [:]) }
+        guard let object = try? JSONDecoder().decode([String: [String: Bool]].self, from: Data(body.readableBytesView))
+        else {
+            throw ProblemDetails(
+                status: .badRequest,
+                detail: #"the body must be {"nodes": {"<node id>": true (running) or false (ended)}}"#)
+        }
+        if let unknown = object.keys.sorted().first(where: { $0 != "nodes" }) {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid request body",
+                errors: [.init(field: unknown, message: "unknown field")])
+        }
+        return MachineHeartbeatReport(nodes: object["nodes"] ?? [:])
     }
 
     /// A third of the timeout: two heartbeats may be lost before the machine leaves the market.
@@ -61,31 +85,5 @@ struct HostRoutes {
         AuthFailures.record(credential)
         let name = credential == .joinToken ? "join token" : "machine token"
         return ProblemDetails(status: .unauthorized, detail: "a valid \(name) is required")
-    }
-}
-
-/// `POST /v1/hosts/register`: the machine, its offer id and, this once, its token.
-struct MachineRegisteredResponse: Codable, Sendable {
-    var machine: String
-    var name: String
-    var pool: String
-    var offer: String
-    var token: String
-    var heartbeatIntervalS: Int
-
-    enum CodingKeys: String, CodingKey {
-        case machine, name, pool, offer, token
-        case heartbeatIntervalS = "heartbeat_interval_s"
-    }
-}
-
-/// `POST /v1/hosts/heartbeat`.
-struct MachineHeartbeatResponse: Codable, Sendable {
-    var machine: String
-    var heartbeatIntervalS: Int
-
-    enum CodingKeys: String, CodingKey {
-        case machine
-        case heartbeatIntervalS = "heartbeat_interval_s"
     }
 }

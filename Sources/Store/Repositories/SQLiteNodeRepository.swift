@@ -299,6 +299,13 @@ public struct SQLiteNodeRepository: NodeRepository {
                 if total > 0, done == total {
                     job = try db.applying(.succeed, toJob: job.id, reason: "all \(total) shards done", at: date)
                     terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
+                } else if total == 0, heartbeat.status == .exited, heartbeat.exitCode == 0, node.rank == 0,
+                    node.state == .running, job.state == .running
+                {
+                    // Without a dataset there are no shards to count: rank 0's command finishing is the end.
+                    job = try db.applying(
+                        .succeed, toJob: job.id, reason: "rank 0's command finished (the job has no dataset)", at: date)
+                    terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
                 } else if heartbeat.status == .exited, let code = heartbeat.exitCode, code != 0, node.state == .running,
                     job.state == .running
                 {

@@ -61,12 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
         let market = try await MarketData.start(
             configuration: configuration, database: database, transport: client, clock: clock,
             environment: environment, logger: logger)
-        let fleet = try await Fleet.start(
-            configuration: configuration, database: database, market: market.market, transport: client, clock: clock,
-            environment: environment, agent: agent, logger: logger)
         let machines = PoolMachines(
             pools: SQLitePoolRepository(database: database), market: market.market, clock: clock,
             machineTimeout: .seconds(configuration.pools.machineTimeoutSeconds))
+        let fleet = try await Fleet.start(
+            configuration: configuration, database: database, market: market.market, transport: client, clock: clock,
+            environment: environment, agent: agent, pools: machines, logger: logger)
         // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
         // client, the database last.
         let services: [any Service] =
