@@ -19,9 +19,14 @@ import Synchronization
 /// only ever calls the broker, so it works from behind NAT. A node the broker places here comes
 /// in a heartbeat's answer and runs as on any VM: the node agent (this executable, `run --spec`)
 /// with the node's own spec and token, in a folder of its own; a stop is SIGTERM to that agent,
-/// which stops the job's command and reports. SIGTERM or SIGINT stops the machine's nodes and then
-/// the machine; a broker that no longer knows the machine (its join token revoked, its pool
-/// deleted) stops it too.
+/// which stops the job's command and reports.
+///
+/// The owner takes the machine back with notice: `host reclaim` (a file in the work folder, until
+/// `host release` removes it), `--reclaim-when` (a command run every heartbeat; exit 0 writes that
+/// file), or SIGTERM/SIGINT (then the host agent exits once its nodes are gone). The broker hears of
+/// it in the next heartbeat and moves the nodes elsewhere; whatever still runs half a minute
+/// before the deadline is asked to stop, and whatever runs at the deadline is killed. A broker that
+/// no longer knows the machine (its join token revoked, its pool deleted) stops it too.
 public final class MachineHost: Sendable {
     let broker: String
     let joinToken: String
@@ -30,25 +35,48 @@ public final class MachineHost: Sendable {
     let workDirectory: String
     /// Run nodes' commands directly, not in their image (machines without Docker).
     let noDocker: Bool
+    /// The notice a reclaim gives, in seconds.
+    let noticeSeconds: Int
+    /// A shell command whose exit status 0 means the owner wants the machine now.
+    let reclaimWhen: String?
     let client: BrokerClient
     let logger: Logger
     private let nodes = Mutex(Nodes())
 
-    /// The nodes this machine runs, and those that ended and are not yet reported.
+    /// The nodes this machine runs, those that ended and are not yet reported, and the owner's
+    /// reclaim.
     struct Nodes {
         var running: [String: ChildProcess] = [:]
         var ended: Set<String> = []
+        /// Nodes already asked to stop for the reclaim.
+        var stopped: Set<String> = []
+        var reclaim: Reclaim?
     }
+
+    /// The owner takes the machine back by `deadline`; `exit` when asked by a signal.
+    struct Reclaim {
+        var deadline: ContinuousClock.Instant
+        var exit: Bool
+    }
+
+    /// How long before the deadline a node is asked to stop (its agent gives its command 30 s).
+    static let stopLead = Duration.seconds(35)
+
+    /// The file whose presence says the owner took the machine back (its text: the notice in seconds).
+    public static func reclaimFile(in workDirectory: String) -> String { workDirectory + "/reclaim" }
 
     public init(
         broker: String, joinToken: String, registration: MachineRegistrationRequest, workDirectory: String,
-        noDocker: Bool, client: BrokerClient = BrokerClient(), logger: Logger
+        noDocker: Bool, noticeSeconds: Int = 120, reclaimWhen: String? = nil, client: BrokerClient = BrokerClient(),
+        logger: Logger
     ) {
         self.broker = broker
         self.joinToken = joinToken
         self.registration = registration
         self.workDirectory = workDirectory
         self.noDocker = noDocker
+        self.noticeSeconds = noticeSeconds
+        self.reclaimWhen = reclaimWhen
         self.client = client
         self.logger = logger
     }
@@ -69,21 +97,18 @@ public final class MachineHost: Sendable {
             "registered as \(registered.offer) (machine \(registered.machine)); heartbeat every \(registered.heartbeatIntervalSeconds) s"
         )
         let interval = Duration.seconds(max(1, registered.heartbeatIntervalSeconds))
-        let (stops, stop) = AsyncStream.makeStream(of: Void.self)
-        let signals = TerminationSignals { stop.yield() }
-        defer { signals.cancel() }
-        return await withTaskGroup(of: Ending.self) { group in
-            group.addTask {
-                for await _ in stops { return .asked }
-                return .asked
+        let notice = Duration.seconds(noticeSeconds)
+        let signals = TerminationSignals { [self] in
+            logger.notice("asked to stop: the machine is taken back in \(noticeSeconds) s")
+            nodes.withLock { nodes in
+                let deadline = nodes.reclaim?.deadline ?? ContinuousClock.now + notice
+                nodes.reclaim = Reclaim(deadline: deadline, exit: true)
             }
-            group.addTask { await self.heartbeats(token: registered.token, interval: interval) }
-            let ending = await group.next() ?? .asked
-            group.cancelAll()
-            stop.finish()
-            await self.stopNodes()
-            return ending
         }
+        defer { signals.cancel() }
+        let ending = await heartbeats(token: registered.token, interval: interval)
+        await stopNodes()
+        return ending
     }
 
     /// Stops every node (SIGTERM to its agent, which stops the command and reports) and waits for
@@ -113,9 +138,15 @@ public final class MachineHost: Sendable {
     private func heartbeats(token: String, interval: Duration) async -> Ending {
         var wait = interval
         while !Task.isCancelled {
-            let report = nodes.withLock { nodes in
-                MachineHeartbeatReport(
-                    nodes: nodes.running.mapValues { _ in true }.merging(nodes.ended.map { ($0, false) }) { $1 })
+            checkReclaim()
+            enforceReclaim()
+            let now = ContinuousClock.now
+            let (report, done) = nodes.withLock { nodes in
+                let left = nodes.reclaim.map { max(0, Int(($0.deadline - now).components.seconds)) }
+                let report = MachineHeartbeatReport(
+                    nodes: nodes.running.mapValues { _ in true }.merging(nodes.ended.map { ($0, false) }) { $1 },
+                    reclaimInSeconds: left)
+                return (report, nodes.reclaim?.exit == true && nodes.running.isEmpty)
             }
             do throws(AgentHTTPError) {
                 let body = try await client.call(
@@ -125,6 +156,7 @@ public final class MachineHost: Sendable {
                 }
                 // Reported: the ended nodes are forgotten.
                 nodes.withLock { $0.ended.subtract(report.nodes.filter { !$0.value }.keys) }
+                if done { return .asked }
                 carryOut(answer)
                 wait = interval
             } catch {
@@ -135,9 +167,56 @@ public final class MachineHost: Sendable {
                 logger.warning("heartbeat failed: \(error); trying again")
                 wait = min(max(.seconds(1), wait == interval ? .seconds(1) : wait * 2), interval)
             }
-            try? await Task.sleep(for: wait)
+            // While the machine is being taken back, its deadline is watched closely.
+            let reclaiming = nodes.withLock { $0.reclaim != nil }
+            try? await Task.sleep(for: reclaiming ? min(wait, .seconds(1)) : wait)
         }
         return .asked
+    }
+
+    /// The owner's `host reclaim` file and `--reclaim-when` command: start a reclaim, or end one
+    /// (`host release` removed the file; a reclaim by signal does not end).
+    private func checkReclaim() {
+        let file = Self.reclaimFile(in: workDirectory)
+        if let reclaimWhen, nodes.withLock({ $0.reclaim == nil }), access(file, F_OK) != 0,
+            system(reclaimWhen) == 0
+        {
+            logger.notice("--reclaim-when says the owner wants the machine")
+            try? Data("\(noticeSeconds)\n".utf8).write(to: URL(fileURLWithPath: file))
+        }
+        let asked = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) }
+        let seconds = asked.flatMap { Int($0.filter(\.isNumber)) } ?? noticeSeconds
+        nodes.withLock { nodes in
+            switch (asked, nodes.reclaim) {
+            case (.some, nil):
+                logger.notice("the owner takes the machine back in \(seconds) s")
+                nodes.reclaim = Reclaim(deadline: ContinuousClock.now + .seconds(seconds), exit: false)
+            case (nil, let reclaim?) where !reclaim.exit:
+                logger.notice("the owner lends the machine again")
+                nodes.reclaim = nil
+                nodes.stopped = []
+            default:
+                break
+            }
+        }
+    }
+
+    /// Half a minute before the deadline, asks each node still running to stop; at the deadline,
+    /// kills whatever of it still runs.
+    private func enforceReclaim() {
+        let now = ContinuousClock.now
+        let (toStop, toKill) = nodes.withLock { nodes -> ([ChildProcess], [String]) in
+            guard let reclaim = nodes.reclaim else { return ([], []) }
+            if now >= reclaim.deadline { return ([], Array(nodes.running.keys)) }
+            guard now >= reclaim.deadline - Self.stopLead else { return ([], []) }
+            let fresh = nodes.running.filter { !nodes.stopped.contains($0.key) }
+            nodes.stopped.formUnion(fresh.keys)
+            return (Array(fresh.values), [])
+        }
+        for child in toStop { child.signal(SIGTERM) }
+        for node in toKill where MarkedProcesses.signal(SIGKILL, marked: node) > 0 {
+            logger.warning("node \(node) still ran at the owner's deadline: killed")
+        }
     }
 
     /// Starts the nodes the broker placed here and stops those it asks to stop.
@@ -183,7 +262,9 @@ public final class MachineHost: Sendable {
         let child = try ChildProcess(
             executable: Self.ownExecutable(),
             arguments: ["gridbroker-agent", "run", "--spec", specPath, "--work-dir", folder + "/work"],
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+            environment: [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", MarkedProcesses.variable: node,
+            ],
             onLine: { _, line in logger.info("[\(node)] \(line)") },
             onExit: { [self] code in
                 logger.notice("node \(node) ended (\(code))")

@@ -112,7 +112,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
     AdminTokenRoutes(tokens: dependencies.tokens, clock: dependencies.clock).register(on: router)
     AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
-    HostRoutes(machines: dependencies.machines, catalog: dependencies.catalog).register(on: router)
+    HostRoutes(
+        machines: dependencies.machines, catalog: dependencies.catalog, webhooks: dependencies.webhooks,
+        signals: dependencies.fleet, clock: dependencies.clock
+    ).register(on: router)
     AdminNodeRoutes(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet)
         .register(on: router)
     WebhookRoutes(

@@ -49,9 +49,18 @@ public struct MachineRegistrationAnswer: Codable, Sendable, Equatable {
 /// ended since the last heartbeat (false, reported once).
 public struct MachineHeartbeatReport: Codable, Sendable, Equatable {
     public var nodes: [String: Bool]
+    /// The owner takes the machine back: its nodes must be gone in this many seconds, and it
+    /// offers nothing until released. Nil: the machine is lent.
+    public var reclaimInSeconds: Int?
 
-    public init(nodes: [String: Bool]) {
+    public init(nodes: [String: Bool], reclaimInSeconds: Int? = nil) {
         self.nodes = nodes
+        self.reclaimInSeconds = reclaimInSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nodes
+        case reclaimInSeconds = "reclaim_in_s"
     }
 }
 

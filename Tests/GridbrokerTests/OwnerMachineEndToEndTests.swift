@@ -32,7 +32,11 @@ struct OwnerMachineEndToEndTests {
         let joinID = try #require(issued["id"] as? String)
 
         let host = try GridbrokerProcess(
-            ["agent", "host", "--broker", base, "--name", "rack-1", "--gpu", "A100-80GB", "--gpus", "8"], in: folder,
+            [
+                "agent", "host", "--broker", base, "--name", "rack-1", "--gpu", "A100-80GB", "--gpus", "8",
+                "--work-dir",
+                folder.appendingPathComponent("rack-1").path,
+            ], in: folder,
             environment: ["GRIDBROKER_JOIN_TOKEN": joinToken])
         _ = try await host.waitForLog(#"registered as (lab:rack-1)"#)
         let offered = try await SimulatedMarketDaemon.eventually("the machine's offer") {
@@ -56,7 +60,11 @@ struct OwnerMachineEndToEndTests {
 
         // Back again, then its join token is revoked: the broker refuses its heartbeat and it stops.
         let again = try GridbrokerProcess(
-            ["agent", "host", "--broker", base, "--name", "rack-1", "--gpu", "A100-80GB", "--gpus", "8"], in: folder,
+            [
+                "agent", "host", "--broker", base, "--name", "rack-1", "--gpu", "A100-80GB", "--gpus", "8",
+                "--work-dir",
+                folder.appendingPathComponent("rack-1").path,
+            ], in: folder,
             environment: ["GRIDBROKER_JOIN_TOKEN": joinToken])
         _ = try await again.waitForLog("registered as")
         _ = try await SimulatedMarketDaemon.json(
@@ -139,6 +147,100 @@ struct OwnerMachineEndToEndTests {
             let offers = try await SimulatedMarketDaemon.json(
                 client, .get, base + "/v1/offers?provider=lab", token: admin)
             return (offers["offers"] as? [[String: Any]])?.first?["available"] as? Int == 1 ? true : nil
+        }
+    }
+
+    @Test(
+        "the owner takes a machine back mid-job: the node moves to another machine, the job succeeds, and the machine offers nothing until released"
+    )
+    func ownerReclaims() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-reclaim-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let port = try SimulatedMarketDaemon.freePort()
+        let config = try SimulatedMarketDaemon.config(in: folder, simPort: "9", apiPort: port)
+        let daemon = try GridbrokerProcess(
+            ["serve", "--config", config], in: folder,
+            environment: [
+                "GRIDBROKER_SCHEDULER_AGENT_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_INTERVAL_S": "1",
+                "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1", "GRIDBROKER_POOLS_MACHINE_TIMEOUT_S": "6",
+            ])
+        defer { daemon.signal(SIGTERM) }
+        _ = try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#)
+        let base = "http://127.0.0.1:\(port)"
+        let admin = try await GridbrokerProcess.bootstrapToken(config: config, in: folder)
+        let client = CurlHTTPClient()
+        defer { Task { await client.shutdown() } }
+        _ = try await SimulatedMarketDaemon.json(
+            client, .post, base + "/v1/admin/pools",
+            body:
+                #"{"id": "lab", "name": "Lab", "country": "DE", "region": "berlin-1", "market": "spot", "#
+                + #""min_notice_s": 30, "price_per_gpu_hour": 0.25}"#, token: admin)
+        let issued = try await SimulatedMarketDaemon.json(
+            client, .post, base + "/v1/admin/pools/lab/join-tokens", body: #"{"name": "racks"}"#, token: admin)
+        let joinToken = try #require(issued["token"] as? String)
+        var hosts: [String: GridbrokerProcess] = [:]
+        for name in ["rack-1", "rack-2"] {
+            let work = folder.appendingPathComponent(name).path
+            hosts[name] = try GridbrokerProcess(
+                [
+                    "agent", "host", "--broker", base, "--name", name, "--gpu", "A100-80GB", "--gpus", "8",
+                    "--no-docker", "--work-dir", work, "--notice", "40",
+                ], in: folder, environment: ["GRIDBROKER_JOIN_TOKEN": joinToken])
+            _ = try await hosts[name]!.waitForLog("registered as")
+        }
+        defer { for host in hosts.values { host.signal(SIGKILL) } }
+
+        let spec =
+            #"{"name": "borrowed", "resources": {"gpu": ["A100-80GB"], "gpus_per_node": 8, "nodes": 1}, "#
+            + #""market": "spot", "image": "img", "command": ["sh", "-c", "trap 'echo checkpoint asked' USR1; echo working; sleep 20; echo done"], "#
+            + #""max_price_per_hour": 5}"#
+        let job = try #require(
+            try await SimulatedMarketDaemon.json(client, .post, base + "/v1/jobs", body: spec, token: admin)["id"]
+                as? String)
+        let first: String = try await SimulatedMarketDaemon.eventually("the job running on a rack") {
+            let answer = try await SimulatedMarketDaemon.json(client, .get, base + "/v1/jobs/\(job)", token: admin)
+            guard answer["state"] as? String == "running",
+                let offer = (answer["nodes"] as? [[String: Any]])?.first?["offer_id"] as? String
+            else { return nil }
+            return String(offer.dropFirst("lab:".count))
+        }
+        let other = first == "rack-1" ? "rack-2" : "rack-1"
+
+        // The owner of the first rack takes it back, with 40 s of notice.
+        let reclaim = try await GridbrokerProcess.run(
+            ["agent", "host", "reclaim", "--work-dir", folder.appendingPathComponent(first).path, "--notice", "40"],
+            in: folder)
+        #expect(reclaim.status == 0, "\(reclaim.output)")
+        do {
+            _ = try await SimulatedMarketDaemon.eventually("the job to succeed after moving", timeout: .seconds(120)) {
+                let state = try await SimulatedMarketDaemon.json(client, .get, base + "/v1/jobs/\(job)", token: admin)[
+                    "state"]
+                return state as? String == "succeeded" ? true : nil
+            }
+        } catch {
+            let events = try await SimulatedMarketDaemon.json(
+                client, .get, base + "/v1/jobs/\(job)/events", token: admin)
+            let messages = (events["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+            Issue.record("\(messages)\n\(first): \(hosts[first]!.log)\n\(other): \(hosts[other]!.log)")
+            throw error
+        }
+        let events = try await SimulatedMarketDaemon.json(client, .get, base + "/v1/jobs/\(job)/events", token: admin)
+        let messages = (events["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(messages.contains { $0.contains("the owner takes machine \(first) back") }, "\(messages)")
+        #expect(messages.contains { $0.contains("replacement on lab:\(other)") }, "\(messages)")
+        #expect(hosts[other]!.log.contains("started node"))
+
+        // Taken back, the rack offers nothing until the owner releases it.
+        let offered = { () async throws -> Set<String> in
+            let offers = try await SimulatedMarketDaemon.json(
+                client, .get, base + "/v1/offers?provider=lab", token: admin)
+            return Set((offers["offers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        }
+        #expect(!(try await offered()).contains("lab:\(first)"))
+        _ = try await GridbrokerProcess.run(
+            ["agent", "host", "release", "--work-dir", folder.appendingPathComponent(first).path], in: folder)
+        _ = try await SimulatedMarketDaemon.eventually("the rack lent again") {
+            try await offered().contains("lab:\(first)") ? true : nil
         }
     }
 }

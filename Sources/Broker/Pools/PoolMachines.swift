@@ -33,6 +33,8 @@ public final class PoolMachines: Sendable {
     /// Which node runs on which machine. Kept in memory only: it holds the nodes' tokens until
     /// their machines have them, and after a restart the machines' reports rebuild it.
     private let ledger = Mutex(PoolMachineLedger<NodeSpec>())
+    /// Machines whose owner took them back (as their last heartbeat said): offered nothing.
+    private let reclaimed = Mutex<Set<String>>([])
 
     public init(pools: any PoolRepository, market: LiveMarket, clock: any BrokerClock, machineTimeout: Duration) {
         self.pools = pools
@@ -66,15 +68,27 @@ public final class PoolMachines: Sendable {
         return (machine, ledger.withLock { $0.heartbeat(machine.id, nodes: nodes) })
     }
 
+    /// The owner takes `machine` back: it leaves the market at the next refresh. Returns the nodes
+    /// on it, which must move.
+    public func reclaim(_ machine: String) -> [String] {
+        reclaimed.withLock { _ = $0.insert(machine) }
+        return ledger.withLock { $0.entries.values.filter { $0.machine == machine }.map(\.node).sorted() }
+    }
+
+    /// The owner lends `machine` again (its heartbeat no longer says it is reclaimed).
+    public func release(_ machine: String) {
+        reclaimed.withLock { _ = $0.remove(machine) }
+    }
+
     /// The pool ids whose machines are in the market now.
     public var poolIDs: Set<String> { offered.withLock { $0 } }
 
     /// Places a node on the machine `offer` names (`<pool>:<machine>`): it starts at the machine's
     /// next heartbeat. A machine gone from the market or busy is a capacity refusal for the offer.
     func launch(offer: OfferID, spec: NodeSpec) throws(ProviderError) -> ProviderInstance {
-        guard let machine = live.withLock({ $0[offer.description] }) else {
-            throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is not in the market")
-        }
+        guard let machine = live.withLock({ $0[offer.description] }),
+            !reclaimed.withLock({ $0.contains(machine.id) })
+        else { throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is not in the market") }
         let placed = ledger.withLock { ledger in
             guard !ledger.isBusy(machine.id) else { return false }
             ledger.launch(spec.nodeID, on: machine.id, spec)
@@ -111,13 +125,15 @@ public final class PoolMachines: Sendable {
         var inMarket: [String: PoolMachineRecord] = [:]
         for (pool, machines) in current {
             ids.insert(pool.id)
+            let taken = reclaimed.withLock { $0 }
             let heard = machines.filter { $0.lastHeartbeatAt >= cutoff }
+            let lent = heard.filter { !taken.contains($0.id) }
             for machine in heard { inMarket["\(pool.id):\(machine.name)"] = machine }
             let busy = ledger.withLock { ledger in Set(heard.map(\.id).filter(ledger.isBusy)) }
             // Exactly these: every other offer of the pool goes, however recently it was seen.
             market.record(
                 provider: pool.id,
-                seen: heard.map { Self.offer(of: $0, in: pool, available: busy.contains($0.id) ? 0 : 1) },
+                seen: lent.map { Self.offer(of: $0, in: pool, available: busy.contains($0.id) ? 0 : 1) },
                 expiredBefore: .distantFuture)
         }
         // A machine out of the market takes its nodes with it (the reconciler sees them vanish).

@@ -17,6 +17,12 @@ public struct Provisioners: Sendable {
         return PoolProvisioner(providerID: provider, machines: pools)
     }
 
+    /// Whether `provider` is an owner pool: its machines are reclaimed one at a time, by their
+    /// owners, not as a market's spot pool.
+    public func isOwnerPool(_ provider: String) -> Bool {
+        byProvider[provider] == nil && pools?.poolIDs.contains(provider) == true
+    }
+
     public var all: [any InstanceProvisioner] {
         let ids = Set(byProvider.keys).union(pools?.poolIDs ?? [])
         return ids.sorted().compactMap { self[$0] }

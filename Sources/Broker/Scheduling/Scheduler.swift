@@ -182,11 +182,16 @@ public final class Scheduler: Service, Sendable {
         let replaced = Dictionary(gang.map { ($0.rank, $0.id) }, uniquingKeysWith: { _, newest in newest })
         /// The replacements' quote: beside the survivors, away from the pools that reclaimed them,
         /// and leaving out what refusals blocked.
+        // An owner takes back one machine, not a market's spot pool: only the machines lost are avoided there.
+        let lostOffers = Set(gang.filter { ranks.contains($0.rank) }.map(\.offerId))
         func quote(_ spec: JobSpec, now: Date) -> Quote {
             let blocks = blocklist.withLock { $0 }
             return planner.quote(spec, book: market.current, now: now, limit: 1) { offer in
                 let pool = MigrationCheck.Pool(provider: offer.id.provider, region: offer.region, market: offer.market)
-                if avoid.contains(pool) || blocks.isBlocked(offer, at: now) { return true }
+                let avoided =
+                    self.provisioners.isOwnerPool(offer.id.provider)
+                    ? lostOffers.contains(offer.id.description) : avoid.contains(pool)
+                if avoided || blocks.isBlocked(offer, at: now) { return true }
                 guard let stayIn else { return false }
                 return offer.id.provider != stayIn.provider || offer.region != stayIn.region
             }

@@ -11,6 +11,10 @@ import Store
 struct HostRoutes {
     let machines: PoolMachines
     let catalog: GPUCatalog
+    /// Where an owner's reclaim is recorded, as a provider's interruption notice would be.
+    let webhooks: any WebhookRepository
+    let signals: FleetSignals
+    let clock: any BrokerClock
 
     func register(on router: some RouterMethods<some RequestContext>) {
         router.post("v1/hosts/register") { request, _ in
@@ -53,6 +57,11 @@ struct HostRoutes {
             guard let (machine, orders) = try await machines.heartbeat(machineToken: token, nodes: report.nodes) else {
                 throw Self.unauthorized(.machineToken)
             }
+            if let seconds = report.reclaimInSeconds {
+                try await reclaim(machine, within: seconds)
+            } else {
+                machines.release(machine.id)
+            }
             return JSONResponse(
                 MachineHeartbeatAnswer(
                     machine: machine.id, heartbeatIntervalSeconds: Self.heartbeatInterval(machines.machineTimeout),
@@ -60,22 +69,56 @@ struct HostRoutes {
         }
     }
 
-    /// The machine's report: `{"nodes": {"<node id>": true | false}}`, or an empty body for none.
+    /// The machine's report: `{"nodes": {"<node id>": true | false}, "reclaim_in_s": N}`, or an
+    /// empty body for no nodes.
     static func report(_ request: Request) async throws -> MachineHeartbeatReport {
         let body = try await request.body.collect(upTo: 64 * 1024)
         guard body.readableBytes > 0 else { return MachineHeartbeatReport(nodes: [:]) }
-        guard let object = try? JSONDecoder().decode([String: [String: Bool]].self, from: Data(body.readableBytesView))
+        let decoder = JSONDecoder()
+        guard let report = try? decoder.decode(MachineHeartbeatReport.self, from: Data(body.readableBytesView)),
+            let keys = try? decoder.decode([String: IgnoredValue].self, from: Data(body.readableBytesView)).keys
         else {
             throw ProblemDetails(
                 status: .badRequest,
-                detail: #"the body must be {"nodes": {"<node id>": true (running) or false (ended)}}"#)
+                detail:
+                    #"the body must be {"nodes": {"<node id>": true (running) or false (ended)}, "reclaim_in_s"?: N}"#)
         }
-        if let unknown = object.keys.sorted().first(where: { $0 != "nodes" }) {
+        if let unknown = keys.sorted().first(where: { $0 != "nodes" && $0 != "reclaim_in_s" }) {
             throw ProblemDetails(
                 status: .badRequest, detail: "invalid request body",
                 errors: [.init(field: unknown, message: "unknown field")])
         }
-        return MachineHeartbeatReport(nodes: object["nodes"] ?? [:])
+        if let seconds = report.reclaimInSeconds, !(0...86_400).contains(seconds) {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid request body",
+                errors: [.init(field: "reclaim_in_s", message: "must be a whole number from 0 to 86400")])
+        }
+        return report
+    }
+
+    /// Any JSON value, unread: to list a body's members.
+    private struct IgnoredValue: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    /// The owner takes `machine` back: it leaves the market, and each node on it gets the notice a
+    /// spot reclaim gives (the node goes to preempting: checkpoint, replacement elsewhere, resume).
+    /// The same deadline is recorded once (the delivery is the machine and its deadline).
+    private func reclaim(_ machine: PoolMachineRecord, within seconds: Int) async throws {
+        let nodes = machines.reclaim(machine.id)
+        guard !nodes.isEmpty else { return }
+        let deadline = Date(timeIntervalSince1970: (clock.now.timeIntervalSince1970 + Double(seconds)).rounded(.up))
+        let notices = nodes.map { node in
+            InterruptionNotice(
+                instanceID: node, kind: .interruption, notBefore: deadline,
+                summary: "the owner takes machine \(machine.name) back by \(RFC3339.string(from: deadline))")
+        }
+        let delivery = "reclaim-\(machine.id)-\(Int(deadline.timeIntervalSince1970))"
+        if case .handled = try await webhooks.record(
+            notices: notices, deliveryID: delivery, provider: machine.poolId, at: clock.now)
+        {
+            signals.nodeReclaimed()
+        }
     }
 
     /// A third of the timeout: two heartbeats may be lost before the machine leaves the market.
