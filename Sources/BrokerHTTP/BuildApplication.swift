@@ -65,7 +65,9 @@ public struct APIDependencies: Sendable {
         self.webhooks = SQLiteWebhookRepository(database: database)
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
-        self.pools = OwnerPools(pools: SQLitePoolRepository(database: database), clock: clock)
+        self.pools = OwnerPools(
+            pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
+            clock: clock)
         self.machines = PoolMachines(
             pools: SQLitePoolRepository(database: database), market: market, clock: clock, machineTimeout: .seconds(30))
         self.webhookVerifier = webhookVerifier

@@ -141,6 +141,11 @@ struct OwnerMachineEndToEndTests {
             return text?.contains("hello from the rack") == true ? text : nil
         }
         #expect(lines.contains("rank 0"))
+        // What the owner earned: one node of 8 GPUs, billed at the pool's price.
+        let usage = try await SimulatedMarketDaemon.json(client, .get, base + "/v1/admin/pools/lab/usage", token: admin)
+        let machine = try #require((usage["machines"] as? [[String: Any]])?.first)
+        #expect(machine["machine"] as? String == "rack-1" && machine["nodes"] as? Int == 1)
+        #expect((machine["gpu_hours"] as? Double ?? 0) > 0 && (usage["earned_usd"] as? Double ?? 0) > 0)
         #expect(host.log.contains("started node") && host.log.contains("ended (0)"))
         // Back in the market once its node is done.
         _ = try await SimulatedMarketDaemon.eventually("the rack free again") {

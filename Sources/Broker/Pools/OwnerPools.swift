@@ -15,11 +15,35 @@ public struct OwnerPools: Sendable {
     }
 
     private let pools: any PoolRepository
+    private let nodes: any NodeRepository
     private let clock: any BrokerClock
 
-    public init(pools: any PoolRepository, clock: any BrokerClock) {
+    public init(pools: any PoolRepository, nodes: any NodeRepository, clock: any BrokerClock) {
         self.pools = pools
+        self.nodes = nodes
         self.clock = clock
+    }
+
+    /// What the pool's machines sold: every node placed on them, its GPU-hours and what its job
+    /// was billed for it, up to now. Nil for an unknown pool.
+    public func earnings(pool id: String) async throws -> PoolEarnings? {
+        guard let pool = try await pools.pool(id: id) else { return nil }
+        let now = clock.now
+        var sales: [PoolEarnings.Sale] = []
+        var cursor: String?
+        repeat {
+            let page = try await nodes.list(states: nil, provider: pool.id, limit: 500, after: cursor)
+            sales += page.compactMap { node in
+                guard let launched = node.launchedAt else { return nil }
+                let end = node.terminatedAt ?? now
+                return PoolEarnings.Sale(
+                    machine: String(node.offerId.dropFirst(pool.id.count + 1)), gpus: node.gpuCount,
+                    billedSeconds: Int64(max(0, end.timeIntervalSince(launched)).rounded(.down)),
+                    billed: node.spend(at: now))
+            }
+            cursor = page.count == 500 ? page.last?.id : nil
+        } while cursor != nil
+        return PoolEarnings(sales)
     }
 
     /// Creates a pool; `id` is also its provider id, so offers of its machines are `<id>:<machine>`.

@@ -104,3 +104,47 @@ public struct IssuedJoinTokenResponse: Codable, Sendable {
 
     private enum Key: String, CodingKey { case token }
 }
+
+/// `GET /v1/admin/pools/{id}/usage`: what the pool's machines sold, in all and per machine.
+public struct PoolUsageResponse: Codable, Sendable {
+    public struct Line: Codable, Sendable {
+        public var machine: String?
+        public var nodes: Int
+        public var gpuHours: Double
+        public var earnedUsd: Double
+
+        init(machine: String?, _ line: PoolEarnings.Line) {
+            self.machine = machine
+            nodes = line.nodes
+            gpuHours = (line.gpuHours * 1000).rounded() / 1000
+            earnedUsd = line.earned.dollars
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case machine, nodes
+            case gpuHours = "gpu_hours"
+            case earnedUsd = "earned_usd"
+        }
+    }
+
+    public var pool: String
+    public var nodes: Int
+    public var gpuHours: Double
+    public var earnedUsd: Double
+    public var machines: [Line]
+
+    init(pool: String, earnings: PoolEarnings) {
+        let total = Line(machine: nil, earnings.total)
+        self.pool = pool
+        nodes = total.nodes
+        gpuHours = total.gpuHours
+        earnedUsd = total.earnedUsd
+        machines = earnings.byMachine.sorted { $0.key < $1.key }.map { Line(machine: $0.key, $0.value) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pool, nodes, machines
+        case gpuHours = "gpu_hours"
+        case earnedUsd = "earned_usd"
+    }
+}

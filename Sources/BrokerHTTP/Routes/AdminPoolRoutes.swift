@@ -54,6 +54,13 @@ struct AdminPoolRoutes {
         group.post(":id/disable") { _, context in
             JSONResponse(PoolResponse(try await pools.setEnabled(false, pool: context.parameters.require("id"))))
         }
+        group.get(":id/usage") { _, context in
+            let id = try context.parameters.require("id")
+            guard let earnings = try await pools.earnings(pool: id) else {
+                throw ProblemDetails(status: .notFound, detail: "pool \(id) not found")
+            }
+            return JSONResponse(PoolUsageResponse(pool: id, earnings: earnings))
+        }
         group.get(":id/join-tokens") { _, context in
             let tokens = try await pools.joinTokens(pool: context.parameters.require("id"))
             return JSONResponse(JoinTokenListResponse(tokens: tokens.map(JoinTokenResponse.init)))

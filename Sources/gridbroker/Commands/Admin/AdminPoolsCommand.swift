@@ -8,7 +8,7 @@ struct AdminPoolsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pools", abstract: "Owner pools (machines owners lend) and their join tokens.",
         subcommands: [
-            List.self, Create.self, Enable.self, Disable.self, Delete.self, Tokens.self, IssueToken.self,
+            List.self, Create.self, Enable.self, Disable.self, Delete.self, Usage.self, Tokens.self, IssueToken.self,
             RevokeToken.self,
         ])
 
@@ -91,6 +91,28 @@ struct AdminPoolsCommand: ParsableCommand {
         func run() async throws {
             _ = try await api.client().delete("/v1/admin/pools/\(id)")
             print("deleted pool \(id)")
+        }
+    }
+
+    struct Usage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "usage", abstract: "What a pool's machines sold: nodes, GPU-hours, USD earned.")
+        @OptionGroup var api: APIOptions
+        @Argument(help: "The pool's id.") var id: String
+
+        func run() async throws {
+            let client = try api.client()
+            let body = try await client.get("/v1/admin/pools/\(id)/usage")
+            try api.show(body, as: PoolUsageResponse.self, from: client) { usage in
+                var table = TextTable([("MACHINE", .left), ("NODES", .right), ("GPU-H", .right), ("EARNED", .right)])
+                for line in usage.machines {
+                    table.append([
+                        line.machine ?? "", "\(line.nodes)", String(format: "%.2f", line.gpuHours), usd(line.earnedUsd),
+                    ])
+                }
+                table.append(["all", "\(usage.nodes)", String(format: "%.2f", usage.gpuHours), usd(usage.earnedUsd)])
+                return "pool \(usage.pool)\n" + table.rendered
+            }
         }
     }
 
