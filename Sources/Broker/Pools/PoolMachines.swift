@@ -69,9 +69,9 @@ public final class PoolMachines: Sendable {
     }
 
     /// The owner takes `machine` back: it leaves the market at the next refresh. Returns the nodes
-    /// on it, which must move.
+    /// on it, which must move, the first time the machine says so (its later heartbeats repeat it).
     public func reclaim(_ machine: String) -> [String] {
-        reclaimed.withLock { _ = $0.insert(machine) }
+        guard reclaimed.withLock({ $0.insert(machine).inserted }) else { return [] }
         return ledger.withLock { $0.entries.values.filter { $0.machine == machine }.map(\.node).sorted() }
     }
 

@@ -103,7 +103,7 @@ struct HostRoutes {
 
     /// The owner takes `machine` back: it leaves the market, and each node on it gets the notice a
     /// spot reclaim gives (the node goes to preempting: checkpoint, replacement elsewhere, resume).
-    /// The same deadline is recorded once (the delivery is the machine and its deadline).
+    /// Recorded once: the first heartbeat that says so (the delivery is the machine and its deadline).
     private func reclaim(_ machine: PoolMachineRecord, within seconds: Int) async throws {
         let nodes = machines.reclaim(machine.id)
         guard !nodes.isEmpty else { return }
@@ -114,10 +114,16 @@ struct HostRoutes {
                 summary: "the owner takes machine \(machine.name) back by \(RFC3339.string(from: deadline))")
         }
         let delivery = "reclaim-\(machine.id)-\(Int(deadline.timeIntervalSince1970))"
-        if case .handled = try await webhooks.record(
-            notices: notices, deliveryID: delivery, provider: machine.poolId, at: clock.now)
-        {
-            signals.nodeReclaimed()
+        do {
+            if case .handled = try await webhooks.record(
+                notices: notices, deliveryID: delivery, provider: machine.poolId, at: clock.now)
+            {
+                signals.nodeReclaimed()
+            }
+        } catch {
+            // Not recorded: the machine's next heartbeat, which says it again, tries again.
+            machines.release(machine.id)
+            throw error
         }
     }
 
