@@ -8,11 +8,6 @@ public struct MachineRegistration: Sendable, Equatable {
         public var message: String
     }
 
-    /// Everything wrong with a registration.
-    public struct Problems: Error, Equatable {
-        public var problems: [Problem]
-    }
-
     /// Unique in its pool; the native id of the machine's offer (`<pool>:<name>`).
     public var name: String
     public var gpu: GPUModel
@@ -22,43 +17,45 @@ public struct MachineRegistration: Sendable, Equatable {
     public var memoryGB: Int
     public var diskGB: Int
 
-    /// The most GPUs one machine may claim.
-    public static let maximumGPUs = 64
+    /// What a machine may claim: 1 to 64 GPUs, up to 1 TB per GPU, 4096 vCPUs, 1 PB of memory or disk.
+    public static let gpuCounts = 1...64
+    public static let gpuMemories = 0...1_024
+    public static let vcpuCounts = 0...4_096
+    public static let sizesGB = 0...(1 << 20)
     /// What a name may be, in words.
     public static let nameRule = "1-63 of a-z, 0-9, '-', '_' and '.', starting with a letter or digit"
 
-    /// The registration, or every problem with it.
+    /// Every problem with what is given, and the registration when there is none and `name`, `gpu`
+    /// and `gpus` are all given (what is missing, the caller names: it knows its input's shape).
+    /// Memory not given is the model's; vCPUs, memory and disk not given are 0.
     public static func check(
         name: String?, gpu: String?, gpus: Int?, gpuMemoryGB: Int?, vcpus: Int?, memoryGB: Int?, diskGB: Int?,
         catalog: GPUCatalog
-    ) -> Result<MachineRegistration, Problems> {
+    ) -> (registration: MachineRegistration?, problems: [Problem]) {
         var problems: [Problem] = []
         if let name, !isName(name) { problems.append(Problem(field: "name", message: "must be \(nameRule)")) }
-        if name == nil { problems.append(Problem(field: "name", message: "is required")) }
         // nvidia-smi's names ("NVIDIA A100-SXM4-80GB") resolve as providers' do.
         let model = gpu.flatMap { catalog.model(named: $0, memoryGB: gpuMemoryGB) }
-        if gpu == nil {
-            problems.append(Problem(field: "gpu", message: "is required"))
-        } else if model == nil {
+        if gpu != nil, model == nil {
             problems.append(Problem(field: "gpu", message: "is not a GPU model of the catalog (such as A100-80GB)"))
         }
-        if let gpus, !(1...maximumGPUs).contains(gpus) {
-            problems.append(Problem(field: "gpus", message: "must be a whole number from 1 to \(maximumGPUs)"))
-        }
-        if gpus == nil { problems.append(Problem(field: "gpus", message: "is required")) }
-        for (field, value, limit) in [
-            ("gpu_memory_gb", gpuMemoryGB, 1_024), ("vcpus", vcpus, 4_096), ("memory_gb", memoryGB, 1 << 20),
-            ("disk_gb", diskGB, 1 << 20),
+        for (field, value, range) in [
+            ("gpus", gpus, gpuCounts), ("gpu_memory_gb", gpuMemoryGB, gpuMemories), ("vcpus", vcpus, vcpuCounts),
+            ("memory_gb", memoryGB, sizesGB), ("disk_gb", diskGB, sizesGB),
         ] {
-            if let value, !(0...limit).contains(value) {
-                problems.append(Problem(field: field, message: "must be a whole number from 0 to \(limit)"))
+            if let value, !range.contains(value) {
+                problems.append(
+                    Problem(
+                        field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                )
             }
         }
-        guard problems.isEmpty, let name, let model, let gpus else { return .failure(Problems(problems: problems)) }
-        return .success(
+        guard problems.isEmpty, let name, let model, let gpus else { return (nil, problems) }
+        return (
             MachineRegistration(
                 name: name, gpu: model, gpuCount: gpus, gpuMemoryGB: gpuMemoryGB ?? model.memoryGB, vcpus: vcpus ?? 0,
-                memoryGB: memoryGB ?? 0, diskGB: diskGB ?? 0))
+                memoryGB: memoryGB ?? 0, diskGB: diskGB ?? 0), []
+        )
     }
 
     static func isName(_ text: String) -> Bool {

@@ -22,23 +22,18 @@ struct HostRoutes {
             var body = try await BodyReader.read(request)
             let name = body.string("name", required: true, maximumLength: 63)
             let gpu = body.string("gpu", required: true, maximumLength: 64)
-            let gpus = body.int("gpus", range: 1...MachineRegistration.maximumGPUs)
+            let gpus = body.int("gpus", range: MachineRegistration.gpuCounts)
             if !body.has("gpus") { body.report("gpus", "is required") }
-            let gpuMemory = body.int("gpu_memory_gb", range: 0...1_024)
-            let vcpus = body.int("vcpus", range: 0...4_096)
-            let memory = body.int("memory_gb", range: 0...(1 << 20))
-            let disk = body.int("disk_gb", range: 0...(1 << 20))
+            let gpuMemory = body.int("gpu_memory_gb", range: MachineRegistration.gpuMemories)
+            let vcpus = body.int("vcpus", range: MachineRegistration.vcpuCounts)
+            let memory = body.int("memory_gb", range: MachineRegistration.sizesGB)
+            let disk = body.int("disk_gb", range: MachineRegistration.sizesGB)
             let checked = MachineRegistration.check(
-                name: name, gpu: gpu, gpus: gpus, gpuMemoryGB: gpuMemory, vcpus: vcpus, memoryGB: memory,
-                diskGB: disk, catalog: catalog)
-            if case .failure(let problems) = checked {
-                // What is missing or of the wrong type the body reader has named already.
-                for problem in problems.problems where problem.message != "is required" {
-                    body.report(problem.field, problem.message)
-                }
-            }
+                name: name, gpu: gpu, gpus: gpus, gpuMemoryGB: gpuMemory, vcpus: vcpus, memoryGB: memory, diskGB: disk,
+                catalog: catalog)
+            for problem in checked.problems { body.report(problem.field, problem.message) }
             try body.finish()
-            guard case .success(let registration) = checked else {
+            guard let registration = checked.registration else {
                 throw ProblemDetails(status: .badRequest, detail: "invalid request body")
             }
             guard let registered = try await machines.register(joinToken: joinToken, registration) else {
