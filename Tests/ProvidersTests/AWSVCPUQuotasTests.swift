@@ -52,6 +52,12 @@ struct AWSVCPUQuotasTests {
 
         let asked = service.requests.requests.filter { $0.headers["X-Amz-Target"] != nil }
         #expect(asked.count == 4, "one GetServiceQuota per family and market")
+        // The next poll within the hour asks no quota again; one after it does.
+        _ = try await source.fetchOffers(transport: service, now: AWSTestSupport.now.addingTimeInterval(600))
+        let quotaCalls = { service.requests.requests.filter { $0.headers["X-Amz-Target"] != nil }.count }
+        #expect(quotaCalls() == 4)
+        _ = try await source.fetchOffers(transport: service, now: AWSTestSupport.now.addingTimeInterval(3_601))
+        #expect(quotaCalls() == 8)
         for request in asked {
             #expect(request.method == .post)
             #expect(request.url == "https://servicequotas.us-east-1.amazonaws.com/")

@@ -39,6 +39,8 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     public let onDemandPrices: [String: Money]
     /// Region → how many instances it may run at once (config `max_instances`).
     public let maxInstances: [String: Int]
+    /// Quotas change when the account asks AWS, not between polls: asked again hourly.
+    private let quotaCache = AWSVCPUQuotas.Cache(lifetime: 3_600)
     public let catalog: GPUCatalog
 
     /// The instance types priced, with their GPU resolved through ``catalog``.
@@ -109,8 +111,10 @@ public struct AWSPricingSource: PricingSource, CustomStringConvertible {
         in region: String, transport: any HTTPTransport, now: Date
     ) async -> (AWSInstanceType, Market) -> Int {
         if let configured = maxInstances[region] { return { _, _ in configured } }
-        let quotas = await AWSVCPUQuotas.fetch(
-            region: region, ec2Endpoint: endpoint, credentials: credentials, transport: transport, now: now)
+        let quotas = await quotaCache.quotas(of: region, at: now) {
+            await AWSVCPUQuotas.fetch(
+                region: region, ec2Endpoint: endpoint, credentials: credentials, transport: transport, now: now)
+        }
         return { type, market in quotas.instances(of: type, market: market) ?? 1 }
     }
 

@@ -1,6 +1,7 @@
 import BrokerCore
 import CurlHTTP
 import Foundation
+import Synchronization
 
 /// An account's vCPU quotas for GPU instances in one region, from the Service Quotas API
 /// (`GetServiceQuota`, JSON 1.1, signed for `servicequotas`), and how many instances of a type
@@ -91,5 +92,25 @@ struct AWSVCPUQuotas: Sendable, Equatable {
         }
         var quota: Quota?
         enum CodingKeys: String, CodingKey { case quota = "Quota" }
+    }
+
+    /// The quotas of each region, kept for `lifetime` seconds of the polls' clock.
+    final class Cache: Sendable {
+        private let lifetime: TimeInterval
+        private let entries = Mutex<[String: (quotas: AWSVCPUQuotas, fetchedAt: Date)]>([:])
+
+        init(lifetime: TimeInterval) {
+            self.lifetime = lifetime
+        }
+
+        /// `region`'s quotas as last fetched, or as `fetch` answers once they are older than the lifetime.
+        func quotas(of region: String, at now: Date, fetch: () async -> AWSVCPUQuotas) async -> AWSVCPUQuotas {
+            if let kept = entries.withLock({ $0[region] }), now.timeIntervalSince(kept.fetchedAt) < lifetime {
+                return kept.quotas
+            }
+            let fresh = await fetch()
+            entries.withLock { $0[region] = (fresh, now) }
+            return fresh
+        }
     }
 }
