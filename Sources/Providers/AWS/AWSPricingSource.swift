@@ -18,8 +18,8 @@ import Foundation
 /// AWS does not publish capacity; what limits an account is its quotas. An offer's `available` is
 /// the region's `max_instances` when configured, else how many instances of the type the account's
 /// vCPU quota for its family and market leaves room for (``AWSVCPUQuotas``, where the Service Quotas
-/// API gives it), else 1. A region that fails fails the whole poll with that region's error,
-/// naming the region where the error has a message.
+/// API gives it; asked once an hour per region), else 1. A region that fails fails the whole poll
+/// with that region's error, naming the region where the error has a message.
 public struct AWSPricingSource: PricingSource, CustomStringConvertible {
     /// The real EC2 endpoint, per region.
     public static let defaultEndpoint = "https://ec2.{region}.amazonaws.com"
