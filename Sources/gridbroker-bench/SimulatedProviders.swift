@@ -2,8 +2,8 @@ import Broker
 import Foundation
 import Providers
 
-/// The simulated market's providers as the default configuration lists them (the static pool
-/// left out), pointed at a simulated market served on `baseURL`.
+/// The simulated market's providers as the default configuration lists them, pointed at a
+/// simulated market served on `baseURL`.
 struct SimulatedProviders {
     /// The environment holding the simulated market's API key.
     static let environment = ["SIMULATED_MARKET_API_KEY": "bench"]
@@ -13,7 +13,7 @@ struct SimulatedProviders {
 
     init(baseURL: String) throws {
         configuration = try ConfigurationLoader(environment: Self.environment).load(path: nil)
-        providers = configuration.providers.filter { $0.kind != .static }.map { provider in
+        providers = configuration.providers.map { provider in
             var provider = provider
             provider.baseURL = provider.baseURL?.replacingOccurrences(of: "http://127.0.0.1:9400", with: baseURL)
             return provider

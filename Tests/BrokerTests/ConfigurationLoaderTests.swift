@@ -56,8 +56,10 @@ struct ConfigurationLoaderTests {
         #expect(configuration.server == ServerConfiguration(host: "127.0.0.1", port: 8080))
         #expect(configuration.databasePath == "./var/gridbroker.sqlite")
         #expect(Set(configuration.providers.map(\.kind)) == Set(ProviderKind.allCases))
-        let remote = configuration.providers.filter { $0.kind != .static }
-        #expect(remote.allSatisfy { $0.baseURL?.hasPrefix("http://127.0.0.1:9400/\($0.kind.rawValue)") == true })
+        #expect(
+            configuration.providers.allSatisfy {
+                $0.baseURL?.hasPrefix("http://127.0.0.1:9400/\($0.kind.rawValue)") == true
+            })
         let aws = try #require(configuration.providers.first { $0.kind == .aws })
         #expect(aws.regions == ["us-east-1", "us-west-2", "eu-central-1"])
         #expect(aws.onDemandPrices["p5.48xlarge"] == Money(microdollars: 98_320_000))
@@ -84,11 +86,14 @@ struct ConfigurationLoaderTests {
                 api_key_env: VAST_API_KEY
                 poll_interval_s: 30
                 offer_expiry_s: 120
+            owner_pools:
               - id: campus
-                kind: static
-                nodes:
-                  - {name: a100-rack-1, gpu: A100-80GB, gpus: 8, vcpus: 64, memory_gb: 512, disk_gb: 2000,
-                     region: berlin-1, country: DE, market: on_demand, price_per_hour: 9.50, count: 2}
+                name: Campus A100s
+                country: DE
+                region: berlin-1
+                market: on_demand
+                price_per_gpu_hour: 1.10
+                gpu_prices: {H100-SXM: 2.50}
             webhooks:
               secrets_env: [GRIDBROKER_WEBHOOK_SECRET, GRIDBROKER_WEBHOOK_SECRET_OLD]
               tolerance_s: 120
@@ -96,16 +101,20 @@ struct ConfigurationLoaderTests {
         #expect(configuration.server == ServerConfiguration(host: "0.0.0.0", port: 9090))
         #expect(configuration.databasePath == "/srv/gridbroker/gridbroker.sqlite")
         #expect(configuration.logLevel == .debug)
-        #expect(configuration.providers.map(\.id) == ["vast", "campus"])
+        #expect(configuration.providers.map(\.id) == ["vast"])
         let vast = try #require(configuration.providers.first)
         #expect(vast.kind == .vast)
         #expect(vast.baseURL == "https://console.vast.ai")
         #expect(vast.apiKeyEnv == "VAST_API_KEY")
         #expect(vast.pollIntervalSeconds == 30 && vast.offerExpirySeconds == 120 && vast.enabled)
-        let rack = try #require(configuration.providers.last?.nodes.first)
-        #expect(rack.gpu.name == "A100-80GB")
-        #expect(rack.gpus == 8 && rack.count == 2 && rack.country == "DE" && rack.market == .onDemand)
-        #expect(rack.pricePerHour == Money(microdollars: 9_500_000))
+        #expect(
+            configuration.ownerPools == [
+                OwnerPoolConfiguration(
+                    id: "campus", name: "Campus A100s", country: "DE", region: "berlin-1",
+                    terms: PoolTerms(
+                        market: .onDemand, minNoticeSeconds: 0, defaultPricePerGPUHour: Money(microdollars: 1_100_000),
+                        pricePerGPUHour: ["H100-SXM": Money(microdollars: 2_500_000)]))
+            ])
         #expect(configuration.webhooks.secretsEnv == ["GRIDBROKER_WEBHOOK_SECRET", "GRIDBROKER_WEBHOOK_SECRET_OLD"])
         #expect(configuration.webhooks.toleranceSeconds == 120)
     }
@@ -166,7 +175,7 @@ struct ConfigurationLoaderTests {
         Case(
             yaml: "providers:\n  - {id: v, kind: ovh, base_url: 'https://x.example'}", line: 2,
             keyPath: "providers[0].kind",
-            message: "expected vast | runpod | lambda | aws | shadeform | static, got 'ovh'"),
+            message: "expected vast | runpod | lambda | aws | shadeform, got 'ovh'"),
         Case(
             yaml: "providers:\n  - {id: v, kind: vast}", line: 2, keyPath: "providers[0]",
             message: "provider 'v' of kind vast needs a 'base_url'"),
@@ -183,23 +192,30 @@ struct ConfigurationLoaderTests {
             line: 2, keyPath: "providers[0].offer_expiry_s",
             message: "30 is shorter than poll_interval_s (60): every offer would expire between polls"),
         Case(
-            yaml: "providers:\n  - {id: campus, kind: static}", line: 2, keyPath: "providers[0]",
-            message: "static provider 'campus' lists no 'nodes'"),
+            yaml: "providers:\n  - id: campus\n    kind: static\n    nodes: []", line: 3, keyPath: "providers[0].kind",
+            message:
+                "kind 'static' was removed: declare 'campus' under 'owner_pools' (id, country, region, market, "
+                + "price_per_gpu_hour) and run `gridbroker agent host --join-token …` on each machine; "
+                + "see the README's Owner pools"),
+        Case(
+            yaml: "owner_pools:\n  - {id: campus, country: DE, region: b}", line: 2, keyPath: "owner_pools[0]",
+            message: "owner pool 'campus' needs a 'price_per_gpu_hour'"),
+        Case(
+            yaml: "owner_pools:\n  - {id: campus, country: de, region: b, price_per_gpu_hour: 1}", line: 2,
+            keyPath: "owner_pools[0].country", message: "expected an ISO 3166 alpha-2 code such as DE, got 'de'"),
         Case(
             yaml:
-                "providers:\n  - id: campus\n    kind: static\n    nodes:\n      - {name: r1, gpu: Z9000, region: b, country: DE, price_per_hour: 1}",
-            line: 5, keyPath: "providers[0].nodes[0].gpu",
-            message: "expected a GPU model such as A100-80GB, got 'Z9000'"),
+                "owner_pools:\n  - {id: campus, country: DE, region: b, price_per_gpu_hour: 1, gpu_prices: {Z9000: 2}}",
+            line: 2, keyPath: "owner_pools[0].gpu_prices.Z9000",
+            message: "'Z9000' is not a GPU model of the catalog (such as A100-80GB)"),
+        Case(
+            yaml: "owner_pools:\n  - {id: campus, country: DE, region: b, price_per_gpu_hour: cheap}", line: 2,
+            keyPath: "owner_pools[0].price_per_gpu_hour", message: "expected a price in USD such as 1.10, got 'cheap'"),
         Case(
             yaml:
-                "providers:\n  - id: campus\n    kind: static\n    nodes:\n      - {name: r1, gpu: L4, region: b, country: de, price_per_hour: 1}",
-            line: 5, keyPath: "providers[0].nodes[0].country",
-            message: "expected an ISO 3166 alpha-2 code such as DE, got 'de'"),
-        Case(
-            yaml:
-                "providers:\n  - id: campus\n    kind: static\n    nodes:\n      - {name: r1, gpu: L4, region: b, country: DE, price_per_hour: cheap}",
-            line: 5, keyPath: "providers[0].nodes[0].price_per_hour",
-            message: "expected a price in USD such as 9.50, got 'cheap'"),
+                "providers:\n  - {id: campus, kind: vast, base_url: 'https://a.example'}\nowner_pools:\n  - {id: campus, country: DE, region: b, price_per_gpu_hour: 1}",
+            line: 4, keyPath: "owner_pools[0].id", message: "the id 'campus' is taken by another provider or owner pool"
+        ),
         Case(
             yaml: "scheduler: {launch_timeout_s: 5}", line: 1, keyPath: "scheduler.launch_timeout_s",
             message: "5 is out of range 10...86400"),

@@ -220,27 +220,6 @@ struct SchedulerTests {
         #expect(running.startedAt == harness.clock.now)
     }
 
-    @Test("a static pool's machine serves one job after another")
-    func staticPoolReuse() async throws {
-        let machine = StaticMachine(
-            name: "rack", gpu: GPUCatalog.standard.model(named: "H100-SXM")!, gpus: 8, vcpus: 96, memoryGB: 1024,
-            diskGB: 2000, region: "r1", country: "US", market: .onDemand, pricePerHour: Money(dollars: 5)!, count: 1)
-        let harness = try await FleetHarness(
-            providers: [], others: [StaticPoolProvisioner(providerID: "campus", machines: [machine])])
-        harness.list([harness.offer("campus:rack", dollars: 5)])
-        for round in 0..<2 {
-            let job = try await harness.submit()
-            await harness.fleet.scheduler.pass()
-            await harness.fleet.reconciler.pass()
-            try await harness.agentsReport()
-            #expect(await harness.fleet.scheduler.pass().started == [job.id], "round \(round)")
-            _ = try await harness.nodes.finish(job: job.id, with: .cancel, reason: "done", at: harness.clock.now)
-            await harness.fleet.reconciler.pass()
-            await harness.fleet.reconciler.pass()
-            #expect(try await harness.nodes.nodes(ofJob: job.id).map(\.state) == [.terminated], "round \(round)")
-        }
-    }
-
     @Test("when the job starts, its shards are handed to its nodes, once")
     func shardsAtStart() async throws {
         let harness = try await FleetHarness()

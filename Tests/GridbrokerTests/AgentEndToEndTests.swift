@@ -18,7 +18,7 @@ struct AgentEndToEndTests {
     /// A 1-node, 1-GPU job of 5 shards that only Vast can take.
     private static let spec = """
         {"name": "agent-e2e", "resources": {"gpu": ["RTX4090", "RTX3090", "A100-80GB", "H100"], "gpus_per_node": 1,
-         "nodes": 1}, "placement": {"exclude_providers": ["runpod", "lambda", "aws", "shadeform", "campus"]},
+         "nodes": 1}, "placement": {"exclude_providers": ["runpod", "lambda", "aws", "shadeform"]},
          "market": "on_demand", "dataset": {"uri": "s3://data/corpus", "shards": 5}, "image": "img",
          "command": ["sh", "work.sh"]}
         """

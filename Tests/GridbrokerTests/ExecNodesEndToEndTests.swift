@@ -28,7 +28,7 @@ struct ExecNodesEndToEndTests {
     private var gangSpec: String {
         """
         {"name": "exec-gang", "resources": {"gpu": ["A10G", "T4", "V100", "L4"], "gpus_per_node": 1, "nodes": 2},
-         "placement": {"exclude_providers": ["vast", "runpod", "lambda", "shadeform", "campus"], "same_region": false},
+         "placement": {"exclude_providers": ["vast", "runpod", "lambda", "shadeform"], "same_region": false},
          "market": "spot", "dataset": {"uri": "s3://team-data/toy", "shards": 48, "manifest": "toy-manifest.jsonl"},
          "checkpoint": {"uri": "file://\(folder.path)/checkpoints"}, "image": "python:3.12-slim",
          "command": ["python3", "\(Self.repository.path)/examples/train.py"],
@@ -40,7 +40,7 @@ struct ExecNodesEndToEndTests {
     private var singleSpec: String {
         """
         {"name": "exec-single", "resources": {"gpu": ["RTX4090", "RTX3090", "A100-80GB"], "gpus_per_node": 1, "nodes": 1},
-         "placement": {"exclude_providers": ["aws", "runpod", "lambda", "shadeform", "campus"]},
+         "placement": {"exclude_providers": ["aws", "runpod", "lambda", "shadeform"]},
          "market": "on_demand", "dataset": {"uri": "s3://team-data/small", "shards": 6},
          "image": "python:3.12-slim", "command": ["python3", "\(Self.repository.path)/examples/train.py"],
          "env": {"TRAIN_SECONDS_PER_SHARD": "0.2"}}

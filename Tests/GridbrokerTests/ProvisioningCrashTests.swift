@@ -18,7 +18,7 @@ struct ProvisioningCrashTests {
     /// A 1-node job that only Lambda can take (every other provider excluded).
     private static let spec = """
         {"name": "crash-test", "resources": {"gpu": ["A10", "A100-40GB", "A100-80GB", "H100"], "gpus_per_node": 1,
-         "nodes": 1}, "placement": {"exclude_providers": ["vast", "runpod", "aws", "shadeform", "campus"]},
+         "nodes": 1}, "placement": {"exclude_providers": ["vast", "runpod", "aws", "shadeform"]},
          "market": "on_demand", "image": "img", "command": ["train"]}
         """
 

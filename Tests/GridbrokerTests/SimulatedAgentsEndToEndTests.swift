@@ -19,7 +19,7 @@ struct SimulatedAgentsEndToEndTests {
     private static let spec = """
         {"name": "sim-agents-e2e", "resources": {"gpu": ["RTX4090", "RTX3090", "A100-80GB", "H100"],
          "gpus_per_node": 1, "nodes": 1},
-         "placement": {"exclude_providers": ["runpod", "lambda", "aws", "shadeform", "campus"]},
+         "placement": {"exclude_providers": ["runpod", "lambda", "aws", "shadeform"]},
          "market": "on_demand", "dataset": {"uri": "s3://data/corpus", "shards": 24},
          "checkpoint": {"uri": "s3://ckpt/e2e"}, "image": "img", "command": ["torchrun", "train.py"]}
         """

@@ -9,6 +9,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var providers: [ProviderConfiguration]
+    /// Owner pools the file declares; more are made through the admin API.
+    public var ownerPools: [OwnerPoolConfiguration]
     public var scheduler: SchedulerConfiguration
     public var webhooks: WebhookConfiguration
     public var logs: LogsConfiguration
@@ -20,6 +22,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
         dataDirectory: String = "./var",
         logLevel: Logger.Level = .info,
         providers: [ProviderConfiguration] = [],
+        ownerPools: [OwnerPoolConfiguration] = [],
         scheduler: SchedulerConfiguration = .init(),
         webhooks: WebhookConfiguration = .init(),
         logs: LogsConfiguration = .init(),
@@ -30,6 +33,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.providers = providers
+        self.ownerPools = ownerPools
         self.scheduler = scheduler
         self.webhooks = webhooks
         self.logs = logs

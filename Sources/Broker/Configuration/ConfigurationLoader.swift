@@ -71,6 +71,15 @@ public struct ConfigurationLoader: Sendable {
             providers.append(provider)
         }
 
+        var ownerPools: [OwnerPoolConfiguration] = []
+        for var entry in try root.list("owner_pools") {
+            let pool = try readOwnerPool(&entry)
+            if ownerPools.contains(where: { $0.id == pool.id }) || providers.contains(where: { $0.id == pool.id }) {
+                throw entry.error("the id '\(pool.id)' is taken by another provider or owner pool", key: "id")
+            }
+            ownerPools.append(pool)
+        }
+
         var scheduler = try root.nested("scheduler")
         let schedulerConfiguration = SchedulerConfiguration(
             intervalSeconds: try scheduler.int("interval_s", default: 5, range: 1...3600),
@@ -111,7 +120,8 @@ public struct ConfigurationLoader: Sendable {
 
         return BrokerConfiguration(
             server: serverConfiguration, dataDirectory: dataDirectory, logLevel: logLevel,
-            providers: providers, scheduler: schedulerConfiguration, webhooks: webhookConfiguration,
+            providers: providers, ownerPools: ownerPools, scheduler: schedulerConfiguration,
+            webhooks: webhookConfiguration,
             logs: logsConfiguration, datasets: datasetsConfiguration, pools: poolsConfiguration)
     }
 
@@ -121,11 +131,12 @@ public struct ConfigurationLoader: Sendable {
             throw entry.error("'\(id)' must be \(ProviderIDSyntax.rule)", key: "id")
         }
         let kindNames = ProviderKind.allCases.map(\.rawValue).joined(separator: " | ")
+        if try entry.string("kind") == "static" { throw entry.error(Self.staticKindRemoved(id), key: "kind") }
         guard let kind = try entry.value("kind", expected: kindNames, parse: ProviderKind.init(rawValue:)) else {
             throw entry.error("provider '\(id)' needs a 'kind' (\(kindNames))")
         }
-        let baseURL = try entry.value("base_url", expected: "an http:// or https:// URL", parse: Self.httpURL)
-        if kind != .static && baseURL == nil {
+        guard let baseURL = try entry.value("base_url", expected: "an http:// or https:// URL", parse: Self.httpURL)
+        else {
             throw entry.error("provider '\(id)' of kind \(kind.rawValue) needs a 'base_url'")
         }
         let apiKeyEnv = try entry.value("api_key_env", expected: "an environment variable name") {
@@ -186,53 +197,56 @@ public struct ConfigurationLoader: Sendable {
             throw entry.error("only an aws provider takes 'image_id' (the AMI its nodes boot)", key: "image_id")
         }
         let enabled = try entry.bool("enabled", default: true)
-        let nodes = try entry.list("nodes").map { item in
-            var item = item
-            return try readStaticNode(&item)
-        }
-        switch kind {
-        case .static where nodes.isEmpty:
-            throw entry.error("static provider '\(id)' lists no 'nodes'")
-        case .static:
-            break
-        default:
-            if !nodes.isEmpty { throw entry.error("only a static provider lists 'nodes'", key: "nodes") }
-        }
         try entry.finish()
         return ProviderConfiguration(
             id: id, kind: kind, baseURL: baseURL, apiKeyEnv: apiKeyEnv, apiSecretEnv: apiSecretEnv, regions: regions,
             onDemandPrices: onDemandPrices, enabled: enabled,
             pollIntervalSeconds: pollInterval, offerExpirySeconds: expiry, launchTimeoutSeconds: launchTimeout,
-            sshKeyNames: sshKeyNames, imageID: imageID, nodes: nodes, apiSessionTokenEnv: sessionTokenEnv,
+            sshKeyNames: sshKeyNames, imageID: imageID, apiSessionTokenEnv: sessionTokenEnv,
             maxInstances: maxInstances, bidMarginPPM: bidMargin?.microdollars ?? SpotBid.defaultMarginPPM)
     }
 
-    private func readStaticNode(_ item: inout ConfigurationReader) throws -> StaticMachine {
-        guard let name = try item.string("name"), !name.isEmpty else { throw item.error("a node needs a 'name'") }
-        guard
-            let gpu = try item.value(
-                "gpu", expected: "a GPU model such as A100-80GB", parse: { catalog.model(named: $0) })
-        else { throw item.error("node '\(name)' needs a 'gpu'") }
-        let gpus = try item.int("gpus", default: 1, range: 1...64)
-        let vcpus = try item.int("vcpus", default: 0, range: 0...4096)
-        let memory = try item.int("memory_gb", default: 0, range: 0...1_048_576)
-        let disk = try item.int("disk_gb", default: 0, range: 0...1_048_576)
-        guard let region = try item.string("region"), !region.isEmpty else {
-            throw item.error("node '\(name)' needs a 'region'")
+    private func readOwnerPool(_ entry: inout ConfigurationReader) throws -> OwnerPoolConfiguration {
+        guard let id = try entry.string("id") else { throw entry.error("an owner pool needs an 'id'") }
+        guard ProviderIDSyntax.isValid(id) else {
+            throw entry.error("'\(id)' must be \(ProviderIDSyntax.rule)", key: "id")
         }
+        let name = try entry.string("name", default: id)
         guard
-            let country = try item.value(
+            let country = try entry.value(
                 "country", expected: "an ISO 3166 alpha-2 code such as DE", parse: Self.country)
-        else { throw item.error("node '\(name)' needs a 'country'") }
-        let market =
-            try item.value("market", expected: "on_demand | spot", parse: Market.init(rawValue:)) ?? .onDemand
-        guard let price = try item.value("price_per_hour", expected: "a price in USD such as 9.50", parse: Self.price)
-        else { throw item.error("node '\(name)' needs a 'price_per_hour'") }
-        let count = try item.int("count", default: 1, range: 1...10_000)
-        try item.finish()
-        return StaticMachine(
-            name: name, gpu: gpu, gpus: gpus, vcpus: vcpus, memoryGB: memory, diskGB: disk, region: region,
-            country: country, market: market, pricePerHour: price, count: count)
+        else { throw entry.error("owner pool '\(id)' needs a 'country'") }
+        guard let region = try entry.string("region"), !region.isEmpty else {
+            throw entry.error("owner pool '\(id)' needs a 'region'")
+        }
+        let market = try entry.value("market", expected: "spot | on_demand", parse: Market.init(rawValue:)) ?? .spot
+        let notice = try entry.int("min_notice_s", default: market == .spot ? 300 : 0, range: 0...86_400)
+        guard
+            let price = try entry.value(
+                "price_per_gpu_hour", expected: "a price in USD such as 1.10", parse: Self.price)
+        else { throw entry.error("owner pool '\(id)' needs a 'price_per_gpu_hour'") }
+        var table = try entry.nested("gpu_prices")
+        var prices: [String: Money] = [:]
+        for model in table.keys() {
+            guard let known = catalog.model(named: model) else {
+                throw table.error("'\(model)' is not a GPU model of the catalog (such as A100-80GB)", key: model)
+            }
+            prices[known.name] = try table.value(model, expected: "a price in USD such as 1.10", parse: Self.price)
+        }
+        let enabled = try entry.bool("enabled", default: true)
+        try entry.finish()
+        return OwnerPoolConfiguration(
+            id: id, name: name, country: country, region: region,
+            terms: PoolTerms(
+                market: market, minNoticeSeconds: notice, defaultPricePerGPUHour: price, pricePerGPUHour: prices),
+            enabled: enabled)
+    }
+
+    /// What an old config's `kind: static` provider is told.
+    private static func staticKindRemoved(_ id: String) -> String {
+        "kind 'static' was removed: declare '\(id)' under 'owner_pools' (id, country, region, market, "
+            + "price_per_gpu_hour) and run `gridbroker agent host --join-token …` on each machine; "
+            + "see the README's Owner pools"
     }
 
     // MARK: Parsing helpers

@@ -67,11 +67,15 @@ enum EmbeddedConfiguration {
             api_key_env: SIMULATED_MARKET_API_KEY
             poll_interval_s: 30
             offer_expiry_s: 120
+
+        owner_pools:
           - id: campus
-            kind: static
-            nodes:
-              - {name: a100-rack-1, gpu: A100-80GB, gpus: 8, vcpus: 64, memory_gb: 512, disk_gb: 2000,
-                 region: berlin-1, country: DE, market: on_demand, price_per_hour: 9.50, count: 2}
+            name: Campus A100s
+            country: DE
+            region: berlin-1
+            market: spot
+            min_notice_s: 30
+            price_per_gpu_hour: 0.25
 
         scheduler:
           interval_s: 5

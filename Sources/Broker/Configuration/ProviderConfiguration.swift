@@ -4,8 +4,6 @@ import Providers
 /// The provider APIs gridbroker speaks.
 public enum ProviderKind: String, Sendable, CaseIterable {
     case vast, runpod, lambda, aws, shadeform
-    /// GPUs an owner lists by hand in the config file.
-    case `static`
 }
 
 /// One provider entry of the config file. Credentials are named (an environment variable),
@@ -14,7 +12,7 @@ public struct ProviderConfiguration: Sendable, Equatable {
     /// Unique; offers are `<id>:<native id>`.
     public var id: String
     public var kind: ProviderKind
-    /// The API's base URL (the simulated market's in the demo); `nil` for a static pool.
+    /// The API's base URL (the simulated market's in the demo).
     public var baseURL: String?
     /// The environment variable that holds the API key (AWS: the access key id).
     public var apiKeyEnv: String?
@@ -40,8 +38,6 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var sshKeyNames: [String]
     /// The AMI AWS nodes boot.
     public var imageID: String?
-    /// The machines of a static pool.
-    public var nodes: [StaticMachine]
     /// What a spot bid adds to the ask, in millionths (Vast.ai, RunPod: they charge the bid).
     public var bidMarginPPM: Int64
 
@@ -49,7 +45,7 @@ public struct ProviderConfiguration: Sendable, Equatable {
         id: String, kind: ProviderKind, baseURL: String? = nil, apiKeyEnv: String? = nil, apiSecretEnv: String? = nil,
         regions: [String] = [], onDemandPrices: [String: Money] = [:], enabled: Bool = true,
         pollIntervalSeconds: Int = 60, offerExpirySeconds: Int = 300, launchTimeoutSeconds: Int? = nil,
-        sshKeyNames: [String] = [], imageID: String? = nil, nodes: [StaticMachine] = [],
+        sshKeyNames: [String] = [], imageID: String? = nil,
         apiSessionTokenEnv: String? = nil, maxInstances: [String: Int] = [:],
         bidMarginPPM: Int64 = SpotBid.defaultMarginPPM
     ) {
@@ -66,7 +62,6 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.launchTimeoutSeconds = launchTimeoutSeconds
         self.sshKeyNames = sshKeyNames
         self.imageID = imageID
-        self.nodes = nodes
         self.apiSessionTokenEnv = apiSessionTokenEnv
         self.maxInstances = maxInstances
         self.bidMarginPPM = bidMarginPPM

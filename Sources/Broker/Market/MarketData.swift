@@ -22,7 +22,7 @@ public struct MarketData: Sendable {
         try await providers.sync(
             configuration.providers.map { provider in
                 ProviderRecord(
-                    id: provider.id, kind: provider.kind.rawValue, baseUrl: provider.baseURL ?? "static",
+                    id: provider.id, kind: provider.kind.rawValue, baseUrl: provider.baseURL ?? "",
                     enabled: provider.enabled, pollIntervalS: provider.pollIntervalSeconds,
                     offerExpiryS: provider.offerExpirySeconds, createdAt: clock.now)
             })

@@ -29,16 +29,11 @@ public struct ProviderAdapters: Sendable {
                 providerID: provider.id, endpoint: provider.baseURL ?? AWSPricingSource.defaultEndpoint,
                 regions: provider.regions, credentials: awsCredentials(of: provider),
                 onDemandPrices: provider.onDemandPrices, maxInstances: provider.maxInstances, catalog: catalog)
-        case .static:
-            return StaticPoolSource(providerID: provider.id, machines: provider.nodes)
         }
     }
 
-    /// The provider's instance API. `existing` are the instances the broker's nodes hold there,
-    /// which a static pool (no API to ask) must not hand out again.
-    public func provisioner(for provider: ProviderConfiguration, existing: [ProviderInstance] = [])
-        -> any InstanceProvisioner
-    {
+    /// The provider's instance API.
+    public func provisioner(for provider: ProviderConfiguration) -> any InstanceProvisioner {
         let key = apiKey(of: provider)
         let baseURL = provider.baseURL ?? ""
         switch provider.kind {
@@ -58,8 +53,6 @@ public struct ProviderAdapters: Sendable {
                 providerID: provider.id, endpoint: provider.baseURL ?? AWSPricingSource.defaultEndpoint,
                 regions: provider.regions, credentials: awsCredentials(of: provider), imageID: provider.imageID ?? "",
                 onDemandPrices: provider.onDemandPrices)
-        case .static:
-            return StaticPoolProvisioner(providerID: provider.id, machines: provider.nodes, existing: existing)
         }
     }
 

@@ -54,6 +54,18 @@ public struct OwnerPools: Sendable {
             PoolRecord(id: id, name: name, country: country, region: region, terms: terms, createdAt: clock.now))
     }
 
+    /// Creates the pools the config file declares, or brings them in line with it
+    /// (``PoolRepository/declare(_:)``).
+    public func declare(_ configured: [OwnerPoolConfiguration]) async throws {
+        for pool in configured {
+            var record = PoolRecord(
+                id: pool.id, name: pool.name, country: pool.country, region: pool.region, terms: pool.terms,
+                createdAt: clock.now)
+            record.enabled = pool.enabled
+            _ = try await pools.declare(record)
+        }
+    }
+
     public func all() async throws -> [PoolRecord] { try await pools.pools() }
 
     public func pool(id: String) async throws -> PoolRecord? { try await pools.pool(id: id) }

@@ -35,9 +35,9 @@ public struct Fleet: Sendable {
             onStop: { reconciler.wake() })
     }
 
-    /// The fleet of the configured providers: the default team exists, and a static pool is told
-    /// which of its machines the broker's nodes already hold. Nodes get `agent` (none: every launch
-    /// is refused); providers whose nodes could not reach the broker are refused too.
+    /// The fleet of the configured providers and of the owner pools' machines: the default team
+    /// exists. Nodes get `agent` (none: every launch is refused); providers whose nodes could not
+    /// reach the broker are refused too.
     public static func start(
         configuration: BrokerConfiguration, database: BrokerDatabase, market: LiveMarket, transport: any HTTPTransport,
         clock: any BrokerClock, environment: [String: String], agent: AgentBinary?, pools: PoolMachines? = nil,
@@ -45,15 +45,7 @@ public struct Fleet: Sendable {
     ) async throws -> Fleet {
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
         let adapters = ProviderAdapters(environment: environment)
-        let nodes = SQLiteNodeRepository(database: database)
-        var provisioners: [any InstanceProvisioner] = []
-        for provider in configuration.providers {
-            let held = provider.kind == .static ? try await nodes.liveNodes(provider: provider.id) : []
-            let existing = held.compactMap { node in
-                node.nativeInstanceId.map { ProviderInstance(nativeID: $0, nodeID: node.id, status: .running) }
-            }
-            provisioners.append(adapters.provisioner(for: provider, existing: existing))
-        }
+        let provisioners = configuration.providers.map { adapters.provisioner(for: $0) }
         let settings = configuration.schedulerSettings
         return Fleet(
             database: database, market: market, provisioners: Provisioners(provisioners, pools: pools),

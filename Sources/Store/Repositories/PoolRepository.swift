@@ -5,6 +5,12 @@ public protocol PoolRepository: Sendable {
     /// Stores a new pool and its provider row together. A taken id (any provider's) or name is
     /// ``StoreError/conflict(_:)``.
     func create(_ pool: PoolRecord) async throws -> PoolRecord
+    /// Stores a pool the config file declares, as ``ProviderRepository/sync(_:)`` does providers:
+    /// new, it is created with its provider row; known (deleted too), its name, place and terms
+    /// become `pool`'s and it is live again, turned off when `pool.enabled` is false (on is left
+    /// to the operator). The provider row of the retired kind `static` with its id becomes the
+    /// pool's; any other provider's is ``StoreError/conflict(_:)``.
+    func declare(_ pool: PoolRecord) async throws -> PoolRecord
     /// Pools not deleted, by name.
     func pools() async throws -> [PoolRecord]
     /// The pool, unless deleted.

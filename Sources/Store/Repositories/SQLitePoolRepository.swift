@@ -6,6 +6,8 @@ import GRDB
 public struct SQLitePoolRepository: PoolRepository {
     /// The provider kind of a pool's provider row; config syncs leave these rows alone.
     public static let providerKind = "pool"
+    /// The kind of the config-listed pools that owner pools replaced.
+    static let retiredStaticKind = "static"
 
     private let database: BrokerDatabase
 
@@ -27,6 +29,36 @@ public struct SQLitePoolRepository: PoolRepository {
             ).insert(db)
             try pool.insert(db)
             return pool
+        }
+    }
+
+    public func declare(_ pool: PoolRecord) async throws -> PoolRecord {
+        try await database.pool.write { db in
+            if var provider = try ProviderRecord.fetchOne(db, key: pool.id) {
+                guard [Self.providerKind, Self.retiredStaticKind].contains(provider.kind) else {
+                    throw StoreError.conflict("the id '\(pool.id)' is taken by the provider of kind \(provider.kind)")
+                }
+                provider.kind = Self.providerKind
+                provider.baseUrl = ""
+                try provider.update(db)
+            } else {
+                try ProviderRecord(
+                    id: pool.id, kind: Self.providerKind, baseUrl: "", enabled: pool.enabled, pollIntervalS: 60,
+                    offerExpiryS: 300, createdAt: pool.createdAt
+                ).insert(db)
+            }
+            if try PoolRecord.filter(Column("name") == pool.name && Column("id") != pool.id).fetchCount(db) > 0 {
+                throw StoreError.conflict("a pool named '\(pool.name)' already exists")
+            }
+            var declared = pool
+            if let stored = try PoolRecord.fetchOne(db, key: pool.id) {
+                declared.createdAt = stored.createdAt
+                declared.enabled = pool.enabled && (stored.deletedAt != nil || stored.enabled)
+            }
+            declared.deletedAt = nil
+            try declared.save(db)
+            try ProviderRecord.filter(key: pool.id).updateAll(db, Column("enabled").set(to: declared.enabled))
+            return declared
         }
     }
 

@@ -58,6 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
         for (_, problem) in NodeReachability.problems(configuration).sorted(by: { $0.key < $1.key }) {
             logger.warning("\(problem); launches there are refused")
         }
+        do {
+            try await OwnerPools(
+                pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
+                clock: clock
+            ).declare(configuration.ownerPools)
+        } catch {
+            throw CommandFailure("owner_pools: \(error)")
+        }
         let market = try await MarketData.start(
             configuration: configuration, database: database, transport: client, clock: clock,
             environment: environment, logger: logger)
