@@ -44,6 +44,25 @@ struct SQLiteOfferRepositoryTests {
         Dictionary(uniqueKeysWithValues: try await offers.liveOffers().map { ($0.id.description, $0) })
     }
 
+    @Test("each poll records a spot series' node count when it changes, and 0 when its offers are gone")
+    func spotCapacityIsRecordedOnChange() async throws {
+        let spot = [
+            offer("aws", "a", dollars: 30, market: .spot), offer("aws", "b", dollars: 31, market: .spot),
+            offer("aws", "c", dollars: 90, market: .onDemand),
+        ]
+        _ = try await ingest(spot, "aws", at: 0)
+        _ = try await ingest(spot, "aws", at: 60)
+        _ = try await ingest([spot[0]], "aws", at: 120)
+        _ = try await ingest([], "aws", at: 180)
+        let points = try await offers.spotCapacity(gpus: ["H100-SXM"], gpuCount: 8, since: start)
+        #expect(points.map(\.available) == [2, 1, 0])
+        #expect(points.map(\.recordedAt) == [0, 120, 180].map { start.addingTimeInterval($0) })
+        #expect(
+            points.allSatisfy { $0.series == .init(provider: "aws", gpu: "H100-SXM", gpuCount: 8, region: "us-east-1") }
+        )
+        #expect(try await offers.spotCapacity(gpus: ["A100-80GB"], gpuCount: 8, since: start).isEmpty)
+    }
+
     @Test func ingestedOffersReadBackWithTheirNewPriceAndFirstSeen() async throws {
         _ = try await ingest([offer("vast", "1", dollars: 20), offer("vast", "2", dollars: 14.32)], "vast", at: 0)
         _ = try await ingest([offer("vast", "1", dollars: 19), offer("vast", "2", dollars: 14.32)], "vast", at: 60)

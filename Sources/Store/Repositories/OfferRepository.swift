@@ -14,6 +14,9 @@ public protocol OfferRepository: Sendable {
     func liveOffers() async throws -> [Offer]
     /// Price points, oldest first.
     func priceHistory(_ query: PriceHistoryQuery) async throws -> [PricePoint]
+    /// The spot capacity points of the series of `gpus` (catalog names) with `gpuCount` GPUs per
+    /// node recorded since `since`, oldest first (each is the series' node count until its next).
+    func spotCapacity(gpus: [String], gpuCount: Int, since: Date) async throws -> [SpotCapacityPoint]
 }
 
 /// What one ingest changed.

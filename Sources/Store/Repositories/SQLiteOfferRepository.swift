@@ -49,6 +49,7 @@ public struct SQLiteOfferRepository: OfferRepository {
             }
             let withdrawn = try Self.withdraw(db, provider: provider, before: expiredBefore, at: now)
             let points = try Self.recordPriceChanges(db, offers: offers, provider: provider, at: now)
+            try Self.recordSpotCapacityChanges(db, offers: offers, provider: provider, at: now)
             return IngestSummary(upserted: offers.count, withdrawn: withdrawn, pricePointsRecorded: points)
         }
     }
@@ -126,7 +127,70 @@ public struct SQLiteOfferRepository: OfferRepository {
         return recorded
     }
 
+    /// Spot capacity series key: (gpu, gpu count, region).
+    private struct CapacitySeries: Hashable {
+        var gpu: String
+        var gpuCount: Int
+        var region: String
+    }
+
+    /// Inserts a point for every spot series of the provider whose node count differs from its
+    /// last point: the poll's sum of `available`, or 0 for a series the poll no longer has.
+    private static func recordSpotCapacityChanges(_ db: Database, offers: [Offer], provider: String, at now: Date)
+        throws
+    {
+        var counts: [CapacitySeries: Int] = [:]
+        for offer in offers where offer.market == .spot {
+            counts[CapacitySeries(gpu: offer.gpu.name, gpuCount: offer.gpuCount, region: offer.region), default: 0] +=
+                offer.available
+        }
+        var latest: [CapacitySeries: Int] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT gpu, gpu_count, region, available FROM spot_capacity_latest WHERE provider_id = ?",
+            arguments: [provider])
+        while let row = try rows.next() {
+            latest[CapacitySeries(gpu: row[0], gpuCount: row[1], region: row[2])] = row[3]
+        }
+        for series in latest.keys where counts[series] == nil { counts[series] = 0 }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO spot_capacity (provider_id, gpu, gpu_count, region, available, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        let remember = try db.cachedStatement(
+            sql: """
+                INSERT INTO spot_capacity_latest (provider_id, gpu, gpu_count, region, available) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (provider_id, gpu, gpu_count, region) DO UPDATE SET available = excluded.available
+                """)
+        for (series, count) in counts where latest[series] != count {
+            let arguments: StatementArguments = [provider, series.gpu, series.gpuCount, series.region, count]
+            try insert.execute(arguments: arguments + [now])
+            try remember.execute(arguments: arguments)
+        }
+    }
+
     // MARK: Reading
+
+    public func spotCapacity(gpus: [String], gpuCount: Int, since: Date) async throws -> [SpotCapacityPoint] {
+        guard !gpus.isEmpty else { return [] }
+        return try await database.pool.read { db in
+            let marks = Array(repeating: "?", count: gpus.count).joined(separator: ", ")
+            var arguments = StatementArguments(gpus)
+            arguments += [gpuCount, since]
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider_id, gpu, gpu_count, region, available, recorded_at FROM spot_capacity
+                    WHERE gpu IN (\(marks)) AND gpu_count = ? AND recorded_at >= ? ORDER BY recorded_at, id
+                    """, arguments: arguments
+            ).map { row in
+                SpotCapacityPoint(
+                    series: SpotCapacityPoint.Series(
+                        provider: row[0], gpu: row[1], gpuCount: row[2], region: row[3]),
+                    available: row[4], recordedAt: row[5])
+            }
+        }
+    }
 
     public func liveOffers() async throws -> [Offer] {
         try await database.pool.read { db in

@@ -97,6 +97,38 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-06 spot capacity and market pilots") { db in
+            // How many spot nodes each provider's (GPU, GPU count, region) series had, a point per
+            // change: the past `market: auto` policies learn from. And each such job's policy state,
+            // advanced on every scheduler pass (JSON: BrokerCore's AutoMarketPilot).
+            try db.execute(
+                sql: """
+                    CREATE TABLE spot_capacity (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        provider_id TEXT NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+                        gpu TEXT NOT NULL,
+                        gpu_count INTEGER NOT NULL CHECK (gpu_count >= 1),
+                        region TEXT NOT NULL,
+                        available INTEGER NOT NULL CHECK (available >= 0),
+                        recorded_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX spot_capacity_by_gpu_time ON spot_capacity(gpu, recorded_at);
+                    -- Each series' latest count, so a poll compares against it without reading the history.
+                    CREATE TABLE spot_capacity_latest (
+                        provider_id TEXT NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+                        gpu TEXT NOT NULL,
+                        gpu_count INTEGER NOT NULL,
+                        region TEXT NOT NULL,
+                        available INTEGER NOT NULL,
+                        PRIMARY KEY (provider_id, gpu, gpu_count, region)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE job_market_pilot (
+                        job_id TEXT PRIMARY KEY NOT NULL REFERENCES job(id) ON DELETE CASCADE,
+                        pilot TEXT NOT NULL CHECK (json_valid(pilot)),
+                        updated_at DATETIME NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
