@@ -6,11 +6,17 @@ import Testing
 struct AutoMarketChoiceTests {
     private static let submitted = Date(timeIntervalSince1970: 1_795_000_000)
 
+    /// The first decision of a job's pilot (no history).
+    private static func firstDecision(_ inputs: AutoMarketChoice.Inputs) -> AutoMarketChoice {
+        var pilot: AutoMarketPilot?
+        return AutoMarketChoice.decide(inputs, pilot: &pilot, history: { .empty })
+    }
+
     /// 48 h of on-demand work due 60 h after submission, decided `hoursIn` hours after it.
     private func decide(
         hoursIn: Double, done: Double = 0, spot: Bool, onDemand: Bool = true, deadline: Double? = 60
     ) -> AutoMarketChoice {
-        AutoMarketChoice.decide(
+        Self.firstDecision(
             AutoMarketChoice.Inputs(
                 submittedAt: Self.submitted, deadline: deadline.map { Self.submitted.addingTimeInterval($0 * 3600) },
                 now: Self.submitted.addingTimeInterval(hoursIn * 3600), onDemandHours: onDemand ? 48 : nil,
@@ -20,7 +26,7 @@ struct AutoMarketChoiceTests {
     @Test("without a deadline there is nothing to protect: the cheapest of both markets")
     func noDeadline() {
         #expect(decide(hoursIn: 0, spot: false, deadline: nil) == .cheapest)
-        let noWork = AutoMarketChoice.decide(
+        let noWork = Self.firstDecision(
             AutoMarketChoice.Inputs(
                 submittedAt: Self.submitted, deadline: Self.submitted.addingTimeInterval(3600), now: Self.submitted,
                 onDemandHours: nil, spotHours: nil, spotAvailable: true, doneFraction: 0,
@@ -45,7 +51,7 @@ struct AutoMarketChoiceTests {
 
     @Test("nodes that bill while the job waits (a gang's survivors) make on-demand the cheaper choice")
     func survivorsNeverWait() {
-        let choice = AutoMarketChoice.decide(
+        let choice = Self.firstDecision(
             AutoMarketChoice.Inputs(
                 submittedAt: Self.submitted, deadline: Self.submitted.addingTimeInterval(60 * 3600),
                 now: Self.submitted, onDemandHours: 48, spotHours: nil, spotAvailable: false, doneFraction: 0,

@@ -25,7 +25,8 @@ public struct Fleet: Sendable {
             settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() })
         self.reconciler = reconciler
         let scheduler = Scheduler(
-            jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database), market: market,
+            jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database),
+            offers: SQLiteOfferRepository(database: database, catalog: catalog), market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
             unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() })
         wakeScheduler.target.withLock { $0 = scheduler }

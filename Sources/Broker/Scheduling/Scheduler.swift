@@ -16,6 +16,8 @@ public final class Scheduler: Service, Sendable {
     private let jobs: any JobRepository
     private let nodes: any NodeRepository
     private let teams: any TeamRepository
+    /// Where the spot capacity history `market: auto` pilots learn from is read.
+    private let offers: any OfferRepository
     private let market: LiveMarket
     private let provisioners: Provisioners
     private let transport: any HTTPTransport
@@ -33,7 +35,8 @@ public final class Scheduler: Service, Sendable {
     private let unreachable: [String: String]
 
     public init(
-        jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, market: LiveMarket,
+        jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, offers: any OfferRepository,
+        market: LiveMarket,
         provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
         settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
         catalog: GPUCatalog = .standard, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {}
@@ -43,6 +46,7 @@ public final class Scheduler: Service, Sendable {
         self.jobs = jobs
         self.nodes = nodes
         self.teams = teams
+        self.offers = offers
         self.market = market
         self.provisioners = provisioners
         self.transport = transport
@@ -79,6 +83,9 @@ public final class Scheduler: Service, Sendable {
             }
             for job in try await jobs.jobs(in: [.queued], limit: 1000) {
                 await place(job, into: &report)
+            }
+            for job in try await jobs.jobs(in: [.running], limit: 1000) {
+                await watch(job, into: &report)
             }
         } catch {
             logger.error("scheduling pass failed", metadata: ["error": "\(error)"])
@@ -174,7 +181,7 @@ public final class Scheduler: Service, Sendable {
         ranks: [Int], of job: JobRecord, spec: JobSpec, gang: [NodeRecord], stayIn: MigrationCheck.Pool?,
         avoid: Set<MigrationCheck.Pool>, into report: inout SchedulingPass
     ) async throws {
-        var partial = spec
+        var partial = spec.remaining(doneFraction: try await doneFraction(of: job))
         partial.resources.nodes = ranks.count
         // The survivors' price is spoken for: the replacements share what is left of the cap.
         let survivorsPrice = gang.filter { !ranks.contains($0.rank) }.reduce(Money.zero) { $0 + $1.pricePerHour }
@@ -200,7 +207,10 @@ public final class Scheduler: Service, Sendable {
             let now = clock.now
             // Survivors bill while the lost ranks wait, so they never wait for spot.
             let survivors = gang.contains { !ranks.contains($0.rank) }
-            let choice = try await autoMarket(job, spec: spec, now: now, survivorsBilling: survivors) { narrowed in
+            let spotLost = gang.contains { ranks.contains($0.rank) && $0.market == .spot }
+            let choice = try await autoMarket(
+                job, spec: spec, now: now, survivorsBilling: survivors, spotLost: spotLost
+            ) { narrowed in
                 var narrowed = narrowed
                 narrowed.resources.nodes = ranks.count
                 return !quote(narrowed, now: now).placements.isEmpty
@@ -316,26 +326,98 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
-    /// Where a `market: auto` job's next nodes go (see ``BrokerCore/AutoMarketChoice``): `fits`
-    /// says whether the nodes to place fit now in `spec` narrowed to spot.
+    /// Where a `market: auto` job's nodes go (see ``BrokerCore/AutoMarketChoice``), advancing its
+    /// stored pilot by this pass: `fits` says whether the nodes to place fit now in `spec` narrowed
+    /// to spot; `running` is the market its gang runs on, when it runs.
     private func autoMarket(
-        _ job: JobRecord, spec: JobSpec, now: Date, survivorsBilling: Bool = false, fits: (JobSpec) -> Bool
+        _ job: JobRecord, spec: JobSpec, now: Date, survivorsBilling: Bool = false, spotLost: Bool = false,
+        running: SpotPlacement? = nil, fits: (JobSpec) -> Bool
     ) async throws -> AutoMarketChoice {
-        /// The whole gang's hours to finish the job on the best placement in `choice`'s market.
-        func hours(_ choice: JobSpec.MarketChoice) -> Double? {
-            var whole = spec
-            whole.market = choice
-            return planner.quote(whole, book: market.current, now: now, limit: 1).placements.first?.estimatedHours
-        }
-        var spot = spec
+        let done = try await doneFraction(of: job)
+        // What is left of the work is what placements must finish by the deadline.
+        let rest = spec.remaining(doneFraction: done)
+        var spot = rest
         spot.market = .spot
-        let shards = try await nodes.shardCounts(ofJob: job.id)
-        return AutoMarketChoice.decide(
+        var pilot = try await jobs.marketPilot(job: job.id)
+        let history = pilot == nil ? try await spotHistory(of: spec, before: now) : .empty
+        let choice = AutoMarketChoice.decide(
             AutoMarketChoice.Inputs(
-                submittedAt: job.createdAt, deadline: spec.deadline, now: now, onDemandHours: hours(.onDemand),
-                spotHours: hours(.spot), spotAvailable: fits(spot),
-                doneFraction: shards.total > 0 ? Double(shards.done) / Double(shards.total) : 0,
-                restartOverhead: settings.restartOverhead, survivorsBilling: survivorsBilling))
+                submittedAt: job.createdAt, deadline: spec.deadline, now: now,
+                onDemandHours: bestPlacement(rest, .onDemand, now: now)?.estimatedHours,
+                spotHours: bestPlacement(rest, .spot, now: now)?.estimatedHours,
+                spotAvailable: running == .spot || fits(spot), doneFraction: done,
+                restartOverhead: settings.restartOverhead, survivorsBilling: survivorsBilling,
+                tickSeconds: max(1, settings.interval.components.seconds), spotLost: spotLost, running: running),
+            pilot: &pilot, history: { history })
+        if let pilot { try await jobs.saveMarketPilot(pilot, job: job.id, at: now) }
+        return choice
+    }
+
+    /// The share of the job's shards done (0 without a dataset).
+    private func doneFraction(of job: JobRecord) async throws -> Double {
+        let shards = try await nodes.shardCounts(ofJob: job.id)
+        return shards.total > 0 ? Double(shards.done) / Double(shards.total) : 0
+    }
+
+    /// The whole gang's best placement in `choice`'s market now.
+    private func bestPlacement(_ spec: JobSpec, _ choice: JobSpec.MarketChoice, now: Date) -> Placement? {
+        var whole = spec
+        whole.market = choice
+        return planner.quote(whole, book: market.current, now: now, limit: 1).placements.first
+    }
+
+    /// How long a `market: auto` job's pilot looks back at the recorded spot capacity.
+    static let historyWindow: TimeInterval = 30 * 24 * 3600
+
+    /// What the broker recorded of the spot capacity a gang of `spec` could have used, over
+    /// ``historyWindow`` before `date`, sampled every minute.
+    private func spotHistory(of spec: JobSpec, before date: Date) async throws -> SpotHistory {
+        let since = date.addingTimeInterval(-Self.historyWindow)
+        let points = try await offers.spotCapacity(
+            gpus: spec.resources.acceptedModels(in: planner.catalog).map(\.name),
+            gpuCount: spec.resources.gpusPerNode, since: since)
+        guard let first = points.first else { return .empty }
+        let trace = SpotTrace(
+            capacity: points, from: first.recordedAt, to: date, tickSeconds: 60, gang: spec.resources.nodes,
+            sameRegion: spec.placement.sameRegion)
+        return SpotHistory(trace: trace)
+    }
+
+    /// A running `market: auto` job: its pilot is advanced, and when it wants the other market a
+    /// planned migration moves the gang's nodes there (see ``BrokerCore/AutoMarketMove``).
+    private func watch(_ job: JobRecord, into report: inout SchedulingPass) async {
+        do {
+            let spec = try job.decodedSpec(catalog: planner.catalog)
+            guard AutoMarketChoice.applies(to: spec) else { return }
+            let now = clock.now
+            let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id)).filter { $0.state == .running }
+            guard !gang.isEmpty else { return }
+            let running: SpotPlacement = gang.allSatisfy { $0.market == .onDemand } ? .onDemand : .spot
+            let choice = try await autoMarket(job, spec: spec, now: now, running: running) { narrowed in
+                !self.quote(narrowed, now: now).placements.isEmpty
+            }
+            guard let pilot = try await jobs.marketPilot(job: job.id) else { return }
+            let done = try await doneFraction(of: job)
+            let rest = spec.remaining(doneFraction: done)
+            let target: Placement?
+            switch choice {
+            case .spot: target = bestPlacement(rest, .spot, now: now)
+            case .onDemand: target = bestPlacement(rest, .onDemand, now: now)
+            case .cheapest, .wait: target = nil
+            }
+            guard
+                let move = AutoMarketMove.decide(
+                    choice: choice,
+                    gang: gang.map { .init(id: $0.id, market: $0.market, pricePerHour: $0.pricePerHour) },
+                    pilot: pilot, workDoneSeconds: Int64((Double(pilot.job.workSeconds) * done).rounded()),
+                    target: target?.pricePerHour)
+            else { return }
+            _ = try await nodes.moveGang(job: job.id, nodes: move.nodes, reason: move.reason, at: now)
+            report.moved[job.id] = move.reason
+            logger.notice("market auto moves the gang", metadata: ["job": "\(job.id)", "to": "\(move.to.rawValue)"])
+        } catch {
+            logger.error("could not watch job", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
     }
 
     private func wait(_ job: JobRecord, _ reason: String, into report: inout SchedulingPass) async throws {

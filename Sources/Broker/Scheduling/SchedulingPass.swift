@@ -12,6 +12,8 @@ public struct SchedulingPass: Sendable, Equatable {
     public var resumed: [String] = []
     /// Jobs failed because their deadline passed while they waited.
     public var expired: [String] = []
+    /// Running `market: auto` jobs whose gang began a planned move to the other market, with why.
+    public var moved: [String: String] = [:]
 
     public init() {}
 }

@@ -60,3 +60,15 @@ extension JobSpec.Work {
         return model
     }
 }
+
+extension JobSpec {
+    /// The spec with only the work not done yet (`doneFraction` of it is), so that placements
+    /// are estimated and checked against the deadline for what is left.
+    public func remaining(doneFraction: Double) -> JobSpec {
+        guard var work, doneFraction > 0 else { return self }
+        work.gpuHours *= max(0, 1 - min(1, doneFraction))
+        var rest = self
+        rest.work = work
+        return rest
+    }
+}

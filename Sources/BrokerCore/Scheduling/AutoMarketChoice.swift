@@ -4,9 +4,10 @@
     import Foundation
 #endif
 
-/// For a `market: auto` job: where its next nodes go (spot, on-demand, or nowhere yet), decided by
-/// ``GridbrokerSpotPolicy`` on the job's real progress and deadline whenever the scheduler places it
-/// or replaces a reclaimed node.
+/// For a `market: auto` job: where its nodes go (spot, on-demand, or nowhere yet), decided by the
+/// job's ``AutoMarketPilot`` (``GridbrokerSpotPolicy`` with its memory) on the job's real progress
+/// and deadline, on every scheduler pass: when it places the job, replaces a reclaimed node, or
+/// watches it run (where a change of market is a planned migration).
 ///
 /// The job's frame is the policy's: time from its submission to its deadline, work as the hours the
 /// best on-demand gang needs for all of it (the conservative estimate: a spot gang of the same
@@ -27,10 +28,10 @@ public enum AutoMarketChoice: Sendable, Equatable {
         public var submittedAt: Date
         public var deadline: Date?
         public var now: Date
-        /// Hours the best on-demand gang needs for the whole job; nil when no on-demand gang fits
+        /// Hours the best on-demand gang needs for the work left; nil when no on-demand gang fits
         /// or the job gives no `work`.
         public var onDemandHours: Double?
-        /// Hours the best spot gang needs for the whole job; nil when no spot gang fits now (or no `work`).
+        /// Hours the best spot gang needs for the work left; nil when no spot gang fits now (or no `work`).
         public var spotHours: Double?
         /// Whether any spot gang fits now (with or without an estimate).
         public var spotAvailable: Bool
@@ -41,10 +42,17 @@ public enum AutoMarketChoice: Sendable, Equatable {
         /// Whether nodes of the job keep billing while it waits (the survivors of a gang that lost
         /// a rank): waiting then costs more than on-demand, so it never waits.
         public var survivorsBilling: Bool
+        /// Seconds between scheduler passes.
+        public var tickSeconds: Int64
+        /// The job's spot nodes were reclaimed since the last pass.
+        public var spotLost: Bool
+        /// The market the job's gang runs on, when it runs.
+        public var running: SpotPlacement?
 
         public init(
             submittedAt: Date, deadline: Date?, now: Date, onDemandHours: Double?, spotHours: Double?,
-            spotAvailable: Bool, doneFraction: Double, restartOverhead: Duration, survivorsBilling: Bool = false
+            spotAvailable: Bool, doneFraction: Double, restartOverhead: Duration, survivorsBilling: Bool = false,
+            tickSeconds: Int64 = 5, spotLost: Bool = false, running: SpotPlacement? = nil
         ) {
             self.submittedAt = submittedAt
             self.deadline = deadline
@@ -55,6 +63,9 @@ public enum AutoMarketChoice: Sendable, Equatable {
             self.doneFraction = doneFraction
             self.restartOverhead = restartOverhead
             self.survivorsBilling = survivorsBilling
+            self.tickSeconds = tickSeconds
+            self.spotLost = spotLost
+            self.running = running
         }
     }
 
@@ -64,25 +75,34 @@ public enum AutoMarketChoice: Sendable, Equatable {
         spec.market == .auto && spec.deadline != nil && spec.work != nil
     }
 
-    /// How often the scheduler can act again: the policy's tick.
-    static let tickSeconds: Int64 = 60
-
-    public static func decide(_ inputs: Inputs) -> AutoMarketChoice {
-        guard let deadline = inputs.deadline, let hours = inputs.onDemandHours ?? inputs.spotHours else {
-            return .cheapest
-        }
-        let workSeconds = max(1, Int64((hours * 3600).rounded(.up)))
-        let job = SpotJob(
-            workSeconds: workSeconds,
-            deadlineSeconds: max(1, Int64(deadline.timeIntervalSince(inputs.submittedAt))),
-            restartOverheadSeconds: inputs.restartOverhead.components.seconds)
-        let elapsed = max(0, Int64(inputs.now.timeIntervalSince(inputs.submittedAt)))
-        let state = SpotPolicyState(
-            job: job, tickSeconds: tickSeconds, tick: Int(elapsed / tickSeconds),
-            workDoneSeconds: Int64(Double(workSeconds) * min(1, max(0, inputs.doneFraction))),
-            placement: .none, overheadLeftSeconds: 0, spotAvailable: inputs.spotAvailable)
-        var policy = GridbrokerSpotPolicy(job: job)
-        switch policy.decide(state) {
+    /// Advances the job's `pilot` (made on the first decision, with `history`: what the broker
+    /// recorded of spot capacity for the job before then) by one pass and says what it means.
+    public static func decide(
+        _ inputs: Inputs, pilot: inout AutoMarketPilot?, history: () -> SpotHistory
+    ) -> AutoMarketChoice {
+        guard let deadline = inputs.deadline else { return .cheapest }
+        // The frame is fixed at the first decision, which needs a gang to estimate the work from.
+        guard
+            var current = pilot
+                ?? (inputs.onDemandHours ?? inputs.spotHours).map({ hoursLeft in
+                    AutoMarketPilot(
+                        job: SpotJob(
+                            workSeconds: max(
+                                1, Int64((hoursLeft * 3600 / max(0.01, 1 - inputs.doneFraction)).rounded(.up))),
+                            deadlineSeconds: max(1, Int64(deadline.timeIntervalSince(inputs.submittedAt))),
+                            restartOverheadSeconds: inputs.restartOverhead.components.seconds),
+                        history: history())
+                })
+        else { return .cheapest }
+        let decision = current.step(
+            AutoMarketPilot.Observation(
+                elapsedSeconds: max(0, Int64(inputs.now.timeIntervalSince(inputs.submittedAt))),
+                tickSeconds: inputs.tickSeconds,
+                workDoneSeconds: Int64(
+                    (Double(current.job.workSeconds) * min(1, max(0, inputs.doneFraction))).rounded()),
+                spotAvailable: inputs.spotAvailable, spotLost: inputs.spotLost, running: inputs.running))
+        pilot = current
+        switch decision {
         case .spot:
             return .spot
         case .onDemand:

@@ -11,9 +11,10 @@
 ///   (a zone that just came back often flaps, and every switch pays an overhead), the slack is at
 ///   least the reserve, and enough work is left to earn the overhead back.
 /// Deadline-safe through ``SpotPolicyState/mustRunOnDemand``.
-public struct GridbrokerSpotPolicy: SpotPolicy {
-    /// The share of Uniform Progress's reserve to keep, as a fraction.
-    public var reserveFraction: (numerator: Int64, denominator: Int64)
+public struct GridbrokerSpotPolicy: SpotPolicy, Codable, Equatable {
+    /// The share of Uniform Progress's reserve to keep: `reserveNumerator / reserveDenominator`.
+    public var reserveNumerator: Int64
+    public var reserveDenominator: Int64
     /// Ticks in a row spot must have been available before a job on on-demand goes back to it.
     public var stableTicks: Int
     /// A job on on-demand returns to spot only with at least this much work left.
@@ -24,7 +25,7 @@ public struct GridbrokerSpotPolicy: SpotPolicy {
     /// The thresholds tuned on the "Can't Be Late" traces: the whole reserve for tight deadlines
     /// (slack at most a tenth of the work), three quarters of it otherwise; spot stable for 3 ticks;
     /// at least 5 overheads of work left.
-    public init(job: SpotJob) {
+    public init(job: SpotJob, history: SpotHistory = .empty) {
         let tight = (job.deadlineSeconds - job.workSeconds) * 10 <= job.workSeconds
         self.init(
             reserveFraction: tight ? (1, 1) : (3, 4), stableTicks: 3,
@@ -32,7 +33,8 @@ public struct GridbrokerSpotPolicy: SpotPolicy {
     }
 
     public init(reserveFraction: (numerator: Int64, denominator: Int64), stableTicks: Int, returnWorkSeconds: Int64) {
-        self.reserveFraction = reserveFraction
+        self.reserveNumerator = reserveFraction.numerator
+        self.reserveDenominator = reserveFraction.denominator
         self.stableTicks = stableTicks
         self.returnWorkSeconds = returnWorkSeconds
     }
@@ -63,8 +65,7 @@ public struct GridbrokerSpotPolicy: SpotPolicy {
         let job = state.job
         let line =
             Int128(max(0, state.timeLeftSeconds)) * Int128(job.deadlineSeconds - job.workSeconds)
-            * Int128(reserveFraction.numerator)
-            / (Int128(job.deadlineSeconds) * Int128(reserveFraction.denominator))
+            * Int128(reserveNumerator) / (Int128(job.deadlineSeconds) * Int128(reserveDenominator))
         return max(2 * job.restartOverheadSeconds, Int64(clamping: line))
     }
 }

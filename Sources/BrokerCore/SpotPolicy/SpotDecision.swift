@@ -1,5 +1,5 @@
 /// What a policy wants for the next tick.
-public enum SpotDecision: Sendable, Hashable {
+public enum SpotDecision: Sendable, Hashable, Codable {
     /// Run on spot (only meaningful when spot is available; otherwise the replay waits).
     case spot
     case onDemand
@@ -7,7 +7,7 @@ public enum SpotDecision: Sendable, Hashable {
     case wait
 
     /// The placement this decision leads to.
-    var placement: SpotPlacement {
+    public var placement: SpotPlacement {
         switch self {
         case .spot: .spot
         case .onDemand: .onDemand

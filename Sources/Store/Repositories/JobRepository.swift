@@ -24,6 +24,9 @@ public protocol JobRepository: Sendable {
     /// A team's jobs (every team's when `team` is nil), newest first, optionally only those in
     /// `states`, after the job `cursor` (the last id of the previous page).
     func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [JobRecord]
+    /// A `market: auto` job's policy state; nil before its first decision.
+    func marketPilot(job id: String) async throws -> AutoMarketPilot?
+    func saveMarketPilot(_ pilot: AutoMarketPilot, job id: String, at date: Date) async throws
 }
 
 extension JobRepository {

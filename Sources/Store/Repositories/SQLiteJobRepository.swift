@@ -65,6 +65,29 @@ public struct SQLiteJobRepository: JobRepository {
         }
     }
 
+    public func marketPilot(job id: String) async throws -> AutoMarketPilot? {
+        let text = try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT pilot FROM job_market_pilot WHERE job_id = ?", arguments: [id])
+        }
+        guard let text else { return nil }
+        do {
+            return try JSONDecoder().decode(AutoMarketPilot.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corruptRecord("job \(id)'s market pilot: \(error)")
+        }
+    }
+
+    public func saveMarketPilot(_ pilot: AutoMarketPilot, job id: String, at date: Date) async throws {
+        let text = String(decoding: try JSONEncoder().encode(pilot), as: UTF8.self)
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO job_market_pilot (job_id, pilot, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (job_id) DO UPDATE SET pilot = excluded.pilot, updated_at = excluded.updated_at
+                    """, arguments: [id, text, date])
+        }
+    }
+
     public func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws
         -> [JobRecord]
     {

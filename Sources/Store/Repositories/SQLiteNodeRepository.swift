@@ -106,6 +106,26 @@ public struct SQLiteNodeRepository: NodeRepository {
         try await database.pool.write { db in try db.losing(.preempt, node: id, reason: reason, at: date) }
     }
 
+    public func moveGang(job id: String, nodes: [String], reason: String, at date: Date) async throws -> JobRecord {
+        try await database.pool.write { db in
+            guard let job = try JobRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(entity: "job", id: id)
+            }
+            guard job.state == .running else {
+                throw StoreError.invalidTransition("job \(id) is \(job.state.rawValue), not running: nothing to move")
+            }
+            var event = EventRecord(jobId: id, kind: "job.market", message: reason, at: date)
+            try event.insert(db)
+            let running = try NodeRecord.filter(
+                Column("job_id") == id && nodes.contains(Column("id")) && Column("state") == NodeState.running.rawValue
+            ).order(Column("rank")).fetchAll(db)
+            for node in running {
+                _ = try db.applying(.preempt, toNode: node.id, reason: "moved by market auto", at: date)
+            }
+            return try db.applying(.interrupt, toJob: id, reason: reason, at: date)
+        }
+    }
+
     public func terminate(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
         try await database.pool.write { db in try db.losing(.terminate, node: id, reason: reason, at: date) }
     }
