@@ -206,8 +206,13 @@ public final class Scheduler: Service, Sendable {
         if AutoMarketChoice.applies(to: spec) {
             let now = clock.now
             // Survivors bill while the lost ranks wait, so they never wait for spot.
-            let survivors = gang.contains { !ranks.contains($0.rank) }
-            let spotLost = gang.contains { ranks.contains($0.rank) && $0.market == .spot }
+            // Nodes a planned move is leaving bill until their replacements run, like survivors.
+            let survivors = gang.contains {
+                !ranks.contains($0.rank) || ($0.state == .preempting && $0.reason == AutoMarketMove.nodeReason)
+            }
+            let spotLost = gang.contains {
+                ranks.contains($0.rank) && $0.market == .spot && $0.reason != AutoMarketMove.nodeReason
+            }
             let choice = try await autoMarket(
                 job, spec: spec, now: now, survivorsBilling: survivors, spotLost: spotLost
             ) { narrowed in
@@ -412,7 +417,8 @@ public final class Scheduler: Service, Sendable {
                     pilot: pilot, workDoneSeconds: Int64((Double(pilot.job.workSeconds) * done).rounded()),
                     target: target?.pricePerHour)
             else { return }
-            _ = try await nodes.moveGang(job: job.id, nodes: move.nodes, reason: move.reason, at: now)
+            _ = try await nodes.moveGang(
+                job: job.id, nodes: move.nodes, reason: move.reason, nodeReason: AutoMarketMove.nodeReason, at: now)
             report.moved[job.id] = move.reason
             logger.notice("market auto moves the gang", metadata: ["job": "\(job.id)", "to": "\(move.to.rawValue)"])
         } catch {

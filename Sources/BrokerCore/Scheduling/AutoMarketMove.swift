@@ -8,6 +8,9 @@ public struct AutoMarketMove: Sendable, Equatable {
     public var nodes: [String]
     public var reason: String
 
+    /// What each node that leaves is told: it is not lost, it bills until the move is done.
+    public static let nodeReason = "moved by market auto: it runs until its replacement does"
+
     /// One node of the running gang.
     public struct Member: Sendable, Equatable {
         public var id: String

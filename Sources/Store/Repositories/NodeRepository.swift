@@ -30,10 +30,11 @@ public protocol NodeRepository: Sendable {
     /// running job to migrating.
     func preempt(node id: String, reason: String, at: Date) async throws -> NodeRecord
     /// A planned migration of a running job (`market: auto` changing market): a `job.market` event
-    /// with `reason`, each of `nodes` that runs to preempting (the gang checkpoints and their ranks
+    /// with `reason`, each of `nodes` that runs to preempting with `nodeReason` (the gang checkpoints and their ranks
     /// are replaced), and the job to migrating, in one transaction. The old nodes bill until the
     /// replacements run and the job resumes, then are terminated.
-    func moveGang(job id: String, nodes: [String], reason: String, at: Date) async throws -> JobRecord
+    func moveGang(job id: String, nodes: [String], reason: String, nodeReason: String, at: Date) async throws
+        -> JobRecord
     /// Sends a node to terminating on an operator's word (the reconciler then terminates its
     /// instance) and, in the same transaction, moves its running job to migrating so the rank is
     /// replaced. A node already terminating or gone is an ``StoreError/invalidTransition(_:)``.

@@ -106,7 +106,9 @@ public struct SQLiteNodeRepository: NodeRepository {
         try await database.pool.write { db in try db.losing(.preempt, node: id, reason: reason, at: date) }
     }
 
-    public func moveGang(job id: String, nodes: [String], reason: String, at date: Date) async throws -> JobRecord {
+    public func moveGang(job id: String, nodes: [String], reason: String, nodeReason: String, at date: Date)
+        async throws -> JobRecord
+    {
         try await database.pool.write { db in
             guard let job = try JobRecord.fetchOne(db, key: id) else {
                 throw StoreError.notFound(entity: "job", id: id)
@@ -120,7 +122,7 @@ public struct SQLiteNodeRepository: NodeRepository {
                 Column("job_id") == id && nodes.contains(Column("id")) && Column("state") == NodeState.running.rawValue
             ).order(Column("rank")).fetchAll(db)
             for node in running {
-                _ = try db.applying(.preempt, toNode: node.id, reason: "moved by market auto", at: date)
+                _ = try db.applying(.preempt, toNode: node.id, reason: nodeReason, at: date)
             }
             return try db.applying(.interrupt, toJob: id, reason: reason, at: date)
         }
