@@ -71,4 +71,15 @@ struct NodeStateTests {
         #expect(NodeEvent.confirmTerminated.rawValue == "confirm_terminated")
         #expect(NodeEvent(rawValue: "vanish") == .vanish)
     }
+
+    @Test("the states answer their own questions: live, active, billed, waiting on the provider")
+    func questions() {
+        #expect(NodeState.live == [.requested, .booting, .running, .preempting, .terminating])
+        #expect(NodeState.active == [.requested, .booting, .running, .preempting])
+        #expect(NodeState.billing == [.booting, .running, .preempting, .terminating])
+        #expect(NodeState.allCases.filter(\.isInTransition) == [.requested, .booting, .terminating])
+        // Nothing terminal is live, and only a live node can be active or billed.
+        #expect(NodeState.allCases.allSatisfy { $0.isLive != $0.isTerminal })
+        #expect(NodeState.active.union(NodeState.billing).isSubset(of: NodeState.live))
+    }
 }

@@ -90,7 +90,7 @@ public final class Reconciler: Service, Sendable {
                 if !taken.isEmpty { report.actions[provider] = taken }
                 report.inTransition =
                     report.inTransition || !nowMissing.isEmpty
-                    || live.contains { [.requested, .booting, .terminating].contains($0.state) }
+                    || live.contains { $0.state.isInTransition }
             } catch {
                 report.unreachable[provider] = "\(error)"
                 logger.warning("cannot reconcile provider", metadata: ["provider": "\(provider)", "error": "\(error)"])

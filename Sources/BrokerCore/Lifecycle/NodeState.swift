@@ -53,4 +53,38 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
         case .requested, .booting, .running, .preempting, .terminating: false
         }
     }
+
+    /// May hold an instance at its provider: every state but the terminal ones.
+    public var isLive: Bool { !isTerminal }
+
+    /// Serves its rank, or is on its way to: requested, booting, running, preempting (not yet
+    /// asked to go).
+    public var isActive: Bool {
+        switch self {
+        case .requested, .booting, .running, .preempting: true
+        case .terminating, .terminated, .failed: false
+        }
+    }
+
+    /// Billed: from the provider's acceptance until the instance is confirmed gone.
+    public var isBilling: Bool {
+        switch self {
+        case .booting, .running, .preempting, .terminating: true
+        case .requested, .terminated, .failed: false
+        }
+    }
+
+    /// Waiting on its provider to finish a change: requested, booting, terminating (the
+    /// reconciler keeps looking closely while any node is).
+    public var isInTransition: Bool {
+        switch self {
+        case .requested, .booting, .terminating: true
+        case .running, .preempting, .terminated, .failed: false
+        }
+    }
+
+    /// The states with ``isLive``, ``isActive``, ``isBilling``: every list of states comes from these.
+    public static let live = Set(allCases.filter(\.isLive))
+    public static let active = Set(allCases.filter(\.isActive))
+    public static let billing = Set(allCases.filter(\.isBilling))
 }

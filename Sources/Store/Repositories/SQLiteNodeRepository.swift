@@ -198,9 +198,7 @@ public struct SQLiteNodeRepository: NodeRepository {
 
     public func liveNodes(provider: String?) async throws -> [NodeRecord] {
         try await database.pool.read { db in
-            var request = NodeRecord.filter(
-                [NodeState.requested, .booting, .running, .preempting, .terminating].map(\.rawValue)
-                    .contains(Column("state")))
+            var request = NodeRecord.filter(NodeState.live.rawValues.contains(Column("state")))
             if let provider { request = request.filter(Column("provider_id") == provider) }
             return try request.order(Column("requested_at"), Column("id")).fetchAll(db)
         }
@@ -240,13 +238,12 @@ public struct SQLiteNodeRepository: NodeRepository {
                 sql: "launched_at IS NOT NULL AND job_id IN (SELECT id FROM job WHERE team_id = ?)", arguments: [id]
             ).fetchAll(db)
             let byJob = Dictionary(grouping: launched, by: \.jobId)
-            let billing: Set<NodeState> = [.booting, .running, .preempting, .terminating]
             let lines = jobs.map { job in
                 let nodes = byJob[job.id] ?? []
                 return UsageReport.JobLine(
                     id: job.id, name: job.name, state: job.state,
                     spend: max(job.spend, nodes.reduce(.zero) { $0 + $1.spend(at: now) }),
-                    burnPerHour: nodes.filter { billing.contains($0.state) }.reduce(.zero) { $0 + $1.pricePerHour })
+                    burnPerHour: nodes.filter { $0.state.isBilling }.reduce(.zero) { $0 + $1.pricePerHour })
             }
             let providers = Dictionary(grouping: launched, by: \.providerId).sorted { $0.key < $1.key }.map {
                 provider, nodes in
@@ -347,14 +344,14 @@ public struct SQLiteNodeRepository: NodeRepository {
             let nodesInJob = try Int.fetchOne(
                 db,
                 sql:
-                    "SELECT count(*) FROM node WHERE job_id = ? AND state IN ('requested', 'booting', 'running', 'preempting')",
+                    "SELECT count(*) FROM node WHERE job_id = ? AND state IN \(NodeState.active.sqlList)",
                 arguments: [job.id])
             // Rank 0's newest live node is the gang's rendezvous.
             let master = try String.fetchOne(
                 db,
                 sql: """
                     SELECT address FROM node WHERE job_id = ? AND rank = 0
-                      AND state IN ('requested', 'booting', 'running', 'preempting')
+                      AND state IN \(NodeState.active.sqlList)
                     ORDER BY requested_at DESC, id DESC LIMIT 1
                     """,
                 arguments: [job.id])
@@ -400,7 +397,7 @@ public struct SQLiteNodeRepository: NodeRepository {
             var newest: [Int: String] = [:]
             for node in all { newest[node.rank] = node.id }
             let stale = all.filter {
-                newest[$0.rank] != $0.id && [.requested, .booting, .running, .preempting].contains($0.state)
+                newest[$0.rank] != $0.id && $0.state.isActive
             }
             let terminating = try stale.map { try db.applying(.terminate, toNode: $0.id, reason: "replaced", at: date) }
             guard let job = try JobRecord.fetchOne(db, key: id) else {

@@ -51,7 +51,7 @@ extension Database {
     /// (the provisioner and the reconciler then terminate their instances and confirm).
     func terminatingNodes(ofJob jobID: String, reason: String, at date: Date) throws -> [NodeRecord] {
         let live = try NodeRecord.filter(Column("job_id") == jobID)
-            .filter([NodeState.requested, .booting, .running, .preempting].map(\.rawValue).contains(Column("state")))
+            .filter(NodeState.active.rawValues.contains(Column("state")))
             .order(Column("rank"))
             .fetchAll(self)
         return try live.map { try applying(.terminate, toNode: $0.id, reason: reason, at: date) }
