@@ -284,7 +284,7 @@ public struct SQLiteNodeRepository: NodeRepository {
             node.lastHeartbeatAt = date
             node.address = heartbeat.address ?? node.address
             try node.update(db, columns: ["last_heartbeat_at", "address"])
-            if node.state == .booting {
+            if HeartbeatRules.startsNode(node.state) {
                 node = try db.applying(.start, toNode: id, reason: "the agent reported in", at: date)
             }
             if !heartbeat.shardsDone.isEmpty, node.state != .failed {
@@ -301,7 +301,7 @@ public struct SQLiteNodeRepository: NodeRepository {
                 throw StoreError.notFound(entity: "job", id: node.jobId)
             }
             if let uri = heartbeat.checkpointURI,
-                job.lastCheckpointAt.map({ $0 < heartbeat.checkpointAt ?? date }) ?? true
+                HeartbeatRules.keepsCheckpoint(reportedAt: heartbeat.checkpointAt ?? date, newest: job.lastCheckpointAt)
             {
                 job.lastCheckpointUri = uri
                 job.lastCheckpointAt = heartbeat.checkpointAt ?? date
@@ -313,29 +313,18 @@ public struct SQLiteNodeRepository: NodeRepository {
                 try event.insert(db)
             }
             var terminating: [NodeRecord] = []
-            if job.state == .running || job.state == .migrating {
-                let (total, done) = try db.shardCounts(ofJob: job.id)
-                if total > 0, done == total {
-                    job = try db.applying(.succeed, toJob: job.id, reason: "all \(total) shards done", at: date)
-                    terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
-                } else if total == 0, heartbeat.status == .exited, heartbeat.exitCode == 0, node.rank == 0,
-                    node.state == .running, job.state == .running
-                {
-                    // Without a dataset there are no shards to count: rank 0's command finishing is the end.
-                    job = try db.applying(
-                        .succeed, toJob: job.id, reason: "rank 0's command finished (the job has no dataset)", at: date)
-                    terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
-                } else if heartbeat.status == .exited, let code = heartbeat.exitCode, code != 0, node.state == .running,
-                    job.state == .running
-                {
-                    // Only a node still meant to run, in a whole gang, fails the job: one the broker
-                    // stopped (its command ends by SIGTERM, 143) or that is being reclaimed is
-                    // replaced anyway, and a survivor whose peer vanished mid-migration lost the
-                    // rendezvous, not the job.
-                    job = try db.applying(
-                        .fail, toJob: job.id, reason: "node \(node.rank)'s command exited with code \(code)", at: date)
-                    terminating = try db.terminatingNodes(ofJob: job.id, reason: "job failed", at: date)
-                }
+            switch HeartbeatRules.outcome(
+                job: job.state, node: node.state, rank: node.rank, shards: try db.shardCounts(ofJob: job.id),
+                exitCode: heartbeat.status == .exited ? heartbeat.exitCode : nil)
+            {
+            case .succeed(let reason):
+                job = try db.applying(.succeed, toJob: job.id, reason: reason, at: date)
+                terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
+            case .fail(let reason):
+                job = try db.applying(.fail, toJob: job.id, reason: reason, at: date)
+                terminating = try db.terminatingNodes(ofJob: job.id, reason: "job failed", at: date)
+            case nil:
+                break
             }
             if let updated = try NodeRecord.fetchOne(db, key: id) { node = updated }
             let assigned = try Int.fetchAll(
