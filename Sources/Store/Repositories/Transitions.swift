@@ -66,19 +66,13 @@ extension Database {
         return (row?["total"] ?? 0, row?["done"] ?? 0)
     }
 
-    /// Moves a node that is being lost (`preempt`: a reclaim notice; `vanish`: its instance is gone;
-    /// `terminate`: an operator's order) and, in the same transaction, sends its job to migrating
-    /// when it was running, so a job never runs on short of a node.
+    /// Moves a node that is being lost and, in the same transaction, its job as ``NodeLoss`` says.
     func losing(_ event: NodeEvent, node id: String, reason: String, at date: Date) throws -> NodeRecord {
         let node = try applying(event, toNode: id, reason: reason, at: date)
-        if let job = try JobRecord.fetchOne(self, key: node.jobId), job.state == .running {
-            let what =
-                switch event {
-                case .vanish: "vanished"
-                case .terminate: "was terminated by an operator"
-                default: "is being reclaimed"
-                }
-            _ = try applying(.interrupt, toJob: job.id, reason: "node \(node.rank) \(what): \(reason)", at: date)
+        if let job = try JobRecord.fetchOne(self, key: node.jobId),
+            let change = NodeLoss.jobChange(job: job.state, event: event, rank: node.rank, reason: reason)
+        {
+            _ = try applying(change.event, toJob: job.id, reason: change.reason, at: date)
         }
         return node
     }
