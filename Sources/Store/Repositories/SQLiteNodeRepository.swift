@@ -330,25 +330,16 @@ public struct SQLiteNodeRepository: NodeRepository {
             let assigned = try Int.fetchAll(
                 db, sql: "SELECT idx FROM shard WHERE job_id = ? AND node_id = ? AND state != 'done' ORDER BY idx",
                 arguments: [job.id, id])
-            let nodesInJob = try Int.fetchOne(
-                db,
-                sql:
-                    "SELECT count(*) FROM node WHERE job_id = ? AND state IN \(NodeState.active.sqlList)",
-                arguments: [job.id])
-            // Rank 0's newest live node is the gang's rendezvous.
-            let master = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT address FROM node WHERE job_id = ? AND rank = 0
-                      AND state IN \(NodeState.active.sqlList)
-                    ORDER BY requested_at DESC, id DESC LIMIT 1
-                    """,
-                arguments: [job.id])
-            let preempting = try NodeRecord.filter(Column("job_id") == job.id)
-                .filter(Column("state") == NodeState.preempting.rawValue).fetchCount(db)
+            let gang = try NodeRecord.filter(Column("job_id") == job.id).fetchAll(db)
+            let rendezvous = Rendezvous.of(
+                gang.map {
+                    Rendezvous.Member(
+                        id: $0.id, rank: $0.rank, state: $0.state, requestedAt: $0.requestedAt, address: $0.address)
+                })
             return HeartbeatOutcome(
-                node: node, job: job, nodesInJob: max(nodesInJob ?? 1, 1), assignedShards: assigned,
-                masterAddress: master, terminating: terminating, gangPreempting: preempting > 0
+                node: node, job: job, nodesInJob: rendezvous.size, assignedShards: assigned,
+                masterAddress: rendezvous.master, terminating: terminating,
+                gangPreempting: gang.contains { $0.state == .preempting }
             )
         }
     }
