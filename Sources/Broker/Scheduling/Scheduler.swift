@@ -219,7 +219,7 @@ public final class Scheduler: Service, Sendable {
                 var narrowed = narrowed
                 narrowed.resources.nodes = ranks.count
                 return !quote(narrowed, now: now).placements.isEmpty
-            }
+            }.choice
             guard let narrowed = choice.narrowing(partial) else {
                 if case .wait(let reason) = choice {
                     try await nodes.setWaitingReason(job: job.id, reason: reason, at: now)
@@ -300,7 +300,7 @@ public final class Scheduler: Service, Sendable {
             if AutoMarketChoice.applies(to: spec) {
                 let choice = try await autoMarket(job, spec: spec, now: now) { narrowed in
                     !self.quote(narrowed, now: now).placements.isEmpty
-                }
+                }.choice
                 guard let narrowed = choice.narrowing(spec) else {
                     if case .wait(let reason) = choice { try await wait(job, reason, into: &report) }
                     return
@@ -337,25 +337,36 @@ public final class Scheduler: Service, Sendable {
     private func autoMarket(
         _ job: JobRecord, spec: JobSpec, now: Date, survivorsBilling: Bool = false, spotLost: Bool = false,
         running: SpotPlacement? = nil, fits: (JobSpec) -> Bool
-    ) async throws -> AutoMarketChoice {
+    ) async throws -> AutoMarketStep {
         let done = try await doneFraction(of: job)
         // What is left of the work is what placements must finish by the deadline.
         let rest = spec.remaining(doneFraction: done)
         var spot = rest
         spot.market = .spot
+        let best = (onDemand: bestPlacement(rest, .onDemand, now: now), spot: bestPlacement(rest, .spot, now: now))
         var pilot = try await jobs.marketPilot(job: job.id)
         let history = pilot == nil ? try await spotHistory(of: spec, before: now) : .empty
         let choice = AutoMarketChoice.decide(
             AutoMarketChoice.Inputs(
                 submittedAt: job.createdAt, deadline: spec.deadline, now: now,
-                onDemandHours: bestPlacement(rest, .onDemand, now: now)?.estimatedHours,
-                spotHours: bestPlacement(rest, .spot, now: now)?.estimatedHours,
+                onDemandHours: best.onDemand?.estimatedHours, spotHours: best.spot?.estimatedHours,
                 spotAvailable: running == .spot || fits(spot), doneFraction: done,
                 restartOverhead: settings.restartOverhead, survivorsBilling: survivorsBilling,
                 tickSeconds: max(1, settings.interval.components.seconds), spotLost: spotLost, running: running),
             pilot: &pilot, history: { history })
         if let pilot { try await jobs.saveMarketPilot(pilot, job: job.id, at: now) }
-        return choice
+        return AutoMarketStep(
+            choice: choice, pilot: pilot, doneFraction: done, onDemand: best.onDemand, spot: best.spot)
+    }
+
+    /// One pass of a `market: auto` job's pilot: its choice, and what it was decided on.
+    private struct AutoMarketStep {
+        var choice: AutoMarketChoice
+        var pilot: AutoMarketPilot?
+        var doneFraction: Double
+        /// The best gang of each market for the work left, now.
+        var onDemand: Placement?
+        var spot: Placement?
     }
 
     /// The share of the job's shards done (0 without a dataset).
@@ -398,23 +409,21 @@ public final class Scheduler: Service, Sendable {
             let gang = Self.currentGang(try await nodes.nodes(ofJob: job.id)).filter { $0.state == .running }
             guard !gang.isEmpty else { return }
             let running: SpotPlacement = gang.allSatisfy { $0.market == .onDemand } ? .onDemand : .spot
-            let choice = try await autoMarket(job, spec: spec, now: now, running: running) { narrowed in
+            let step = try await autoMarket(job, spec: spec, now: now, running: running) { narrowed in
                 !self.quote(narrowed, now: now).placements.isEmpty
             }
-            guard let pilot = try await jobs.marketPilot(job: job.id) else { return }
-            let done = try await doneFraction(of: job)
-            let rest = spec.remaining(doneFraction: done)
+            guard let pilot = step.pilot else { return }
             let target: Placement?
-            switch choice {
-            case .spot: target = bestPlacement(rest, .spot, now: now)
-            case .onDemand: target = bestPlacement(rest, .onDemand, now: now)
+            switch step.choice {
+            case .spot: target = step.spot
+            case .onDemand: target = step.onDemand
             case .cheapest, .wait: target = nil
             }
             guard
                 let move = AutoMarketMove.decide(
-                    choice: choice,
+                    choice: step.choice,
                     gang: gang.map { .init(id: $0.id, market: $0.market, pricePerHour: $0.pricePerHour) },
-                    pilot: pilot, workDoneSeconds: Int64((Double(pilot.job.workSeconds) * done).rounded()),
+                    pilot: pilot, workDoneSeconds: Int64((Double(pilot.job.workSeconds) * step.doneFraction).rounded()),
                     target: target?.pricePerHour)
             else { return }
             _ = try await nodes.moveGang(
