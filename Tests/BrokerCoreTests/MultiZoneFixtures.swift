@@ -6,12 +6,18 @@ enum MultiZoneFixtures {
         SpotMarket(zones: patterns.map(SpotPolicyFixtures.trace))
     }
 
+    /// The single-zone policies the simulation runs in a market.
+    static func singleZonePolicies(for job: SpotJob) -> [any SpotPolicy] {
+        [OnDemandOnlyPolicy(), GreedySpotPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job)]
+    }
+
     /// The online multi-zone policies under test, as the simulation runs them.
     static func onlinePolicies(for job: SpotJob) -> [any MultiZoneSpotPolicy] {
-        [
-            ZonedSpotPolicy(OnDemandOnlyPolicy()), ZonedSpotPolicy(GreedySpotPolicy()),
-            ZonedSpotPolicy(UniformProgressPolicy()), ZonedSpotPolicy(GridbrokerSpotPolicy(job: job)),
-        ]
+        singleZonePolicies(for: job).map { zoned($0) }
+    }
+
+    static func zoned(_ policy: some SpotPolicy) -> any MultiZoneSpotPolicy {
+        ZonedSpotPolicy(policy)
     }
 
     /// Zones of random runs and gaps, as in the single-zone property tests.

@@ -52,10 +52,6 @@ struct MultiZoneReplayTests {
         #expect(result.cost == prices.spotPerHour.cost(forSeconds: F.hour + 720))
     }
 
-    static func zoned(_ policy: some SpotPolicy) -> any MultiZoneSpotPolicy {
-        ZonedSpotPolicy(policy)
-    }
-
     @Test(arguments: 1...4)
     func oneZoneReplaysLikeTheSingleZoneReplay(seed: UInt64) {
         var generator = TestGenerator(state: seed * 31)
@@ -67,13 +63,9 @@ struct MultiZoneReplayTests {
             let start = Int.random(in: 0..<trace.count, using: &generator)
             let single = SpotReplay(trace: trace, job: job)
             let multi = MultiZoneReplay(market: SpotMarket(zones: [trace]), job: job)
-            let policies: [any SpotPolicy] = [
-                OnDemandOnlyPolicy(), GreedySpotPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job),
-                SpotOnlyPolicy(),
-            ]
-            for policy in policies {
+            for policy in M.singleZonePolicies(for: job) + [SpotOnlyPolicy()] {
                 #expect(
-                    multi.run(Self.zoned(policy), from: start) == single.run(policy, from: start),
+                    multi.run(M.zoned(policy), from: start) == single.run(policy, from: start),
                     "\(policy.name), start \(start), job \(job)")
             }
         }

@@ -2,8 +2,8 @@
 /// ``MultiZoneReplay``: restart overheads, progress, and exact billing (see ``SpotReplay``).
 struct SpotRunLedger {
     let prices: SpotPrices
-    private(set) var cost = Money.zero
-    private(set) var starts = 0
+    private var cost = Money.zero
+    private var starts = 0
 
     init(prices: SpotPrices) {
         self.prices = prices
