@@ -22,7 +22,7 @@ public struct SpotMarket: Sendable, Hashable {
 
     /// The market as one zone: spot available whenever some zone has it. A run in the market maps
     /// to a run on this trace that pays no overhead to change zones, so no run in the market costs
-    /// less than the best run here (see ``MultiZoneSimulation``).
+    /// less than the best run here (see ``SpotPolicySimulation/run(market:named:starts:)``).
     public var union: SpotTrace {
         SpotTrace(
             tickSeconds: tickSeconds,
