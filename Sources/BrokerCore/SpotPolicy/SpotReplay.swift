@@ -25,40 +25,20 @@ public struct SpotReplay: Sendable {
     /// Replays `policy` from trace tick `start` until the work is done.
     public func run(_ policy: some SpotPolicy, from start: Int) -> SpotRunResult {
         var policy = policy
-        let tickSeconds = trace.tickSeconds
         var state = SpotPolicyState(
-            job: job, tickSeconds: tickSeconds, tick: 0, workDoneSeconds: 0, placement: .none,
+            job: job, tickSeconds: trace.tickSeconds, tick: 0, workDoneSeconds: 0, placement: .none,
             overheadLeftSeconds: 0, spotAvailable: false)
-        var cost = Money.zero
-        var starts = 0
+        var ledger = SpotRunLedger(prices: prices)
         while true {
             let traceTick = start + state.tick
             state.spotAvailable = trace.isAvailable(at: traceTick)
-            if state.placement == .spot && !state.spotAvailable {
-                state.placement = .none
-                state.overheadLeftSeconds = 0
-            }
+            if state.placement == .spot && !state.spotAvailable { state.preempt() }
             var decision = traceTick < trace.count ? policy.decide(state) : .onDemand
             if decision == .spot && !state.spotAvailable { decision = .wait }
             let placement = decision.placement
-            if placement != state.placement {
-                state.placement = placement
-                state.overheadLeftSeconds = placement == .none ? 0 : job.restartOverheadSeconds
-                if placement != .none { starts += 1 }
+            if let result = ledger.run(placement, newNode: placement != state.placement, state: &state) {
+                return result
             }
-            if placement != .none {
-                let overhead = min(state.overheadLeftSeconds, tickSeconds)
-                state.overheadLeftSeconds -= overhead
-                let progress = tickSeconds - overhead
-                if progress >= state.workLeftSeconds {
-                    let used = overhead + state.workLeftSeconds
-                    cost += prices.perHour(placement).cost(forSeconds: used)
-                    return SpotRunResult(cost: cost, finishedAtSeconds: state.elapsedSeconds + used, starts: starts)
-                }
-                state.workDoneSeconds += progress
-                cost += prices.perHour(placement).cost(forSeconds: tickSeconds)
-            }
-            state.tick += 1
         }
     }
 }

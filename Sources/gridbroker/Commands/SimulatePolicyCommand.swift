@@ -13,6 +13,9 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
             replayed from --starts seeded start ticks, for each deadline and policy (restart overhead
             0.2 h, on-demand 3.06 $/h, spot 0.918 $/h). Start ticks leave room for the longest deadline
             when the trace is long enough; a run that reaches the end of its trace finishes on on-demand.
+            With --multi-zone PREFIX, the traces whose file names start with PREFIX (same tick) are also
+            replayed as the zones of one market, for the multi-zone policies, from --starts start ticks
+            drawn with the same seed.
             """)
 
     @Option(help: "The folder of trace files.") var traces: String
@@ -21,6 +24,8 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
     @Option(help: "Start points per trace.") var starts = 300
     @Option(help: "The seed of the start points.") var seed: UInt64 = 1
     @Option(help: "Write one JSON line per run and policy to this file.") var json: String?
+    @Option(help: "Also replay the traces whose file names start with this prefix as the zones of one market.")
+    var multiZone: String?
 
     func run() async throws {
         let simulation = try CommandFailure.reporting { try settings() }
@@ -33,23 +38,60 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
                 starts: simulation.starts(in: trace, count: starts, using: &generator)
             )
         }
+        let market = try CommandFailure.reporting { try multiZoneMarket(inputs) }
+        let marketStarts = market.map { market in
+            var generator = SplitMix64(seed: seed)
+            return simulation.starts(in: market.market.union, count: starts, using: &generator)
+        }
         let records = await withTaskGroup(of: (Int, [SpotSimulationRecord]).self) { group in
             for (index, input) in inputs.enumerated() {
                 group.addTask { (index, simulation.run(trace: input.trace, named: input.name, starts: input.starts)) }
             }
-            var byTrace = [[SpotSimulationRecord]](repeating: [], count: inputs.count)
+            if let market, let marketStarts {
+                group.addTask {
+                    (inputs.count, simulation.run(market: market.market, named: market.name, starts: marketStarts))
+                }
+            }
+            var byTrace = [[SpotSimulationRecord]](repeating: [], count: inputs.count + 1)
             for await (index, records) in group { byTrace[index] = records }
-            return byTrace.flatMap { $0 }
+            return byTrace
         }
         if let json {
-            let text = records.map(\.jsonLine).joined(separator: "\n") + "\n"
+            let text = records.joined().map(\.jsonLine).joined(separator: "\n") + "\n"
             try CommandFailure.reporting { try text.write(toFile: json, atomically: true, encoding: .utf8) }
         }
         print(
             report(
                 SpotSimulationSummary(
-                    records, deadlines: simulation.deadlineSeconds, policies: SpotPolicySimulation.policyNames),
-                traceCount: inputs.count))
+                    Array(records.prefix(inputs.count).joined()), deadlines: simulation.deadlineSeconds,
+                    policies: SpotPolicySimulation.policyNames),
+                title: "\(inputs.count) traces × \(starts) starts, job \(jobHours) h"))
+        if let market {
+            print(
+                "\n"
+                    + report(
+                        SpotSimulationSummary(
+                            records[inputs.count], deadlines: simulation.deadlineSeconds,
+                            policies: SpotPolicySimulation.multiZonePolicyNames),
+                        title: "multi-zone market \(market.name) × \(starts) starts, job \(jobHours) h"))
+        }
+    }
+
+    /// The market `--multi-zone` asks for, named after its prefix and zone count, or nil without it.
+    private func multiZoneMarket(_ inputs: [(name: String, trace: SpotTrace, starts: [Int])]) throws -> (
+        name: String, market: SpotMarket
+    )? {
+        guard let multiZone else { return nil }
+        let zones = inputs.filter { $0.name.hasPrefix(multiZone) }
+        guard let first = zones.first else {
+            throw CommandFailure("--multi-zone: no trace file in \(traces) starts with '\(multiZone)'")
+        }
+        if let other = zones.first(where: { $0.trace.tickSeconds != first.trace.tickSeconds }) {
+            throw CommandFailure(
+                "--multi-zone: \(other.name) has \(other.trace.tickSeconds) s ticks, \(first.name) "
+                    + "\(first.trace.tickSeconds) s: the zones of a market share one tick")
+        }
+        return ("\(multiZone) (\(zones.count) zones)", SpotMarket(zones: zones.map(\.trace)))
     }
 
     /// The simulation the arguments ask for, or a one-line reason they are wrong.
@@ -107,7 +149,7 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
         return try SpotTrace(json: Array(data), source: file.lastPathComponent)
     }
 
-    private func report(_ summary: SpotSimulationSummary, traceCount: Int) -> String {
+    private func report(_ summary: SpotSimulationSummary, title: String) -> String {
         var table = TextTable([
             ("deadline h", .right), ("policy", .left), ("runs", .right), ("cost vs on-demand", .right),
             ("mean cost $", .right), ("missed", .right), ("mean finish h", .right),
@@ -119,7 +161,7 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
                 String(format: "%.1f%%", row.missedRate * 100), Self.hours(row.meanFinishSeconds),
             ])
         }
-        return "\(traceCount) traces × \(starts) starts, job \(jobHours) h\n" + table.rendered
+        return title + "\n" + table.rendered
     }
 
     private static func hours(_ seconds: Double) -> String {
