@@ -40,7 +40,7 @@ struct AutoMarketChoiceTests {
             return
         }
         #expect(reason.contains("waiting for it while the deadline 2026-11-20T"))
-        #expect(decide(hoursIn: 1, spot: false) == .wait(reason: reason))
+        #expect(decide(hoursIn: 0.1, spot: false) == .wait(reason: reason))
     }
 
     @Test("nodes that bill while the job waits (a gang's survivors) make on-demand the cheaper choice")

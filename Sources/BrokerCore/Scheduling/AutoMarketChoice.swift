@@ -81,7 +81,7 @@ public enum AutoMarketChoice: Sendable, Equatable {
             job: job, tickSeconds: tickSeconds, tick: Int(elapsed / tickSeconds),
             workDoneSeconds: Int64(Double(workSeconds) * min(1, max(0, inputs.doneFraction))),
             placement: .none, overheadLeftSeconds: 0, spotAvailable: inputs.spotAvailable)
-        var policy = GridbrokerSpotPolicy(job: job)
+        var policy = GridbrokerSpotPolicy(job: job, history: .empty)
         switch policy.decide(state) {
         case .spot:
             return .spot

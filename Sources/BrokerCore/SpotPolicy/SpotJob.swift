@@ -1,6 +1,6 @@
 /// A job for the spot policy: how much work, by when, and what every (re)start of a node costs.
 /// All durations are in whole seconds, counted from the job's start.
-public struct SpotJob: Sendable, Hashable {
+public struct SpotJob: Sendable, Hashable, Codable {
     /// Seconds of computation the job needs.
     public var workSeconds: Int64
     /// Seconds after the start by which the work must be done.
