@@ -31,6 +31,7 @@ public struct SpotReplay: Sendable {
             overheadLeftSeconds: 0, spotAvailable: false)
         var cost = Money.zero
         var starts = 0
+        var actions: [UInt8] = []
         while true {
             let traceTick = start + state.tick
             state.spotAvailable = trace.isAvailable(at: traceTick)
@@ -46,6 +47,7 @@ public struct SpotReplay: Sendable {
                 state.overheadLeftSeconds = placement == .none ? 0 : job.restartOverheadSeconds
                 if placement != .none { starts += 1 }
             }
+            actions.append(placement.letter)
             if placement != .none {
                 let overhead = min(state.overheadLeftSeconds, tickSeconds)
                 state.overheadLeftSeconds -= overhead
@@ -53,7 +55,9 @@ public struct SpotReplay: Sendable {
                 if progress >= state.workLeftSeconds {
                     let used = overhead + state.workLeftSeconds
                     cost += prices.perHour(placement).cost(forSeconds: used)
-                    return SpotRunResult(cost: cost, finishedAtSeconds: state.elapsedSeconds + used, starts: starts)
+                    return SpotRunResult(
+                        cost: cost, finishedAtSeconds: state.elapsedSeconds + used, starts: starts,
+                        actions: String(decoding: actions, as: UTF8.self))
                 }
                 state.workDoneSeconds += progress
                 cost += prices.perHour(placement).cost(forSeconds: tickSeconds)

@@ -13,6 +13,8 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
             replayed from --starts seeded start ticks, for each deadline and policy (restart overhead
             0.2 h, on-demand 3.06 $/h, spot 0.918 $/h). Start ticks leave room for the longest deadline
             when the trace is long enough; a run that reaches the end of its trace finishes on on-demand.
+            The gridbroker policy of each start learns from the trace before that start only. With
+            --nodes K, a K-node gang has spot only at ticks counting at least K instances.
             """)
 
     @Option(help: "The folder of trace files.") var traces: String
@@ -20,14 +22,17 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
     @Option(help: "Deadlines in hours after the start, comma-separated.") var deadlines: String
     @Option(help: "Start points per trace.") var starts = 300
     @Option(help: "The seed of the start points.") var seed: UInt64 = 1
-    @Option(help: "Write one JSON line per run and policy to this file.") var json: String?
+    @Option(help: "Nodes in the job's gang: spot only where the trace counts at least this many instances.")
+    var nodes = 1
+    @Option(help: "Write one JSON line per run and policy, with its per-tick actions, to this file.")
+    var json: String?
 
     func run() async throws {
         let simulation = try CommandFailure.reporting { try settings() }
         let files = try CommandFailure.reporting { try traceFiles() }
         var generator = SplitMix64(seed: seed)
         let inputs = try files.map { file in
-            let trace = try CommandFailure.reporting { try readTrace(file) }
+            let trace = try CommandFailure.reporting { try readTrace(file) }.gangs(of: nodes)
             return (
                 name: file.deletingPathExtension().lastPathComponent, trace: trace,
                 starts: simulation.starts(in: trace, count: starts, using: &generator)
@@ -72,6 +77,7 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
             if !deadlineSeconds.contains(deadline) { deadlineSeconds.append(deadline) }
         }
         guard (1...100_000).contains(starts) else { throw CommandFailure("--starts must be 1...100000") }
+        guard (1...10_000).contains(nodes) else { throw CommandFailure("--nodes must be 1...10000") }
         return SpotPolicySimulation(workSeconds: work, deadlineSeconds: deadlineSeconds)
     }
 
@@ -119,7 +125,8 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
                 String(format: "%.1f%%", row.missedRate * 100), Self.hours(row.meanFinishSeconds),
             ])
         }
-        return "\(traceCount) traces × \(starts) starts, job \(jobHours) h\n" + table.rendered
+        let gang = nodes == 1 ? "" : ", gangs of \(nodes) nodes"
+        return "\(traceCount) traces × \(starts) starts, job \(jobHours) h\(gang)\n" + table.rendered
     }
 
     private static func hours(_ seconds: Double) -> String {
