@@ -9,7 +9,9 @@
 /// on-demand, and the cycles form a two-state Markov chain whose stationary mix gives money and
 /// lost time (waiting and restart overheads) per second of progress.
 struct SpotStrategy: Sendable, Equatable {
+    /// How long into an outage to wait before on-demand (infinity: wait it out).
     var waitSeconds: Double
+    /// How long spot must have been back before leaving on-demand for it; nil: never.
     var returnAfterSeconds: Double?
     /// Money per second of progress, relative to on-demand (1: on-demand only).
     var costRate: Double
