@@ -19,8 +19,9 @@ struct AutoMarketChoiceTests {
         Self.firstDecision(
             AutoMarketChoice.Inputs(
                 submittedAt: Self.submitted, deadline: deadline.map { Self.submitted.addingTimeInterval($0 * 3600) },
-                now: Self.submitted.addingTimeInterval(hoursIn * 3600), onDemandHours: onDemand ? 48 : nil,
-                spotHours: spot ? 48 : nil, spotAvailable: spot, doneFraction: done, restartOverhead: .seconds(720)))
+                now: Self.submitted.addingTimeInterval(hoursIn * 3600), onDemandHours: onDemand ? 48 * (1 - done) : nil,
+                spotHours: spot ? 48 * (1 - done) : nil, spotAvailable: spot, doneFraction: done,
+                restartOverhead: .seconds(720)))
     }
 
     @Test("without a deadline there is nothing to protect: the cheapest of both markets")
@@ -46,7 +47,7 @@ struct AutoMarketChoiceTests {
             return
         }
         #expect(reason.contains("waiting for it while the deadline 2026-11-20T"))
-        #expect(decide(hoursIn: 1, spot: false) == .wait(reason: reason))
+        #expect(decide(hoursIn: 0.1, spot: false) == .wait(reason: reason))
     }
 
     @Test("nodes that bill while the job waits (a gang's survivors) make on-demand the cheaper choice")
@@ -61,7 +62,7 @@ struct AutoMarketChoiceTests {
 
     @Test("no spot and the slack down to its reserve: on-demand")
     func onDemandWhenSlackRunsOut() {
-        // 4 h in, nothing done: 8 h of slack against a reserve of 8.4 h.
+        // 4 h in, nothing done: 8 h of slack left, too little to spend more of it waiting.
         #expect(decide(hoursIn: 4, spot: false) == .onDemand)
         // The same moment with half the shards done: 32 h of slack, so waiting is still safe.
         guard case .wait = decide(hoursIn: 4, done: 0.5, spot: false) else {

@@ -8,7 +8,10 @@ enum MultiZoneFixtures {
 
     /// The single-zone policies the simulation runs in a market.
     static func singleZonePolicies(for job: SpotJob) -> [any SpotPolicy] {
-        [OnDemandOnlyPolicy(), GreedySpotPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job)]
+        [
+            OnDemandOnlyPolicy(), GreedySpotPolicy(), UniformProgressPolicy(),
+            GridbrokerSpotPolicy(job: job, history: .empty),
+        ]
     }
 
     /// The online multi-zone policies under test, as the simulation runs them.

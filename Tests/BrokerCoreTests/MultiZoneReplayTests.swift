@@ -64,9 +64,11 @@ struct MultiZoneReplayTests {
             let single = SpotReplay(trace: trace, job: job)
             let multi = MultiZoneReplay(market: SpotMarket(zones: [trace]), job: job)
             for policy in M.singleZonePolicies(for: job) + [SpotOnlyPolicy()] {
+                // The same run, its spot ticks named by their zone (0) rather than S.
+                var expected = single.run(policy, from: start)
+                expected.actions = expected.actions.replacingOccurrences(of: "S", with: "0")
                 #expect(
-                    multi.run(M.zoned(policy), from: start) == single.run(policy, from: start),
-                    "\(policy.name), start \(start), job \(job)")
+                    multi.run(M.zoned(policy), from: start) == expected, "\(policy.name), start \(start), job \(job)")
             }
         }
     }

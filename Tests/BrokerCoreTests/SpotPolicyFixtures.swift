@@ -16,7 +16,7 @@ enum SpotPolicyFixtures {
     /// The deadline-safe policies under test (all but the on-demand baseline, which is trivially safe).
     static func policies(for job: SpotJob, trace: SpotTrace, start: Int) -> [any SpotPolicy] {
         [
-            OnDemandOnlyPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job),
+            OnDemandOnlyPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job, history: .empty),
             OmniscientPolicy(planner: OmniscientPlanner(trace: trace, job: job), start: start),
         ]
     }

@@ -36,10 +36,11 @@ struct SpotPolicySimulationTests {
         let record = SpotSimulationRecord(
             policy: "gridbroker", trace: "aws \"1a\"", start: 17, job: F.job(workHours: 48, deadlineHours: 52),
             result: SpotRunResult(
-                cost: Money(microdollars: 44_064_153), finishedAtSeconds: 48 * F.hour + 1800, starts: 3))
+                cost: Money(microdollars: 44_064_153), finishedAtSeconds: 48 * F.hour + 1800, starts: 3,
+                actions: "SSIO"))
         #expect(
             record.jsonLine
-                == #"{"policy": "gridbroker", "trace": "aws \"1a\"", "start": 17, "deadline": 52.0, "cost": 44.064153, "finished_at_hours": 48.5}"#
+                == #"{"policy": "gridbroker", "trace": "aws \"1a\"", "start": 17, "deadline": 52.0, "cost": 44.064153, "finished_at_hours": 48.5, "actions": "SSIO"}"#
         )
     }
 }

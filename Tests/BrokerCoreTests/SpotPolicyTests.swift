@@ -91,30 +91,4 @@ struct SpotPolicyTests {
         state.workDoneSeconds = 2 * F.hour  // ahead of the line: back to spot
         #expect(policy.decide(state) == .spot)
     }
-
-    @Test func gridbrokerReturnsToSpotOnlyWhenItIsStableAndTheSlackIsComfortable() {
-        let job = F.job(workHours: 10, deadlineHours: 20)
-        var policy = GridbrokerSpotPolicy(job: job)
-        var state = SpotPolicyState(
-            job: job, tickSeconds: F.tick, tick: 0, workDoneSeconds: 0, placement: .onDemand, overheadLeftSeconds: 0,
-            spotAvailable: true)
-        // Spot must have been there for 3 ticks in a row.
-        #expect(policy.decide(state) == .onDemand)
-        state.tick = 1
-        #expect(policy.decide(state) == .onDemand)
-        state.tick = 2
-        #expect(policy.decide(state) == .spot)
-        // 9.5 h in with nothing done: 0.5 h of slack, under the reserve.
-        state.tick = 57
-        #expect(policy.decide(state) == .onDemand)
-        // No node, no spot: wait while the slack is above the reserve, on-demand below it.
-        state.placement = .none
-        state.spotAvailable = false
-        state.tick = 6
-        #expect(policy.decide(state) == .wait)
-        state.tick = 58
-        state.workDoneSeconds = 200  // 1400 s of slack: above the safety net, under the reserve
-        #expect(!state.mustRunOnDemand)
-        #expect(policy.decide(state) == .onDemand)
-    }
 }

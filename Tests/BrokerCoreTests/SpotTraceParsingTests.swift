@@ -12,6 +12,7 @@ struct SpotTraceParsingTests {
         let trace = try parse(#"{"metadata": {"gap_seconds": 195, "note": "x"}, "data": [0, 1, 3, 0]}"#)
         #expect(trace.tickSeconds == 195)
         #expect(trace.available == [false, true, true, false])
+        #expect(trace.counts == [0, 1, 3, 0])
     }
 
     @Test(arguments: [

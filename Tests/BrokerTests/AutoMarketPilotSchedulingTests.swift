@@ -89,7 +89,11 @@ struct AutoMarketPilotSchedulingTests {
                 let log = RecordingPolicy.Log()
                 _ = SpotReplay(
                     trace: SpotTrace(tickSeconds: Self.tick, available: Self.trace), job: pilot.job
-                ).run(RecordingPolicy(inner: GridbrokerSpotPolicy(job: pilot.job, history: .empty), log: log), from: 0)
+                ).run(
+                    RecordingPolicy(
+                        inner: GridbrokerSpotPolicy(
+                            job: pilot.job, history: pilot.policy.history, prices: pilot.policy.prices),
+                        log: log), from: 0)
                 replay = log.entries.withLock { $0 }
             }
             try await harness.boot("vast")

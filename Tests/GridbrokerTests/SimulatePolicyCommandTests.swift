@@ -32,6 +32,7 @@ struct SimulatePolicyCommandTests {
         (["--traces", "t", "--job-hours", "4", "--deadlines", "5,,6"], "--deadlines must be positive hours"),
         (["--traces", "t", "--job-hours", "4", "--deadlines", "3"], "deadline 3 h leaves no room"),
         (["--traces", "t", "--job-hours", "4", "--deadlines", "5", "--starts", "0"], "--starts must be"),
+        (["--traces", "t", "--job-hours", "4", "--deadlines", "5", "--nodes", "0"], "--nodes must be"),
     ])
     func rejectsBadArgumentsWithOneLine(arguments: [String], message: String) async throws {
         let (status, log) = try await run(arguments, expecting: message)
@@ -71,7 +72,35 @@ struct SimulatePolicyCommandTests {
         #expect(lines.count == 2 * 3 * 2 * 4)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
         #expect(
-            Set(first?.keys.map { $0 } ?? []) == ["policy", "trace", "start", "deadline", "cost", "finished_at_hours"])
+            Set(first?.keys.map { $0 } ?? [])
+                == ["policy", "trace", "start", "deadline", "cost", "finished_at_hours", "actions"])
         #expect(first?["trace"] as? String == "a")
+        // One letter per 600 s tick up to the finish, the last tick a partial one.
+        let actions = first?["actions"] as? String ?? ""
+        let finish = first?["finished_at_hours"] as? Double ?? 0
+        #expect(actions.count == Int((finish * 3600 / 600 - 1e-6).rounded(.up)))
+        #expect(!actions.isEmpty && actions.allSatisfy { "IOS".contains($0) })
+    }
+
+    @Test func aGangHasSpotOnlyWhereEnoughInstancesAre() async throws {
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("t"), withIntermediateDirectories: true)
+        // Two instances whenever there is spot at all.
+        let pattern = (0..<200).map { $0 % 9 < 6 ? "2" : "0" }.joined(separator: ", ")
+        try writeTrace("t/a.json", #"{"metadata": {"gap_seconds": 600}, "data": [\#(pattern)]}"#)
+        func actions(nodes: Int) async throws -> [String] {
+            let (status, log) = try await run(
+                [
+                    "--traces", "t", "--job-hours", "4", "--deadlines", "8", "--starts", "3", "--nodes", String(nodes),
+                    "--json", "runs-\(nodes).jsonl",
+                ], expecting: "omniscient")
+            #expect(status == 0, "\(log)")
+            return try String(contentsOf: folder.appendingPathComponent("runs-\(nodes).jsonl"), encoding: .utf8)
+                .split(separator: "\n").compactMap {
+                    (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["actions"] as? String
+                }
+        }
+        #expect(try await actions(nodes: 2).contains { $0.contains("S") })
+        #expect(try await actions(nodes: 3).allSatisfy { !$0.contains("S") })
     }
 }

@@ -48,11 +48,14 @@ public enum AutoMarketChoice: Sendable, Equatable {
         public var spotLost: Bool
         /// The market the job's gang runs on, when it runs.
         public var running: SpotPlacement?
+        /// What the best gang of each market costs per hour now, when known (the pilot's first
+        /// decision weighs spot's savings by them; the paper's ratio otherwise).
+        public var prices: SpotPrices?
 
         public init(
             submittedAt: Date, deadline: Date?, now: Date, onDemandHours: Double?, spotHours: Double?,
             spotAvailable: Bool, doneFraction: Double, restartOverhead: Duration, survivorsBilling: Bool = false,
-            tickSeconds: Int64 = 5, spotLost: Bool = false, running: SpotPlacement? = nil
+            tickSeconds: Int64 = 5, spotLost: Bool = false, running: SpotPlacement? = nil, prices: SpotPrices? = nil
         ) {
             self.submittedAt = submittedAt
             self.deadline = deadline
@@ -66,6 +69,7 @@ public enum AutoMarketChoice: Sendable, Equatable {
             self.tickSeconds = tickSeconds
             self.spotLost = spotLost
             self.running = running
+            self.prices = prices
         }
     }
 
@@ -91,7 +95,7 @@ public enum AutoMarketChoice: Sendable, Equatable {
                                 1, Int64((hoursLeft * 3600 / max(0.01, 1 - inputs.doneFraction)).rounded(.up))),
                             deadlineSeconds: max(1, Int64(deadline.timeIntervalSince(inputs.submittedAt))),
                             restartOverheadSeconds: inputs.restartOverhead.components.seconds),
-                        history: history())
+                        history: history(), prices: inputs.prices ?? .paper)
                 })
         else { return .cheapest }
         let decision = current.step(

@@ -16,9 +16,11 @@ public struct AutoMarketPilot: Sendable, Codable, Equatable {
     public private(set) var lastDecision: SpotDecision?
     public private(set) var lastStepAt: Int64?
 
-    public init(job: SpotJob, history: SpotHistory) {
+    /// `prices`: what a gang of the job costs per hour on each market (the policy weighs spot's
+    /// savings against the time it risks by their ratio).
+    public init(job: SpotJob, history: SpotHistory, prices: SpotPrices = .paper) {
         self.job = job
-        self.policy = GridbrokerSpotPolicy(job: job, history: history)
+        self.policy = GridbrokerSpotPolicy(job: job, history: history, prices: prices)
         self.placement = .none
         self.placementSince = 0
     }

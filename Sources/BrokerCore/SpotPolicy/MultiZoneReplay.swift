@@ -44,7 +44,11 @@ public struct MultiZoneReplay: Sendable {
             if let zone = decision.zone, !state.isAvailable(zone: zone) { decision = .wait }
             let newNode = decision.placement != state.market.placement || decision.zone != state.zone
             state.zone = decision.zone
-            if let result = ledger.run(decision.placement, newNode: newNode, state: &state.market) { return result }
+            // A spot tick's letter is its zone's index (0…9), so the run names where it ran.
+            let action = decision.zone.map { UInt8(ascii: "0") + UInt8(min($0, 9)) }
+            if let result = ledger.run(decision.placement, newNode: newNode, state: &state.market, action: action) {
+                return result
+            }
         }
     }
 }

@@ -1,18 +1,78 @@
-/// What a spot policy knows of a spot market's past, learned from a trace of it up to the job's
-/// start (never after).
+/// What a zone's past says about its spot capacity, learned from a trace of the past (oldest first)
+/// and kept small enough to persist with a job: how long spot stayed when it came (runs), how long
+/// it stayed away when it went (outages), the share of time it was there, and the spell going on
+/// when the history ends.
+///
+/// Only completed spells are counted: the first spell of the history (it began before) and the last
+/// one (it is still going on, see ``endingSpellSeconds``) are not.
 public struct SpotHistory: Sendable, Codable, Equatable {
-    /// Ticks observed.
-    public var ticks: Int
+    /// Seconds the history covers.
+    public var observedSeconds: Int64
+    /// Seconds of it during which the gang had spot.
+    public var availableSeconds: Int64
+    /// Completed spells with spot.
+    public var runs: SpellHistogram
+    /// Completed spells without spot.
+    public var outages: SpellHistogram
+    /// Whether the gang had spot at the end of the history.
+    public var endsAvailable: Bool
+    /// How long the spell at the end of the history had lasted (zero with no history).
+    public var endingSpellSeconds: Int64
 
-    /// No past at all.
-    public static let empty = SpotHistory(ticks: 0)
+    /// No history: the policy goes by its priors.
+    public static let empty = SpotHistory(
+        observedSeconds: 0, availableSeconds: 0, runs: SpellHistogram(), outages: SpellHistogram(),
+        endsAvailable: false, endingSpellSeconds: 0)
 
-    private init(ticks: Int) {
-        self.ticks = ticks
+    public init(
+        observedSeconds: Int64, availableSeconds: Int64, runs: SpellHistogram, outages: SpellHistogram,
+        endsAvailable: Bool, endingSpellSeconds: Int64
+    ) {
+        self.observedSeconds = observedSeconds
+        self.availableSeconds = availableSeconds
+        self.runs = runs
+        self.outages = outages
+        self.endsAvailable = endsAvailable
+        self.endingSpellSeconds = endingSpellSeconds
     }
 
-    /// Learns from `trace` (oldest first) as a gang of `gang` nodes sees it.
+    /// Learns from `trace`, the past up to now, for a gang of `gang` nodes: the gang has spot at a
+    /// tick when the trace counts at least `gang` instances.
     public init(trace: SpotTrace, gang: Int = 1) {
-        self.ticks = trace.count
+        precondition(gang > 0, "a gang has at least one node")
+        self = .empty
+        let tick = trace.tickSeconds
+        var spellAvailable: Bool?
+        var spellTicks = 0
+        var pastFirstSpell = false
+        for count in trace.counts {
+            let available = count >= gang
+            observedSeconds += tick
+            if available { availableSeconds += tick }
+            if available == spellAvailable {
+                spellTicks += 1
+                continue
+            }
+            if let previous = spellAvailable {
+                // The first spell began before the history: its length is unknown.
+                if pastFirstSpell {
+                    if previous {
+                        runs.add(Int64(spellTicks) * tick)
+                    } else {
+                        outages.add(Int64(spellTicks) * tick)
+                    }
+                }
+                pastFirstSpell = true
+            }
+            spellAvailable = available
+            spellTicks = 1
+        }
+        endsAvailable = spellAvailable ?? false
+        endingSpellSeconds = Int64(spellTicks) * tick
+    }
+
+    /// The share of the history with spot, nil without history.
+    public var availableShare: Double? {
+        observedSeconds > 0 ? Double(availableSeconds) / Double(observedSeconds) : nil
     }
 }

@@ -5,3 +5,14 @@ public enum SpotPlacement: Sendable, Hashable, Codable {
     case spot
     case onDemand
 }
+
+extension SpotPlacement {
+    /// The placement's letter in a run's actions: `I` idle, `O` on-demand, `S` spot.
+    var letter: UInt8 {
+        switch self {
+        case .none: UInt8(ascii: "I")
+        case .spot: UInt8(ascii: "S")
+        case .onDemand: UInt8(ascii: "O")
+        }
+    }
+}

@@ -15,6 +15,9 @@ extension SpotPolicySimulation {
     /// the cheapest policy's cost.
     public func run(market: SpotMarket, named name: String, starts: [Int]) -> [SpotSimulationRecord] {
         let union = market.union
+        // The gridbroker policy learns from the market's past: when some zone had spot, before each start.
+        let histories = Dictionary(
+            starts.map { ($0, SpotHistory(trace: union.prefix(before: $0))) }, uniquingKeysWith: { first, _ in first })
         var records: [SpotSimulationRecord] = []
         for deadline in deadlineSeconds {
             let job = SpotJob(
@@ -24,7 +27,9 @@ extension SpotPolicySimulation {
             for start in starts {
                 let online: [any MultiZoneSpotPolicy] = [
                     ZonedSpotPolicy(OnDemandOnlyPolicy()), ZonedSpotPolicy(GreedySpotPolicy()),
-                    ZonedSpotPolicy(UniformProgressPolicy()), ZonedSpotPolicy(GridbrokerSpotPolicy(job: job)),
+                    ZonedSpotPolicy(UniformProgressPolicy()),
+                    ZonedSpotPolicy(
+                        GridbrokerSpotPolicy(job: job, history: histories[start] ?? .empty, prices: prices)),
                 ]
                 var results = online.map { (name: $0.name, result: replay.run($0, from: start)) }
                 // Every run in the market costs at least the floor: the online costs bound its search.

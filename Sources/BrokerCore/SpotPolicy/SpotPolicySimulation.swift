@@ -29,9 +29,12 @@ public struct SpotPolicySimulation: Sendable {
         return (0..<count).map { _ in Int.random(in: 0...max(0, last), using: &generator) }
     }
 
-    /// Every policy, from every start, for every deadline.
+    /// Every policy, from every start, for every deadline. The gridbroker policy of a start learns
+    /// from the trace before it, never from what follows.
     public func run(trace: SpotTrace, named name: String, starts: [Int]) -> [SpotSimulationRecord] {
         var records: [SpotSimulationRecord] = []
+        let histories = Dictionary(
+            starts.map { ($0, SpotHistory(trace: trace.prefix(before: $0))) }, uniquingKeysWith: { first, _ in first })
         for deadline in deadlineSeconds {
             let job = SpotJob(
                 workSeconds: workSeconds, deadlineSeconds: deadline, restartOverheadSeconds: restartOverheadSeconds)
@@ -39,7 +42,8 @@ public struct SpotPolicySimulation: Sendable {
             let planner = OmniscientPlanner(trace: trace, job: job, prices: prices)
             for start in starts {
                 let online: [any SpotPolicy] = [
-                    OnDemandOnlyPolicy(), UniformProgressPolicy(), GridbrokerSpotPolicy(job: job),
+                    OnDemandOnlyPolicy(), UniformProgressPolicy(),
+                    GridbrokerSpotPolicy(job: job, history: histories[start] ?? .empty, prices: prices),
                 ]
                 var results = online.map { (name: $0.name, result: replay.run($0, from: start)) }
                 // The online policies' costs bound the omniscient search.

@@ -1,5 +1,5 @@
 /// Prices per hour of one node on each market.
-public struct SpotPrices: Sendable, Hashable {
+public struct SpotPrices: Sendable, Hashable, Codable {
     public var onDemandPerHour: Money
     public var spotPerHour: Money
 

@@ -4,6 +4,8 @@ struct SpotRunLedger {
     let prices: SpotPrices
     private var cost = Money.zero
     private var starts = 0
+    /// One letter a tick (see ``SpotRunResult/actions``).
+    private var actions: [UInt8] = []
 
     init(prices: SpotPrices) {
         self.prices = prices
@@ -12,9 +14,13 @@ struct SpotRunLedger {
     /// Runs the tick `state` describes on `placement`, then moves `state` to the next tick.
     ///
     /// `newNode`: the tick's node is not the one `state` holds (a start from nothing, a switch of
-    /// market or zone); a new node owes the job's restart overhead. Returns the run's result when
-    /// the work is done during the tick, billed up to the second it is done.
-    mutating func run(_ placement: SpotPlacement, newNode: Bool, state: inout SpotPolicyState) -> SpotRunResult? {
+    /// market or zone); a new node owes the job's restart overhead. `action` is the tick's letter
+    /// (the placement's unless given: a multi-zone run names the zone). Returns the run's result
+    /// when the work is done during the tick, billed up to the second it is done.
+    mutating func run(
+        _ placement: SpotPlacement, newNode: Bool, state: inout SpotPolicyState, action: UInt8? = nil
+    ) -> SpotRunResult? {
+        actions.append(action ?? placement.letter)
         state.placement = placement
         if newNode {
             state.overheadLeftSeconds = placement == .none ? 0 : state.job.restartOverheadSeconds
@@ -28,7 +34,9 @@ struct SpotRunLedger {
             if progress >= state.workLeftSeconds {
                 let used = overhead + state.workLeftSeconds
                 cost += prices.perHour(placement).cost(forSeconds: used)
-                return SpotRunResult(cost: cost, finishedAtSeconds: state.elapsedSeconds + used, starts: starts)
+                return SpotRunResult(
+                    cost: cost, finishedAtSeconds: state.elapsedSeconds + used, starts: starts,
+                    actions: String(decoding: actions, as: UTF8.self))
             }
             state.workDoneSeconds += progress
             cost += prices.perHour(placement).cost(forSeconds: tickSeconds)

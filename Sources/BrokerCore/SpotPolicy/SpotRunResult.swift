@@ -6,11 +6,15 @@ public struct SpotRunResult: Sendable, Hashable {
     public var finishedAtSeconds: Int64
     /// Nodes started (each paid the restart overhead).
     public var starts: Int
+    /// Where the job ran in each tick from the start: one letter a tick, `I` idle (waiting or just
+    /// preempted), `O` on-demand, `S` spot.
+    public var actions: String
 
-    public init(cost: Money, finishedAtSeconds: Int64, starts: Int) {
+    public init(cost: Money, finishedAtSeconds: Int64, starts: Int, actions: String = "") {
         self.cost = cost
         self.finishedAtSeconds = finishedAtSeconds
         self.starts = starts
+        self.actions = actions
     }
 
     /// Whether the work was done by `job`'s deadline.

@@ -18,13 +18,14 @@ public struct SpotSimulationRecord: Sendable, Hashable {
 
 extension SpotSimulationRecord {
     /// The record as one line of JSON, the format `simulate-policy --json` writes:
-    /// `{"policy", "trace", "start", "deadline", "cost", "finished_at_hours"}`, with the start as a
-    /// trace tick, the deadline and the finish in hours after the start, the cost in dollars.
+    /// `{"policy", "trace", "start", "deadline", "cost", "finished_at_hours", "actions"}`, with the
+    /// start as a trace tick, the deadline and the finish in hours after the start, the cost in
+    /// dollars, and the run's actions one letter a tick (``SpotRunResult/actions``).
     public var jsonLine: String {
         let fields = [
             ("policy", JSONString.quoted(policy)), ("trace", JSONString.quoted(trace)), ("start", String(start)),
             ("deadline", Self.hours(job.deadlineSeconds)), ("cost", result.cost.decimalString),
-            ("finished_at_hours", Self.hours(result.finishedAtSeconds)),
+            ("finished_at_hours", Self.hours(result.finishedAtSeconds)), ("actions", JSONString.quoted(result.actions)),
         ]
         return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }

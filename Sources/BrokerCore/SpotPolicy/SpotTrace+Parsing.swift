@@ -34,15 +34,15 @@ extension SpotTrace {
         guard case .array(let values) = try member("data", of: members, in: "") else {
             throw failure("'data' must be an array of instance counts")
         }
-        var available: [Bool] = []
-        available.reserveCapacity(values.count)
+        var counts: [Int] = []
+        counts.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
             guard case .number(let text) = value, let count = Int(text), count >= 0 else {
                 throw failure("'data[\(index)]' must be a non-negative whole number")
             }
-            available.append(count > 0)
+            counts.append(count)
         }
-        guard !available.isEmpty else { throw failure("'data' is empty") }
-        self.init(tickSeconds: gap, available: available)
+        guard !counts.isEmpty else { throw failure("'data' is empty") }
+        self.init(tickSeconds: gap, counts: counts)
     }
 }

@@ -13,6 +13,8 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
             replayed from --starts seeded start ticks, for each deadline and policy (restart overhead
             0.2 h, on-demand 3.06 $/h, spot 0.918 $/h). Start ticks leave room for the longest deadline
             when the trace is long enough; a run that reaches the end of its trace finishes on on-demand.
+            The gridbroker policy of each start learns from the trace before that start only. With
+            --nodes K, a K-node gang has spot only at ticks counting at least K instances.
             With --multi-zone PREFIX, the traces whose file names start with PREFIX (same tick) are also
             replayed as the zones of one market, for the multi-zone policies, from --starts start ticks
             drawn with the same seed.
@@ -23,7 +25,10 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
     @Option(help: "Deadlines in hours after the start, comma-separated.") var deadlines: String
     @Option(help: "Start points per trace.") var starts = 300
     @Option(help: "The seed of the start points.") var seed: UInt64 = 1
-    @Option(help: "Write one JSON line per run and policy to this file.") var json: String?
+    @Option(help: "Nodes in the job's gang: spot only where the trace counts at least this many instances.")
+    var nodes = 1
+    @Option(help: "Write one JSON line per run and policy, with its per-tick actions, to this file.")
+    var json: String?
     @Option(help: "Also replay the traces whose file names start with this prefix as the zones of one market.")
     var multiZone: String?
 
@@ -32,7 +37,7 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
         let files = try CommandFailure.reporting { try traceFiles() }
         var generator = SplitMix64(seed: seed)
         let inputs = try files.map { file in
-            let trace = try CommandFailure.reporting { try readTrace(file) }
+            let trace = try CommandFailure.reporting { try readTrace(file) }.gangs(of: nodes)
             return (
                 name: file.deletingPathExtension().lastPathComponent, trace: trace,
                 starts: simulation.starts(in: trace, count: starts, using: &generator)
@@ -60,12 +65,13 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
             let text = records.joined().map(\.jsonLine).joined(separator: "\n") + "\n"
             try CommandFailure.reporting { try text.write(toFile: json, atomically: true, encoding: .utf8) }
         }
+        let gang = nodes == 1 ? "" : ", gangs of \(nodes) nodes"
         print(
             report(
                 SpotSimulationSummary(
                     Array(records.prefix(inputs.count).joined()), deadlines: simulation.deadlineSeconds,
                     policies: SpotPolicySimulation.policyNames),
-                title: "\(inputs.count) traces × \(starts) starts, job \(jobHours) h"))
+                title: "\(inputs.count) traces × \(starts) starts, job \(jobHours) h\(gang)"))
         if let market {
             print(
                 "\n"
@@ -73,7 +79,7 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
                         SpotSimulationSummary(
                             records[inputs.count], deadlines: simulation.deadlineSeconds,
                             policies: SpotPolicySimulation.multiZonePolicyNames),
-                        title: "multi-zone market \(market.name) × \(starts) starts, job \(jobHours) h"))
+                        title: "multi-zone market \(market.name) × \(starts) starts, job \(jobHours) h\(gang)"))
         }
     }
 
@@ -114,6 +120,7 @@ struct SimulatePolicyCommand: AsyncParsableCommand {
             if !deadlineSeconds.contains(deadline) { deadlineSeconds.append(deadline) }
         }
         guard (1...100_000).contains(starts) else { throw CommandFailure("--starts must be 1...100000") }
+        guard (1...10_000).contains(nodes) else { throw CommandFailure("--nodes must be 1...10000") }
         return SpotPolicySimulation(workSeconds: work, deadlineSeconds: deadlineSeconds)
     }
 
