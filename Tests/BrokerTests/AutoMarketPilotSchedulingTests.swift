@@ -34,19 +34,25 @@ struct AutoMarketPilotSchedulingTests {
         Array(repeating: true, count: 8) + Array(repeating: false, count: 30) + Array(repeating: true, count: 6)
         + Array(repeating: false, count: 2) + Array(repeating: true, count: 60)
 
+    /// A `market: auto` job of 10 h of work on one 8 × H100-SXM node, due `deadlineHours` from now.
+    private static func submit(to harness: FleetHarness, deadlineHours: Double, shards: Int) async throws -> String {
+        let h100 = try #require(GPUCatalog.standard.model(named: "H100-SXM"))
+        let submitted = harness.clock.now
+        return try await harness.submit { spec in
+            spec.market = .auto
+            spec.work = JobSpec.Work(gpuHours: 80, referenceGPU: h100)
+            spec.deadline = submitted.addingTimeInterval(deadlineHours * 3600)
+            spec.dataset = JobSpec.Dataset(uri: "s3://data", shards: shards)
+        }.id
+    }
+
     @Test("decisions tick by tick are the replay's on the same trace, and each change of market is on the timeline")
     func daemonDecidesAsTheReplay() async throws {
         let harness = try await FleetHarness(
             settings: SchedulerSettings(interval: .seconds(Self.tick), defaultLaunchTimeout: .seconds(300)))
-        let h100 = try #require(GPUCatalog.standard.model(named: "H100-SXM"))
         let submitted = harness.clock.now
-        // 10 h of work on one 8 × H100-SXM node, due in 13 h; 300 shards of 2 minutes each.
-        let job = try await harness.submit { spec in
-            spec.market = .auto
-            spec.work = JobSpec.Work(gpuHours: 80, referenceGPU: h100)
-            spec.deadline = submitted.addingTimeInterval(13 * 3600)
-            spec.dataset = JobSpec.Dataset(uri: "s3://data", shards: 300)
-        }.id
+        // 300 shards of 2 minutes each.
+        let job = try await Self.submit(to: harness, deadlineHours: 13, shards: 300)
         func spot(_ region: String) -> Offer {
             harness.offer("aws:sp-\(region)", dollars: 9, region: region, market: .spot)
         }
@@ -120,14 +126,7 @@ struct AutoMarketPilotSchedulingTests {
     @Test("a job on spot that falls behind moves to on-demand before the point of no return: launch, resume, release")
     func plannedMoveToOnDemand() async throws {
         let harness = try await FleetHarness()
-        let h100 = try #require(GPUCatalog.standard.model(named: "H100-SXM"))
-        let submitted = harness.clock.now
-        let job = try await harness.submit { spec in
-            spec.market = .auto
-            spec.work = JobSpec.Work(gpuHours: 80, referenceGPU: h100)
-            spec.deadline = submitted.addingTimeInterval(20 * 3600)
-            spec.dataset = JobSpec.Dataset(uri: "s3://data", shards: 100)
-        }.id
+        let job = try await Self.submit(to: harness, deadlineHours: 20, shards: 100)
         func list() {
             harness.list([
                 harness.offer("vast:od", dollars: 30, region: "r1", market: .onDemand),
