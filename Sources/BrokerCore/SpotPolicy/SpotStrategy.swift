@@ -33,14 +33,27 @@ struct SpotStrategy: Sendable, Equatable {
         let meanRun = runs.mean
         let meanOutage = outages.mean
         var candidates = [SpotStrategy(waitSeconds: 0, returnAfterSeconds: nil, costRate: 1, lostRate: 0)]
-        for wait in waits {
-            let idle = outages.truncatedMean(at: wait)
-            let toOnDemand = outages.survival(after: wait)
-            let onDemandInOutage = wait.isInfinite ? 0 : outages.excessMean(after: wait)
-            for back in thresholds {
-                let returning = runs.survival(after: back)
-                let onDemandInRun = runs.truncatedMean(at: back)
-                let spotInRun = runs.excessMean(after: back)
+        // What each threshold gives, computed once: per wait, in an outage; per return age, in a run.
+        let inOutage = waits.map { wait in
+            (
+                idle: outages.truncatedMean(at: wait), toOnDemand: outages.survival(after: wait),
+                onDemand: wait.isInfinite ? 0 : max(0, meanOutage - outages.truncatedMean(at: wait))
+            )
+        }
+        let inRun = thresholds.map { back in
+            (
+                returning: runs.survival(after: back), onDemand: runs.truncatedMean(at: back),
+                spot: max(0, meanRun - runs.truncatedMean(at: back))
+            )
+        }
+        for (wait, outage) in zip(waits, inOutage) {
+            let idle = outage.idle
+            let toOnDemand = outage.toOnDemand
+            let onDemandInOutage = outage.onDemand
+            for (back, run) in zip(thresholds, inRun) {
+                let returning = run.returning
+                let onDemandInRun = run.onDemand
+                let spotInRun = run.spot
                 // A cycle from spot (preempted at its start).
                 let fromSpotStarts = 1 + toOnDemand * returning
                 var onDemand = onDemandInOutage + toOnDemand * onDemandInRun
