@@ -49,4 +49,15 @@ struct AutoMarketPilotTests {
         #expect(pilot.placement == .onDemand && pilot.placementSince == 1200)
         #expect(pilot.lastStepAt == 1200)
     }
+
+    @Test("the pilot weighs the market's own prices; with no spot to price, spot at the paper's 0.3 of on-demand")
+    func prices() {
+        let known = SpotPrices(
+            onDemandPerHour: Money(microdollars: 30_000_000), spotPerHourIfKnown: Money(microdollars: 9_500_000))
+        #expect(known.spotPerHour == Money(microdollars: 9_500_000))
+        let unknown = SpotPrices(onDemandPerHour: Money(microdollars: 30_000_000), spotPerHourIfKnown: nil)
+        #expect(unknown.spotPerHour == Money(microdollars: 9_000_000))
+        let pilot = AutoMarketPilot(job: job, history: .empty, prices: known)
+        #expect(pilot.policy.prices == known)
+    }
 }

@@ -353,24 +353,13 @@ public final class Scheduler: Service, Sendable {
                 spotAvailable: running == .spot || fits(spot), doneFraction: done,
                 restartOverhead: settings.restartOverhead, survivorsBilling: survivorsBilling,
                 tickSeconds: max(1, settings.interval.components.seconds), spotLost: spotLost, running: running,
-                prices: Self.prices(onDemand: best.onDemand, spot: best.spot)),
+                prices: best.onDemand.map {
+                    SpotPrices(onDemandPerHour: $0.pricePerHour, spotPerHourIfKnown: best.spot?.pricePerHour)
+                }),
             pilot: &pilot, history: { history })
         if let pilot { try await jobs.saveMarketPilot(pilot, job: job.id, at: now) }
         return AutoMarketStep(
             choice: choice, pilot: pilot, doneFraction: done, onDemand: best.onDemand, spot: best.spot)
-    }
-
-    /// The hourly prices of the best gang of each market; spot at the paper's 0.3 of on-demand when
-    /// no spot gang fits now. Nil without an on-demand gang.
-    static func prices(onDemand: Placement?, spot: Placement?) -> SpotPrices? {
-        guard let onDemand else { return nil }
-        let ratio = SpotPrices.paper
-        return SpotPrices(
-            onDemandPerHour: onDemand.pricePerHour,
-            spotPerHour: spot?.pricePerHour
-                ?? Money(
-                    microdollars: onDemand.pricePerHour.microdollars * ratio.spotPerHour.microdollars
-                        / ratio.onDemandPerHour.microdollars))
     }
 
     /// One pass of a `market: auto` job's pilot: its choice, and what it was decided on.
