@@ -386,7 +386,9 @@ public final class Scheduler: Service, Sendable {
     }
 
     /// How long a `market: auto` job's pilot looks back at the recorded spot capacity.
-    static let historyWindow: TimeInterval = 30 * 24 * 3600
+    /// A week holds hundreds of spells of a volatile market while keeping the read, done once per
+    /// job, bounded: a busy market records a capacity point per changed series at every poll.
+    static let historyWindow: TimeInterval = 7 * 24 * 3600
 
     /// What the broker recorded of the spot capacity a gang of `spec` could have used, over
     /// ``historyWindow`` before `date`, sampled every minute.
