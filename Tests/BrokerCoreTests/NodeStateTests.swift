@@ -76,10 +76,10 @@ struct NodeStateTests {
     func questions() {
         #expect(NodeState.live == [.requested, .booting, .running, .preempting, .terminating])
         #expect(NodeState.active == [.requested, .booting, .running, .preempting])
-        #expect(NodeState.billing == [.booting, .running, .preempting, .terminating])
+        #expect(NodeState.allCases.filter(\.isBilling) == [.booting, .running, .preempting, .terminating])
         #expect(NodeState.allCases.filter(\.isInTransition) == [.requested, .booting, .terminating])
         // Nothing terminal is live, and only a live node can be active or billed.
         #expect(NodeState.allCases.allSatisfy { $0.isLive != $0.isTerminal })
-        #expect(NodeState.active.union(NodeState.billing).isSubset(of: NodeState.live))
+        #expect(NodeState.allCases.filter { $0.isActive || $0.isBilling }.allSatisfy { $0.isLive })
     }
 }

@@ -57,7 +57,7 @@ struct AutoMarketPilotSchedulingTests {
             harness.offer("aws:sp-\(region)", dollars: 9, region: region, market: .spot)
         }
 
-        var daemon: [SpotDecision] = []
+        var daemon: [SpotPlacement] = []
         var tick = 0
         var workSeconds: Int64 = 0
         var shardSeconds: Int64 = 0
@@ -86,7 +86,7 @@ struct AutoMarketPilotSchedulingTests {
             await harness.fleet.scheduler.pass()
             let pilot = try #require(try await harness.jobs.marketPilot(job: job))
             #expect(pilot.lastStepAt == Int64(tick) * Self.tick, "one step per pass, at tick \(tick)")
-            daemon.append(try #require(pilot.lastDecision))
+            daemon.append(pilot.placement)
             if replay.isEmpty {
                 // The replay of the same policy, from the frame the daemon fixed at its first decision.
                 workSeconds = pilot.job.workSeconds
@@ -106,11 +106,12 @@ struct AutoMarketPilotSchedulingTests {
             try await harness.boot("aws")
             tick += 1
         }
+        // Where each replayed decision put the job (spot while none is available is a wait).
         let replayed = zip(replay.map(\.state.spotAvailable), replay.map(\.decision)).map { available, decision in
-            decision == .spot && !available ? SpotDecision.wait : decision
+            decision == .spot && !available ? SpotPlacement.none : decision.placement
         }
-        func letters(_ decisions: [SpotDecision]) -> String {
-            String(decisions.map { $0 == .spot ? "S" : $0 == .onDemand ? "O" : "I" })
+        func letters(_ placements: [SpotPlacement]) -> String {
+            String(placements.map { $0 == .spot ? "S" : $0 == .onDemand ? "O" : "I" })
         }
         #expect(letters(daemon) == letters(replayed))
         // The run had something to decide: it waited, ran on both markets and came back to spot.

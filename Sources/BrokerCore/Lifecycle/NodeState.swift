@@ -83,8 +83,7 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// The states with ``isLive``, ``isActive``, ``isBilling``: every list of states comes from these.
+    /// The states with ``isLive`` and ``isActive``, for the queries that filter by state.
     public static let live = Set(allCases.filter(\.isLive))
     public static let active = Set(allCases.filter(\.isActive))
-    public static let billing = Set(allCases.filter(\.isBilling))
 }

@@ -8,12 +8,11 @@
 public struct AutoMarketPilot: Sendable, Codable, Equatable {
     public private(set) var job: SpotJob
     public private(set) var policy: GridbrokerSpotPolicy
-    /// Where the policy has the job now.
+    /// Where the policy has the job now: after a step, where its decision put it.
     public private(set) var placement: SpotPlacement
     /// Seconds after the job's submission when ``placement`` began.
     public private(set) var placementSince: Int64
-    /// The last step's decision and when it was taken (seconds after submission).
-    public private(set) var lastDecision: SpotDecision?
+    /// When the last step was taken (seconds after submission).
     public private(set) var lastStepAt: Int64?
 
     /// `prices`: what a gang of the job costs per hour on each market (the policy weighs spot's
@@ -80,7 +79,6 @@ public struct AutoMarketPilot: Sendable, Codable, Equatable {
             placement = decision.placement
             placementSince = now
         }
-        lastDecision = decision
         lastStepAt = now
         return decision
     }
