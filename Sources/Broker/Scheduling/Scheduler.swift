@@ -181,7 +181,8 @@ public final class Scheduler: Service, Sendable {
         ranks: [Int], of job: JobRecord, spec: JobSpec, gang: [NodeRecord], stayIn: MigrationCheck.Pool?,
         avoid: Set<MigrationCheck.Pool>, into report: inout SchedulingPass
     ) async throws {
-        var partial = spec.remaining(doneFraction: try await doneFraction(of: job))
+        let done = try await doneFraction(of: job)
+        var partial = spec.remaining(doneFraction: done)
         partial.resources.nodes = ranks.count
         // The survivors' price is spoken for: the replacements share what is left of the cap.
         let survivorsPrice = gang.filter { !ranks.contains($0.rank) }.reduce(Money.zero) { $0 + $1.pricePerHour }
@@ -214,7 +215,7 @@ public final class Scheduler: Service, Sendable {
                 ranks.contains($0.rank) && $0.market == .spot && $0.reason != AutoMarketMove.nodeReason
             }
             let choice = try await autoMarket(
-                job, spec: spec, now: now, survivorsBilling: survivors, spotLost: spotLost
+                job, spec: spec, now: now, done: done, survivorsBilling: survivors, spotLost: spotLost
             ) { narrowed in
                 var narrowed = narrowed
                 narrowed.resources.nodes = ranks.count
@@ -333,12 +334,14 @@ public final class Scheduler: Service, Sendable {
 
     /// Where a `market: auto` job's nodes go (see ``BrokerCore/AutoMarketChoice``), advancing its
     /// stored pilot by this pass: `fits` says whether the nodes to place fit now in `spec` narrowed
-    /// to spot; `running` is the market its gang runs on, when it runs.
+    /// to spot; `running` is the market its gang runs on, when it runs; `done`, the share of its
+    /// work done, when the caller has read it already.
     private func autoMarket(
-        _ job: JobRecord, spec: JobSpec, now: Date, survivorsBilling: Bool = false, spotLost: Bool = false,
-        running: SpotPlacement? = nil, fits: (JobSpec) -> Bool
+        _ job: JobRecord, spec: JobSpec, now: Date, done known: Double? = nil, survivorsBilling: Bool = false,
+        spotLost: Bool = false, running: SpotPlacement? = nil, fits: (JobSpec) -> Bool
     ) async throws -> AutoMarketStep {
-        let done = try await doneFraction(of: job)
+        let done: Double
+        if let known { done = known } else { done = try await doneFraction(of: job) }
         // What is left of the work is what placements must finish by the deadline.
         let rest = spec.remaining(doneFraction: done)
         var spot = rest

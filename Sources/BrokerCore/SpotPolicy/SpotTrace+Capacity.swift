@@ -18,22 +18,26 @@ extension SpotTrace {
         var next = points.startIndex
         var available: [Bool] = []
         available.reserveCapacity(ticks)
+        var fits = false
         for tick in 0..<ticks {
             let at = start.addingTimeInterval(Double(Int64(tick) * tickSeconds))
+            let before = next
             while next < points.endIndex, points[next].recordedAt <= at {
                 current[points[next].series] = points[next].available
                 next += 1
             }
-            let count: Int
-            if sameRegion {
-                var byRegion: [String: Int] = [:]
-                for (series, nodes) in current { byRegion[series.provider + "/" + series.region, default: 0] += nodes }
-                count = byRegion.values.max() ?? 0
-            } else {
-                count = current.values.reduce(0, +)
-            }
-            available.append(count >= max(1, gang))
+            // Counted again only when a point changed something: most minutes change nothing.
+            if next != before { fits = Self.count(current, sameRegion: sameRegion) >= max(1, gang) }
+            available.append(fits)
         }
         self.init(tickSeconds: tickSeconds, available: available)
+    }
+
+    /// The spot nodes a gang can use: all the series' together, or one provider's region's.
+    private static func count(_ current: [SpotCapacityPoint.Series: Int], sameRegion: Bool) -> Int {
+        guard sameRegion else { return current.values.reduce(0, +) }
+        var byRegion: [String: Int] = [:]
+        for (series, nodes) in current { byRegion[series.provider + "/" + series.region, default: 0] += nodes }
+        return byRegion.values.max() ?? 0
     }
 }
