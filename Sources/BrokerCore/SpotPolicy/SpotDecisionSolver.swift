@@ -74,6 +74,7 @@ struct SpotDecisionSolver {
         let k = overheadSteps
         let slotSize = workPoints * ages
         let infeasible = SpotDecisionTable.infeasible
+        let tie = SpotDecisionTable.tieSeconds
         let runs = runs
         let outages = outages
         var wait = wait
@@ -143,7 +144,7 @@ struct SpotDecisionSolver {
                             + end * at(row, onDemandOutage, done)
                         let toSpot = at(row, spotStart, here + age)
                         row[onDemandRun * slotSize + here + age] = min(stay, toSpot)
-                        back[here + age].record(gap: toSpot - stay, row: slack, stepSeconds: dt)
+                        back[here + age].record(gap: toSpot - stay + tie, row: slack, stepSeconds: dt)
                     }
                     // No node: wait a step (to the row below), or start one.
                     for age in 0..<ages {
@@ -155,11 +156,11 @@ struct SpotDecisionSolver {
                                 + gone * at(below, idleRun, here)
                         let onDemand = at(row, outageStart, here + age)
                         row[idleOutage * slotSize + here + age] = min(waiting, onDemand)
-                        wait[here + age].record(gap: waiting - onDemand, row: slack, stepSeconds: dt)
+                        wait[here + age].record(gap: waiting - onDemand + tie, row: slack, stepSeconds: dt)
                         let onSpot = at(row, spotStart, here + age)
                         let onDemandNow = at(row, runStart, here + age)
                         let start = min(onSpot, onDemandNow)
-                        spot[here + age].record(gap: onSpot - onDemandNow, row: slack, stepSeconds: dt)
+                        spot[here + age].record(gap: onSpot - onDemandNow + tie, row: slack, stepSeconds: dt)
                         // Spot that just came back may flicker: waiting a step for it to age can pay.
                         let end = runs.end[age]
                         let pausing =
@@ -168,7 +169,7 @@ struct SpotDecisionSolver {
                             : (1 - end) * aged({ at(below, idleRun, $0) }, here, age, runs.advance)
                                 + end * at(below, idleOutage, here)
                         row[idleRun * slotSize + here + age] = min(start, pausing)
-                        pause[here + age].record(gap: pausing - start, row: slack, stepSeconds: dt)
+                        pause[here + age].record(gap: pausing - start + tie, row: slack, stepSeconds: dt)
                     }
                 }
             }

@@ -38,6 +38,10 @@ final class SpotDecisionTable: Sendable {
     /// The cost of a state that cannot meet the deadline: finite, so that a probability of zero
     /// times it is zero, and far above any job's cost (seconds of on-demand).
     static let infeasible = 1e12
+    /// What a choice must save, in seconds of on-demand, to beat the default (staying, starting on
+    /// on-demand rather than waiting, on-demand rather than spot): a choice within rounding of
+    /// its alternative would spend slack, or a restart, for nothing.
+    static let tieSeconds = 1.0
     /// The step aimed at, in seconds: about one tick of the traces the policy was built on.
     static let targetStepSeconds = 600.0
 
