@@ -27,6 +27,9 @@ public struct APIDependencies: Sendable {
     public var teams: any TeamRepository
     /// API tokens (as hashes): who may call what.
     public var tokens: any TokenRepository
+    /// Who presented a token, from memory for up to a second; its last uses are written by a
+    /// ``TokenUseRecorder`` among the daemon's services.
+    public var authenticator: TokenAuthenticator
     /// Owner pools and their join tokens.
     public var pools: OwnerPools
     /// The pools' machines: registration, heartbeats, their offers.
@@ -65,6 +68,7 @@ public struct APIDependencies: Sendable {
         self.webhooks = SQLiteWebhookRepository(database: database)
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
+        self.authenticator = TokenAuthenticator(tokens: tokens, clock: clock)
         self.pools = OwnerPools(
             pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
             clock: clock)
@@ -87,7 +91,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     router.add(middleware: BodyLimitMiddleware())
     router.add(
         middleware: TokenAuthMiddleware(
-            tokens: dependencies.tokens, clock: dependencies.clock,
+            authenticator: dependencies.authenticator, clock: dependencies.clock,
             rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit)))
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
@@ -112,7 +116,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)
     AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
-    AdminTokenRoutes(tokens: dependencies.tokens, clock: dependencies.clock).register(on: router)
+    AdminTokenRoutes(tokens: dependencies.tokens, authenticator: dependencies.authenticator, clock: dependencies.clock)
+        .register(on: router)
     AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
     HostRoutes(
         machines: dependencies.machines, catalog: dependencies.catalog, webhooks: dependencies.webhooks,

@@ -10,7 +10,7 @@ import Store
 struct TokenAuthMiddleware: RouterMiddleware {
     typealias Context = BrokerRequestContext
 
-    let tokens: any TokenRepository
+    let authenticator: TokenAuthenticator
     let clock: any BrokerClock
     let rateLimiter: RequestRateLimiter
 
@@ -23,7 +23,7 @@ struct TokenAuthMiddleware: RouterMiddleware {
         let path = request.uri.path
         if Self.isPublic(path) { return try await next(request, context) }
         guard let presented = BearerToken.from(request),
-            let token = try await tokens.authenticate(tokenHash: APITokens.hash(presented), at: clock.now)
+            let token = try await authenticator.authenticate(presented)
         else {
             // Which of missing, unknown or revoked it was stays unsaid, here too.
             context.logger.debug("request without a valid API token refused", metadata: ["path": "\(path)"])

@@ -74,7 +74,7 @@ struct JobRoutes {
         let record = JobRecord(
             id: Identifier.make("job", at: now), teamId: teamID, name: body.spec.name,
             spec: String(decoding: try encoder.encode(body.spec), as: UTF8.self), deadline: body.spec.deadline,
-            idempotencyKey: key, requestHash: SHA256.hash(data: body.bytes).map { String(format: "%02x", $0) }.joined(),
+            idempotencyKey: key, requestHash: Hex.string(SHA256.hash(data: body.bytes)),
             createdAt: now)
         let stored = try await jobs.submit(record, shardObjects: shardObjects)
         if stored.id == record.id { signals.jobSubmitted() }
