@@ -58,3 +58,36 @@ public struct QuoteResponse: Codable, Sendable, Equatable {
         try container.encode(reason, forKey: .reason)  // null when there are placements
     }
 }
+
+extension QuoteResponse: JSONWritable {
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("placements")
+        writer.array(placements) { writer, placement in
+            writer.beginObject()
+            writer.key("market")
+            writer.string(placement.market)
+            writer.key("gpu")
+            writer.string(placement.gpu)
+            writer.key("price_per_hour")
+            writer.double(placement.pricePerHour)
+            writer.key("estimated_hours")
+            writer.optional(placement.estimatedHours) { $0.double($1) }
+            writer.key("estimated_cost")
+            writer.optional(placement.estimatedCost) { $0.double($1) }
+            writer.key("nodes")
+            writer.array(placement.nodes) { writer, node in
+                writer.beginObject()
+                writer.key("rank")
+                writer.int(node.rank)
+                writer.key("offer")
+                node.offer.write(to: &writer)
+                writer.endObject()
+            }
+            writer.endObject()
+        }
+        writer.key("reason")
+        writer.optional(reason) { $0.string($1) }
+        writer.endObject()
+    }
+}
