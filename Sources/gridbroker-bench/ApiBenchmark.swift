@@ -3,7 +3,7 @@ import CurlHTTP
 import Foundation
 
 /// `api`: the HTTP API under load as a user would see it. Starts the simulated market
-/// (`gridbroker sim`, `--offers` offers) and the release daemon on a fresh database, its largest
+/// (`gridbroker sim`; the default 60,000 provider records make about 100,000 offers) and the release daemon on a fresh database, its largest
 /// provider (Vast) re-polled every `--repoll-seconds`, then runs `wrk` (Debian's) for
 /// `--seconds`: searches, quotes and job lists at once over `--connections` kept-alive
 /// connections in all (three quarters searching). Reports each kind's req/s and p50/p99/max, and
@@ -15,7 +15,8 @@ struct ApiBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api", abstract: "Searches, quotes and job lists against the release daemon while polls land.")
 
-    @Option(help: "Offers in the simulated market.") var offers = 100_000
+    @Option(help: "Provider records in the simulated market (Vast records give an on-demand and a spot offer).")
+    var marketRecords = 60_000
     @Option(help: "Seconds of load.") var seconds = 20
     @Option(help: "Connections in all.") var connections = 32
     @Option(help: "Seconds between polls of the largest provider.") var repollSeconds = 5
@@ -46,7 +47,7 @@ struct ApiBenchmark: AsyncParsableCommand {
         }
         let sim = try ChildProcess(
             "sim", executable: gridbroker,
-            arguments: ["sim", "--port", "\(simPort)", "--offers", "\(offers)", "--seed", "\(seed)"], directory: folder,
+            arguments: ["sim", "--port", "\(simPort)", "--offers", "\(marketRecords)", "--seed", "\(seed)"], directory: folder,
             log: folder.appendingPathComponent("sim.log"))
         defer { sim.stop() }
         let bootstrap = try ChildProcess(
