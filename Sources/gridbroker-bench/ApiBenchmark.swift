@@ -47,7 +47,8 @@ struct ApiBenchmark: AsyncParsableCommand {
         }
         let sim = try ChildProcess(
             "sim", executable: gridbroker,
-            arguments: ["sim", "--port", "\(simPort)", "--offers", "\(marketRecords)", "--seed", "\(seed)"], directory: folder,
+            arguments: ["sim", "--port", "\(simPort)", "--offers", "\(marketRecords)", "--seed", "\(seed)"],
+            directory: folder,
             log: folder.appendingPathComponent("sim.log"))
         defer { sim.stop() }
         let bootstrap = try ChildProcess(

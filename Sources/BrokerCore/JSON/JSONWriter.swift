@@ -112,18 +112,12 @@ public struct JSONWriter: Sendable {
         separate()
         let fields = RFC3339.fields(of: date)
         bytes.append(UInt8(ascii: "\""))
-        padded(fields.year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        padded(fields.month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        padded(fields.day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        padded(fields.hour, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        padded(fields.minute, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        padded(fields.second, width: 2)
-        bytes.append(UInt8(ascii: "Z"))
+        padded(fields.year, width: 4, then: "-")
+        padded(fields.month, width: 2, then: "-")
+        padded(fields.day, width: 2, then: "T")
+        padded(fields.hour, width: 2, then: ":")
+        padded(fields.minute, width: 2, then: ":")
+        padded(fields.second, width: 2, then: "Z")
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -175,7 +169,9 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    private mutating func padded(_ value: Int64, width: Int) {
+    /// `value` zero-padded to `width` digits, then `separator`.
+    private mutating func padded(_ value: Int64, width: Int, then separator: Unicode.Scalar) {
+        defer { bytes.append(UInt8(ascii: separator)) }
         var divisor: Int64 = 1
         for _ in 1..<width { divisor *= 10 }
         var rest = value

@@ -17,7 +17,7 @@ struct OfferRoutes {
         router.get("v1/prices/history") { request, _ in try await history(request) }
     }
 
-    private func search(_ request: Request) throws -> WrittenJSONResponse<OfferListResponse> {
+    private func search(_ request: Request) throws -> JSONResponse<OfferListResponse> {
         var query = QueryReader(request)
         var filter = OfferFilter()
         filter.gpus = gpuNames(&query)
@@ -47,7 +47,7 @@ struct OfferRoutes {
         try query.finish()
         let page = market.current.search(filter, after: cursor, limit: limit)
         let next = page.more ? page.offers.last.map { OfferCursor(after: $0, in: filter).token } : nil
-        return WrittenJSONResponse(OfferListResponse(offers: page.offers.map(OfferResponse.init), nextCursor: next))
+        return JSONResponse(OfferListResponse(offers: page.offers.map(OfferResponse.init), nextCursor: next))
     }
 
     private func history(_ request: Request) async throws -> JSONResponse<PriceHistoryResponse> {

@@ -4,6 +4,9 @@ import Hummingbird
 
 /// Encodes API answers: snake_case keys are spelled out by each type's CodingKeys, times are
 /// RFC 3339 in UTC, output is compact.
+///
+/// The answers the API sends most (searches, quotes) are ``JSONWritable``: they write themselves
+/// straight into bytes, the same JSON several times faster than the encoder.
 struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     var value: Value
     var status: HTTPResponse.Status = .ok
@@ -14,7 +17,15 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(json: try sharedEncoder.encode(value), status: status)
+        let body: ByteBuffer
+        if let writable = value as? any JSONWritable {
+            var writer = JSONWriter(capacity: 16 << 10)
+            writable.write(to: &writer)
+            body = ByteBuffer(bytes: writer.bytes)
+        } else {
+            body = ByteBuffer(bytes: try sharedEncoder.encode(value))
+        }
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 }
 
@@ -25,29 +36,3 @@ private let sharedEncoder: JSONEncoder = {
     encoder.outputFormatting = [.withoutEscapingSlashes]
     return encoder
 }()
-
-/// The answers the API sends most (searches, quotes, job lists), written by their own
-/// ``JSONWritable`` code: the same JSON as ``JSONResponse`` would send, several times faster.
-struct WrittenJSONResponse<Value: JSONWritable>: ResponseGenerator {
-    var value: Value
-    var status: HTTPResponse.Status = .ok
-
-    init(_ value: Value, status: HTTPResponse.Status = .ok) {
-        self.value = value
-        self.status = status
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var writer = JSONWriter(capacity: 16 << 10)
-        value.write(to: &writer)
-        return Response(json: writer.bytes, status: status)
-    }
-}
-
-extension Response {
-    fileprivate init(json: some Sequence<UInt8>, status: HTTPResponse.Status) {
-        self.init(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: json)))
-    }
-}
