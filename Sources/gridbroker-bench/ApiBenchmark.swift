@@ -88,12 +88,15 @@ struct ApiBenchmark: AsyncParsableCommand {
         let processes = try runs.map {
             try $0.start(baseURL: api.baseURL, token: member, seconds: seconds, folder: folder)
         }
+        try await Task.sleep(for: .seconds(seconds / 2))
+        let limits = try await api.probeLimits(token: member)
         let outputs = processes.map { $0.waitForOutput() }
         let pollsDuring = try await api.polls(provider: "vast") - pollsBefore
         var fields: [(String, JSONLine.Value)] = [
             ("benchmark", .string("api")), ("offers", .int(loaded)), ("seconds", .int(seconds)),
             ("connections", .int(searchConnections + 2 * others)), ("repoll_seconds", .int(repollSeconds)),
             ("polls_landed_during_load", .int(pollsDuring)),
+            ("limits_held_under_load", .object(JSONLine(limits.map { ($0, .bool($1)) }))),
         ]
         for (run, output) in zip(runs, outputs) {
             fields.append((run.kind, .object(try LoadRun.result(kind: run.kind, output: output))))

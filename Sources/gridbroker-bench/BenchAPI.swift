@@ -44,6 +44,23 @@ struct BenchAPI: Sendable {
         _ = try await json("POST", "/v1/jobs", token: token, body: spec, headers: ["Idempotency-Key": key])
     }
 
+    /// Requests the API must still refuse under load, each with the status it must get: a body
+    /// over the limit, a bad parameter, no token.
+    func probeLimits(token: String) async throws -> [(String, Bool)] {
+        let oversized = HTTPRequest(
+            method: .post, url: baseURL + "/v1/quotes",
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+            body: Array(repeating: UInt8(ascii: " "), count: 2 << 20), retry: .none)
+        let badQuery = HTTPRequest(
+            url: baseURL + "/v1/offers?min_gpus=0", headers: ["Authorization": "Bearer \(token)"], retry: .none)
+        let noToken = HTTPRequest(url: baseURL + "/v1/offers", retry: .none)
+        return [
+            ("body_over_limit_413", try await client.execute(oversized).status == 413),
+            ("bad_parameter_400", try await client.execute(badQuery).status == 400),
+            ("no_token_401", try await client.execute(noToken).status == 401),
+        ]
+    }
+
     /// `gridbroker_polls_total` of `provider`, from `/metrics`.
     func polls(provider: String) async throws -> Int {
         let response = try await client.execute(HTTPRequest(url: baseURL + "/metrics"))
