@@ -88,7 +88,7 @@ struct ConsoleViewModelTests {
         let chart = PriceChart(
             points: [
                 point("vast", "a", 300, at: 0), point("vast", "b", 200, at: 30), point("vast", "a", 250, at: 60),
-                point("lambda", "x", 400, at: 0),
+                point("lambda", "x", 500, at: 0), point("lambda", "y", 400, at: 0),
             ], from: Self.t0, to: Self.t0.addingTimeInterval(7200), width: 240, height: 120, padding: 20)
         #expect(chart.series.map(\.provider) == ["lambda", "vast"])
         #expect(chart.low == Money(microdollars: 2_000_000) && chart.high == Money(microdollars: 4_000_000))
@@ -97,6 +97,7 @@ struct ConsoleViewModelTests {
         #expect(vast.points.map(\.x) == [20, 70, 70, 220])
         #expect(vast.points.map(\.y) == [60, 60, 100, 100])
         #expect(vast.last == Money(microdollars: 2_000_000))
+        // Lambda's two regions at one time are one step, at the cheaper.
         #expect(chart.series[0].points.map(\.y) == [20, 20])
     }
 

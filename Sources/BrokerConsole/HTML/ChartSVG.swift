@@ -2,10 +2,10 @@ import Foundation
 
 /// A ``PriceChart`` as SVG markup with its legend.
 enum ChartSVG {
-    static func render(_ chart: PriceChart, gpu: String) -> HTML {
+    static func render(_ chart: PriceChart, title: String) -> HTML {
         guard !chart.series.isEmpty else {
             return
-                "<figure class=\"price-chart\"><figcaption>\(gpu)</figcaption><p class=\"hint\">No price changes recorded in this window.</p></figure>"
+                "<figure class=\"price-chart\"><figcaption>\(title)</figcaption><p class=\"hint\">No price changes recorded in this window.</p></figure>"
         }
         let bottom = chart.height - chart.padding
         let right = chart.width - chart.padding
@@ -18,8 +18,8 @@ enum ChartSVG {
             "<span class=\"series-\(index % 6)\"><span class=\"swatch\"></span>\(series.provider) \(Format.perHour(series.last))</span>"
         }
         return """
-            <figure class="price-chart"><figcaption>\(gpu) — cheapest $/GPU-h per provider</figcaption>
-            <svg class="chart" viewBox="0 0 \(chart.width) \(chart.height)" role="img" aria-label="\(gpu) price history">
+            <figure class="price-chart"><figcaption>\(title)</figcaption>
+            <svg class="chart" viewBox="0 0 \(chart.width) \(chart.height)" role="img" aria-label="\(title)">
             <line class="axis" x1="\(chart.padding)" y1="\(bottom)" x2="\(right)" y2="\(bottom)"></line>
             <line class="axis" x1="\(chart.padding)" y1="\(chart.padding)" x2="\(chart.padding)" y2="\(bottom)"></line>
             <text x="2" y="\(chart.padding + 4)">\(chart.high.formatted())</text>

@@ -14,9 +14,17 @@ enum MarketPage {
     static func render(_ content: Content) -> HTML {
         """
         <h2>Cheapest and median $/GPU-h</h2>\(overview(content.overview))
-        <h2>Price history (last 24 h)</h2><div class="charts" id="charts">\(content.charts.map { ChartSVG.render($0.chart, gpu: $0.gpu) })</div>
+        <h2>Price history (up to the last 24 h)</h2><div class="charts" id="charts">\(charts(content))</div>
         <h2>Offers</h2>\(filters(content.query))\(offers(content))
         """
+    }
+
+    /// A chart per GPU, of the market the filter names or of either (the cheapest of both).
+    private static func charts(_ content: Content) -> [HTML] {
+        let market = content.query.filter.market?.rawValue ?? "any market"
+        return content.charts.map {
+            ChartSVG.render($0.chart, title: "\($0.gpu) — cheapest $/GPU-h per provider, \(market)")
+        }
     }
 
     private static func overview(_ lines: [MarketOverview.Line]) -> HTML {

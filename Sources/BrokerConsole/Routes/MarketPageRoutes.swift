@@ -18,16 +18,20 @@ struct MarketPageRoutes<Context: ConsoleRequestContext> {
             let user = try context.requireUser()
             let book = market.current
             let query = OfferQuery(FormFields(request.uri.query ?? ""), catalog: catalog)
-            let everything = book.search(OfferFilter(sort: .pricePerGPU), limit: max(book.count, 1)).offers
-            let overview = MarketOverview.lines(everything)
+            // The overview and the charts follow the GPU filter only: the other filters narrow the offers.
+            let models = book.search(OfferFilter(gpus: query.filter.gpus), limit: max(book.count, 1)).offers
+            let overview = MarketOverview.lines(models)
             let page = book.search(query.filter, after: query.cursor, limit: query.limit)
             let next = page.more ? page.offers.last.map { OfferCursor(after: $0, in: query.filter) } : nil
             let now = clock.now
             let since = now.addingTimeInterval(-Self.chartWindow)
             var charts: [(gpu: String, chart: PriceChart)] = []
-            for gpu in Set(overview.map(\.gpu)).sorted() where query.filter.gpus?.contains(gpu) ?? true {
-                let points = try await offers.priceHistory(PriceHistoryQuery(gpu: gpu, since: since, limit: 5000))
-                charts.append((gpu, PriceChart(points: points, from: since, to: now)))
+            for gpu in Set(overview.map(\.gpu)).sorted() {
+                let points = try await offers.priceHistory(
+                    PriceHistoryQuery(gpu: gpu, market: query.filter.market, since: since, limit: 5000))
+                // From the first price recorded, when that is within the window.
+                let start = max(since, points.first?.recordedAt ?? since)
+                charts.append((gpu, PriceChart(points: points, from: start, to: now)))
             }
             return ConsoleResponse.page(
                 "Market", user: user, current: "/console/market",

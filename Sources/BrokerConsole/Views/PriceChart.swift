@@ -68,9 +68,11 @@ public struct PriceChart: Sendable, Equatable {
             latest[point.provider, default: [:]][SeriesKey(region: point.region, market: point.market)] =
                 point.pricePerGPUHour
             guard let cheapest = latest[point.provider]?.values.min() else { continue }
-            if steps[point.provider]?.last?.price != cheapest {
-                steps[point.provider, default: []].append((point.recordedAt, cheapest))
-            }
+            var changes = steps[point.provider] ?? []
+            // Points of one poll share a time: only where the provider stands after them counts.
+            if changes.last?.at == point.recordedAt { changes.removeLast() }
+            if changes.last?.price != cheapest { changes.append((point.recordedAt, cheapest)) }
+            steps[point.provider] = changes
         }
         return steps
     }
