@@ -124,7 +124,6 @@ let package = Package(
                 "Broker",
                 "BrokerCore",
                 "Store",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.embedInCode("Assets/console.css"), .embedInCode("Assets/console.js")]

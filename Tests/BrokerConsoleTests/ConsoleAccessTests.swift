@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import Hummingbird
 import Testing
@@ -99,6 +100,15 @@ struct ConsoleAccessTests {
         #expect(try await console.call(.get, "/console/jobs", session: again).status == .seeOther)
     }
 
+    @Test("a session expires after its lifetime, by the injected clock")
+    func sessionsExpire() async throws {
+        let session = try await console.logIn(try await console.token(team: "team_a").token)
+        console.clock.advance(by: ConsoleSessions.lifetime - 1)
+        #expect(try await console.call(.get, "/console/jobs", session: session).status == .ok)
+        console.clock.advance(by: 1)
+        #expect(try await console.call(.get, "/console/jobs", session: session).status == .seeOther)
+    }
+
     @Test("the admin page is for admin tokens; a bad spec on the quote page shows the parser's error")
     func adminAndQuote() async throws {
         let member = try await console.logIn(try await console.token(team: "team_a").token)
@@ -114,5 +124,23 @@ struct ConsoleAccessTests {
         let syntax = try await console.call(
             .post, "/console/quote", session: member, form: "csrf=\(csrf)&action=quote&spec=%7B%22name%22%3A")
         #expect(syntax.status == .badRequest && syntax.text.contains("spec-errors"))
+    }
+
+    @Test("a spec submitted from the quote page becomes the member's team's job")
+    func submitFromQuotePage() async throws {
+        let alice = try await console.token(team: "team_a")
+        let session = try await console.logIn(alice.token)
+        let page = try await console.call(.get, "/console/quote", session: session)
+        let csrf = try #require(ConsoleHarness.csrf(in: page.text))
+        let spec = "name: lora\nresources: {gpu: [H100], gpus_per_node: 8, nodes: 1}\nimage: img\ncommand: [train]"
+        let encoded = try #require(spec.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        let reply = try await console.call(
+            .post, "/console/quote", session: session, form: "csrf=\(csrf)&action=submit&spec=\(encoded)")
+        #expect(reply.status == .seeOther)
+        let location = try #require(reply.headers[.location])
+        #expect(location.hasPrefix("/console/jobs/job_"))
+        let job = try await console.call(
+            .get, "/v1/jobs/\(location.dropFirst("/console/jobs/".count))", bearer: alice.token)
+        #expect(job.status == .ok && job.text.contains(#""team":"team_a""#))
     }
 }

@@ -125,6 +125,8 @@ struct ConsoleViewModelTests {
     @Test("a spec's problems come back in the parser's words")
     func specProblems() {
         #expect(throws: SpecInput.Problem.empty) { try SpecInput.read("  \n", catalog: .standard, now: Self.t0) }
+        let huge = "name: x\n" + String(repeating: "#", count: SpecInput.maximumBytes)
+        #expect(throws: SpecInput.Problem.tooLarge) { try SpecInput.read(huge, catalog: .standard, now: Self.t0) }
         do {
             _ = try SpecInput.read("name: x\nresources: {gpus_per_node: 0}", catalog: .standard, now: Self.t0)
             Issue.record("an invalid spec was accepted")

@@ -1,5 +1,4 @@
 import Broker
-import Crypto
 import Foundation
 import Hummingbird
 import Store

@@ -5,7 +5,7 @@ import Foundation
 enum Format {
     static func money(_ amount: Money) -> String { amount.formatted() }
 
-    /// Per-hour prices keep cents of cents: "$1.7900/h" would hide nothing, "$1.79/h" is enough.
+    /// A price per hour: "$1.79/h".
     static func perHour(_ amount: Money) -> String { amount.formatted() + "/h" }
 
     static func time(_ date: Date?) -> String {

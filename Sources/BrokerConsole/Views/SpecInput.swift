@@ -9,8 +9,12 @@ public struct SpecInput: Sendable {
     /// The spec as JSON, what a submission stores the hash of.
     public var json: [UInt8]
 
+    /// The largest spec read, as the API's `POST /v1/quotes` and `POST /v1/jobs` take.
+    public static let maximumBytes = 256 * 1024
+
     public enum Problem: Error, Sendable, Equatable {
         case empty
+        case tooLarge
         /// The text is neither JSON nor YAML.
         case syntax(String)
         /// Fields that are wrong: "field: message" each.
@@ -19,6 +23,7 @@ public struct SpecInput: Sendable {
         public var messages: [String] {
             switch self {
             case .empty: ["Paste a job spec (YAML or JSON) or choose a file."]
+            case .tooLarge: ["A job spec is at most \(SpecInput.maximumBytes / 1024) KiB."]
             case .syntax(let message): [message]
             case .fields(let messages): messages
             }
@@ -27,6 +32,7 @@ public struct SpecInput: Sendable {
 
     public static func read(_ text: String, catalog: GPUCatalog, now: Date) throws(Problem) -> SpecInput {
         guard !text.allSatisfy(\.isWhitespace) else { throw .empty }
+        guard text.utf8.count <= maximumBytes else { throw .tooLarge }
         let json: [UInt8]
         do {
             json = try JobSpecDocument.json(from: text)
