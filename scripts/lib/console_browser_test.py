@@ -143,6 +143,13 @@ def main():
         except Exception:
             pass
         check(driver.find_element(By.ID, "logs").text.strip() != "", "job: live logs arrive in the page")
+        shards = driver.find_element(By.CSS_SELECTOR, "#shards span").text
+        try:
+            WebDriverWait(driver, 15).until(lambda d: d.find_element(By.CSS_SELECTOR, "#shards span").text != shards)
+        except Exception:
+            pass
+        check(driver.find_element(By.CSS_SELECTOR, "#shards span").text != shards,
+              f"job: the shard progress moves without a reload (was {shards})")
         time.sleep(3)  # a few more lines and shards for the picture
         page(driver, f"/console/jobs/{job}", "job-reloaded", "#job-state", "#shards svg", "#nodes", "#timeline",
              "#cancel")

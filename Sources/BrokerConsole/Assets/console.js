@@ -1,4 +1,4 @@
-// gridbroker console: follows a job's logs and reads an uploaded job spec. No inline scripts:
+// gridbroker console: follows a job's logs, keeps its page current, and reads an uploaded job spec. No inline scripts:
 // the pages' Content-Security-Policy allows only this file.
 "use strict";
 
@@ -43,6 +43,25 @@ function parseEvent(block) {
   return event;
 }
 
+// Refreshes the job's summary (state, spend, shards), nodes and timeline every few seconds
+// while it has not ended, from the page itself.
+function refreshJob(section) {
+  const ended = (state) => ["succeeded", "failed", "cancelled"].includes(state);
+  if (ended(section.dataset.state)) return;
+  const timer = setInterval(async () => {
+    const response = await fetch(location.href, { credentials: "same-origin" }).catch(() => null);
+    if (!response || !response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const id of ["job", "nodes", "timeline"]) {
+      const fresh = page.getElementById(id);
+      const current = document.getElementById(id);
+      if (fresh && current) current.replaceWith(fresh);
+    }
+    const job = page.getElementById("job");
+    if (!job || ended(job.dataset.state)) clearInterval(timer);
+  }, 5000);
+}
+
 // Puts the chosen file's text in the spec box.
 function readSpecFile(input) {
   const target = document.getElementById("spec");
@@ -54,6 +73,8 @@ function readSpecFile(input) {
 document.addEventListener("DOMContentLoaded", () => {
   const logs = document.getElementById("logs");
   if (logs && logs.dataset.follow) followLogs(logs);
+  const job = document.getElementById("job");
+  if (job) refreshJob(job);
   const upload = document.getElementById("spec-file");
   if (upload) upload.addEventListener("change", () => readSpecFile(upload));
 });

@@ -37,7 +37,7 @@ enum AdminPage {
                 <td>\(provider.enabled ? "enabled" : "disabled")</td><td>\(provider.circuitState.rawValue)</td>\
                 <td class="num">\(offers[provider.id] ?? 0)</td><td>\(Format.time(provider.lastPollAt))</td>\
                 <td>\(Format.time(provider.lastSuccessAt))</td><td class="num">\(provider.consecutiveFailures)</td>\
-                <td>\(provider.lastError ?? "")</td><td>\(toggle) \(poll)</td></tr>
+                <td>\(provider.lastError ?? "")</td><td class="actions">\(toggle) \(poll)</td></tr>
                 """
         }
         return """
