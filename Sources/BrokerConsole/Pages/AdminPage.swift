@@ -12,26 +12,30 @@ enum AdminPage {
         var earnings: PoolEarnings?
     }
 
+    /// `polled`: the providers the daemon polls (an owner pool is not polled: its machines report in).
     static func render(
-        providers: [ProviderRecord], offers: [String: Int], pools: [Pool], notice: String?, user: ConsoleUser
-    )
-        -> HTML
-    {
+        providers: [ProviderRecord], polled: Set<String>, offers: [String: Int], pools: [Pool], notice: String?,
+        user: ConsoleUser
+    ) -> HTML {
         let noticeHTML: HTML = notice.map { "<p class=\"notice\" id=\"notice\">\($0)</p>" } ?? .empty
         return """
-            \(noticeHTML)<h2>Providers</h2>\(providerTable(providers, offers: offers, user: user))
+            \(noticeHTML)<h2>Providers</h2>\(providerTable(providers, polled: polled, offers: offers, user: user))
             <h2>Owner pools</h2>\(pools.isEmpty ? "<p id=\"pools\">No owner pools.</p>" as HTML : HTML(joining: pools.map(pool)))
             """
     }
 
-    private static func providerTable(_ providers: [ProviderRecord], offers: [String: Int], user: ConsoleUser) -> HTML {
+    private static func providerTable(
+        _ providers: [ProviderRecord], polled: Set<String>, offers: [String: Int], user: ConsoleUser
+    ) -> HTML {
         let rows = providers.map { provider -> HTML in
             let path = "/console/admin/providers/\(provider.id)"
             let toggle =
                 provider.enabled
                 ? Layout.button("Disable", action: "\(path)/disable", user: user)
                 : Layout.button("Enable", action: "\(path)/enable", user: user)
-            let poll = provider.enabled ? Layout.button("Poll now", action: "\(path)/poll", user: user) : .empty
+            let poll =
+                provider.enabled && polled.contains(provider.id)
+                ? Layout.button("Poll now", action: "\(path)/poll", user: user) : .empty
             return """
                 <tr id="provider-\(provider.id)"><td>\(provider.id)</td><td>\(provider.kind)</td>\
                 <td>\(provider.enabled ? "enabled" : "disabled")</td><td>\(provider.circuitState.rawValue)</td>\

@@ -24,10 +24,12 @@ struct AdminPageRoutes<Context: ConsoleRequestContext> {
                         reclaimed: Set(poolMachines.map(\.id).filter(machines.isReclaimed)),
                         earnings: try await pools.earnings(pool: pool.id)))
             }
+            let all = try await providers.providers()
             return ConsoleResponse.page(
                 "Admin", user: user, current: "/console/admin",
                 AdminPage.render(
-                    providers: try await providers.providers(), offers: market.current.offerCounts, pools: shown,
+                    providers: all, polled: Set(all.map(\.id).filter { pollers[$0] != nil }),
+                    offers: market.current.offerCounts, pools: shown,
                     notice: FormFields(request.uri.query ?? "")["notice"], user: user))
         }
         router.post("console/admin/providers/:id/:action") { _, context in
