@@ -9,6 +9,7 @@ missing element and on any SEVERE entry in the browser's console log.
 import json
 import os
 import pathlib
+import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +26,8 @@ TOKEN = os.environ["CONSOLE_TOKEN"]
 SHOTS = pathlib.Path(os.environ["CONSOLE_SCREENSHOTS"])
 DOCS = os.environ.get("CONSOLE_DOCS") or None
 REPO = pathlib.Path(__file__).resolve().parents[2]
+# Where the job's checkpoints go; removed at the end.
+CHECKPOINTS = tempfile.mkdtemp(prefix="gridbroker-console-")
 
 SPEC = {
     "name": "console-demo",
@@ -33,7 +36,7 @@ SPEC = {
     "max_price_per_hour": 40.0,
     "budget_usd": 100,
     "dataset": {"uri": "s3://team-data/console-demo", "shards": 40},
-    "checkpoint": {"uri": f"file://{tempfile.mkdtemp(prefix='gridbroker-console-')}", "interval_minutes": 1},
+    "checkpoint": {"uri": f"file://{CHECKPOINTS}", "interval_minutes": 1},
     "image": "python:3.12-slim",
     "command": ["python3", str(REPO / "examples" / "train.py")],
     "env": {"TRAIN_SECONDS_PER_SHARD": "1.5", "CHECKPOINT_EVERY": "5"},
@@ -186,6 +189,7 @@ def main():
         check(driver.current_url.endswith("/login"), "after log-out the pages need a session again")
     finally:
         driver.quit()
+        shutil.rmtree(CHECKPOINTS, ignore_errors=True)
     if failures:
         print(f"{len(failures)} console check(s) failed", file=sys.stderr)
         return 1
