@@ -1,4 +1,5 @@
 import Broker
+import BrokerConsole
 import BrokerCore
 import Foundation
 import Hummingbird
@@ -47,6 +48,26 @@ public struct APIDependencies: Sendable {
     public var manifests: DatasetManifests?
     /// How often a quiet `follow` of a job's logs gets a keep-alive comment.
     public var logKeepAlive: Duration = .seconds(10)
+    /// The web console's logins.
+    public var sessions: any SessionRepository
+
+    /// Submitting and cancelling jobs, for the API and the console alike.
+    public var jobControl: JobControl {
+        JobControl(jobs: jobs, nodes: nodes, teams: teams, clock: clock, signals: fleet, manifests: manifests)
+    }
+
+    /// The web console over the same services as the API.
+    public var console: Console {
+        Console(
+            sessions: consoleSessions, market: market, offers: offers, catalog: catalog, clock: clock, jobs: jobs,
+            nodes: nodes, control: jobControl, providers: providers, pollers: pollers, pools: pools,
+            machines: machines)
+    }
+
+    /// The console's sessions service over ``sessions`` and ``tokens``.
+    public var consoleSessions: ConsoleSessions {
+        ConsoleSessions(sessions: sessions, tokens: tokens, clock: clock)
+    }
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
@@ -69,6 +90,7 @@ public struct APIDependencies: Sendable {
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
         self.authenticator = TokenAuthenticator(tokens: tokens, clock: clock)
+        self.sessions = SQLiteSessionRepository(database: database)
         self.pools = OwnerPools(
             pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
             clock: clock)
@@ -92,7 +114,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     router.add(
         middleware: TokenAuthMiddleware(
             authenticator: dependencies.authenticator, clock: dependencies.clock,
-            rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit)))
+            rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit), sessions: dependencies.consoleSessions))
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OpenAPIRoutes().register(on: router)
@@ -101,8 +123,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
     JobRoutes(
-        jobs: dependencies.jobs, nodes: dependencies.nodes, teams: dependencies.teams, catalog: dependencies.catalog,
-        clock: dependencies.clock, signals: dependencies.fleet, manifests: dependencies.manifests
+        jobs: dependencies.jobs, nodes: dependencies.nodes, control: dependencies.jobControl,
+        catalog: dependencies.catalog, clock: dependencies.clock
     ).register(on: router)
     AgentRoutes(
         nodes: dependencies.nodes, jobs: dependencies.jobs, catalog: dependencies.catalog, clock: dependencies.clock,
@@ -129,6 +151,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,
         clock: dependencies.clock, signals: dependencies.fleet
     ).register(on: router)
+    dependencies.console.register(on: router)
     return router
 }
 
