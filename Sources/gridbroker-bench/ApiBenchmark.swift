@@ -62,7 +62,6 @@ struct ApiBenchmark: AsyncParsableCommand {
         defer { daemon.stop() }
 
         let api = BenchAPI(baseURL: "http://127.0.0.1:\(port)", admin: admin)
-        defer { Task { [api] in await api.shutdown() } }
         let loaded = try await api.waitForMarket(providers: 5, isRunning: { daemon.isRunning })
         let member = try await api.memberToken()
         for index in 0..<20 {
@@ -92,6 +91,7 @@ struct ApiBenchmark: AsyncParsableCommand {
         let limits = try await api.probeLimits(token: member)
         let outputs = processes.map { $0.waitForOutput() }
         let pollsDuring = try await api.polls(provider: "vast") - pollsBefore
+        await api.shutdown()
         var fields: [(String, JSONLine.Value)] = [
             ("benchmark", .string("api")), ("offers", .int(loaded)), ("seconds", .int(seconds)),
             ("connections", .int(searchConnections + 2 * others)), ("repoll_seconds", .int(repollSeconds)),
