@@ -5,59 +5,23 @@ import Foundation
 /// a blank field is no filter): the ``BrokerCore/OfferFilter``, the page, and each field that
 /// could not be read, with why.
 public struct OfferQuery: Sendable, Equatable {
-    public var filter = OfferFilter(sort: .pricePerGPU)
-    public var cursor: OfferCursor?
-    public var limit = 50
+    /// The search, read by the API's rules (``BrokerCore/OfferSearchQuery``), cheapest per
+    /// GPU-hour first and 50 to a page unless asked otherwise.
+    public var search: OfferSearchQuery
     /// The fields as given, to fill the form again and to build the sort and paging links.
     public var fields: [String: String] = [:]
-    /// A field that could not be read, and why: its filter is left out.
-    public struct Problem: Sendable, Equatable {
-        public var field: String
-        public var message: String
-    }
 
-    public var errors: [Problem] = []
-
-    public static let names = [
-        "gpu", "min_gpus", "min_gpu_memory_gb", "market", "max_price", "country", "region", "provider", "sort",
-    ]
+    public var filter: OfferFilter { search.filter }
+    public var cursor: OfferCursor? { search.cursor }
+    public var limit: Int { search.limit }
+    /// The fields that could not be read, and why: their filters are left out.
+    public var errors: [ParameterReader.Problem] { search.problems }
 
     public init(_ form: FormFields, catalog: GPUCatalog) {
-        for name in Self.names + ["cursor"] { if let value = form[name] { fields[name] = value } }
-        if let gpus = list("gpu") {
-            let models = gpus.flatMap { name in
-                let matching = catalog.models(matching: name)
-                if matching.isEmpty {
-                    errors.append(.init(field: "gpu", message: "unknown GPU model or family '\(name)'"))
-                }
-                return matching.map(\.name)
-            }
-            filter.gpus = Set(models)
+        for name in OfferSearchQuery.parameters {
+            if let value = form[name] { fields[name] = value }
         }
-        filter.minGPUs = integer("min_gpus", in: 1...1024)
-        filter.minGPUMemoryGB = integer("min_gpu_memory_gb", in: 0...100_000)
-        filter.market = choice("market")
-        if let text = fields["max_price"] {
-            do {
-                filter.maxPricePerHour = try Money(parsing: text)
-            } catch {
-                errors.append(.init(field: "max_price", message: "'\(text)' is not an amount of dollars such as 12.50"))
-            }
-        }
-        if let countries = list("country") {
-            let valid = countries.filter { $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isLetter } }
-            if valid.count < countries.count {
-                errors.append(.init(field: "country", message: "use ISO 3166 alpha-2 codes such as DE"))
-            }
-            filter.countries = Set(valid.map { $0.uppercased() })
-        }
-        filter.regions = fields["region"].map { [$0] }
-        filter.providers = list("provider").map(Set.init)
-        filter.sort = choice("sort") ?? .pricePerGPU
-        if let token = fields["cursor"] {
-            cursor = OfferCursor(token: token)
-            if cursor == nil { errors.append(.init(field: "cursor", message: "is not a page this console gave out")) }
-        }
+        search = OfferSearchQuery(fields, catalog: catalog, sort: .pricePerGPU, limit: 50)
     }
 
     /// The query string of these filters with `changes` applied (nil removes a field), for links.
@@ -67,29 +31,4 @@ public struct OfferQuery: Sendable, Equatable {
         return values.sorted { $0.key < $1.key }.map { "\($0.key)=\(QueryString.encode($0.value))" }.joined(
             separator: "&")
     }
-
-    private func list(_ name: String) -> [String]? {
-        fields[name].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    }
-
-    private mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
-        guard let text = fields[name] else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            errors.append(
-                .init(field: name, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
-            return nil
-        }
-        return value
-    }
-
-    private mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String) -> T? where T.RawValue == String {
-        guard let text = fields[name] else { return nil }
-        guard let value = T(rawValue: text) else {
-            let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
-            errors.append(.init(field: name, message: "must be one of \(choices)"))
-            return nil
-        }
-        return value
-    }
-
 }
