@@ -124,7 +124,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         .register(on: router)
     JobRoutes(
         jobs: dependencies.jobs, nodes: dependencies.nodes, control: dependencies.jobControl,
-        catalog: dependencies.catalog, clock: dependencies.clock
+        catalog: dependencies.catalog, specs: JobSpecCache(catalog: dependencies.catalog), clock: dependencies.clock
     ).register(on: router)
     AgentRoutes(
         nodes: dependencies.nodes, jobs: dependencies.jobs, catalog: dependencies.catalog, clock: dependencies.clock,

@@ -38,6 +38,22 @@ public struct JSONWriter: Sendable {
     public mutating func string(_ text: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
+        escaped(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// One string of `first`, `separator` and `second`, without building it first.
+    public mutating func string(_ first: String, _ separator: Unicode.Scalar, _ second: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        escaped(first)
+        escaped(String(separator))
+        escaped(second)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `text`'s bytes, escaped as a JSON string's contents.
+    private mutating func escaped(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
             // Runs that need no escape are copied whole.
@@ -50,7 +66,6 @@ public struct JSONWriter: Sendable {
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func escape(_ byte: UInt8) {
@@ -92,9 +107,20 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// As `JSONEncoder` writes it: a whole number without a fraction (`2`, not `2.0`).
     public mutating func double(_ value: Double) {
         separate()
-        bytes.append(contentsOf: Array(value.description.utf8))
+        if value == value.rounded(), value.magnitude < 1e15 {
+            digits(Int64(value))
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    /// A value that is already JSON, copied as it is.
+    public mutating func json(_ value: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: value)
     }
 
     public mutating func bool(_ value: Bool) {

@@ -1,7 +1,8 @@
 import BrokerCore
 import Foundation
 
-/// An offer as the API shows it (money in decimal USD).
+/// An offer as the API shows it (money in decimal USD), as clients read it back; the daemon
+/// writes it straight from the ``Offer`` (``JSONWriter/offer(_:)``).
 public struct OfferResponse: Codable, Sendable, Equatable {
     public var id: String
     public var provider: String
@@ -67,63 +68,5 @@ public struct OfferListResponse: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(offers, forKey: .offers)
         try container.encode(nextCursor, forKey: .nextCursor)  // null on the last page, not absent
-    }
-}
-
-extension OfferResponse: JSONWritable {
-    public func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("id")
-        writer.string(id)
-        writer.key("provider")
-        writer.string(provider)
-        writer.key("gpu")
-        writer.string(gpu)
-        writer.key("gpu_count")
-        writer.int(gpuCount)
-        writer.key("gpu_memory_gb")
-        writer.int(gpuMemoryGB)
-        if let interconnect {
-            writer.key("interconnect")
-            writer.string(interconnect)
-        }
-        writer.key("vcpus")
-        writer.int(vcpus)
-        writer.key("memory_gb")
-        writer.int(memoryGB)
-        writer.key("disk_gb")
-        writer.int(diskGB)
-        writer.key("region")
-        writer.string(region)
-        if let country {
-            writer.key("country")
-            writer.string(country)
-        }
-        writer.key("market")
-        writer.string(market)
-        writer.key("price_per_hour")
-        writer.double(pricePerHour)
-        writer.key("price_per_gpu_hour")
-        writer.double(pricePerGPUHour)
-        writer.key("available")
-        writer.int(available)
-        if let reliability {
-            writer.key("reliability")
-            writer.double(reliability)
-        }
-        writer.key("last_seen_at")
-        writer.date(lastSeenAt)
-        writer.endObject()
-    }
-}
-
-extension OfferListResponse: JSONWritable {
-    public func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("offers")
-        writer.array(offers) { $1.write(to: &$0) }
-        writer.key("next_cursor")
-        writer.optional(nextCursor) { $0.string($1) }
-        writer.endObject()
     }
 }

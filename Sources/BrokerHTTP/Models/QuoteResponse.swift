@@ -1,6 +1,7 @@
 import BrokerCore
 
-/// `POST /v1/quotes`: ranked placements (money in decimal USD), or why there are none.
+/// `POST /v1/quotes`: ranked placements (money in decimal USD), or why there are none, as
+/// clients read it back; the daemon writes it with ``QuoteJSON``.
 public struct QuoteResponse: Codable, Sendable, Equatable {
     public struct PlacementResponse: Codable, Sendable, Equatable {
         public struct Node: Codable, Sendable, Equatable {
@@ -56,38 +57,5 @@ public struct QuoteResponse: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(placements, forKey: .placements)
         try container.encode(reason, forKey: .reason)  // null when there are placements
-    }
-}
-
-extension QuoteResponse: JSONWritable {
-    public func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("placements")
-        writer.array(placements) { writer, placement in
-            writer.beginObject()
-            writer.key("market")
-            writer.string(placement.market)
-            writer.key("gpu")
-            writer.string(placement.gpu)
-            writer.key("price_per_hour")
-            writer.double(placement.pricePerHour)
-            writer.key("estimated_hours")
-            writer.optional(placement.estimatedHours) { $0.double($1) }
-            writer.key("estimated_cost")
-            writer.optional(placement.estimatedCost) { $0.double($1) }
-            writer.key("nodes")
-            writer.array(placement.nodes) { writer, node in
-                writer.beginObject()
-                writer.key("rank")
-                writer.int(node.rank)
-                writer.key("offer")
-                node.offer.write(to: &writer)
-                writer.endObject()
-            }
-            writer.endObject()
-        }
-        writer.key("reason")
-        writer.optional(reason) { $0.string($1) }
-        writer.endObject()
     }
 }

@@ -15,6 +15,7 @@ struct JobRoutes {
     let nodes: any NodeRepository
     let control: JobControl
     let catalog: GPUCatalog
+    let specs: JobSpecCache
     let clock: any BrokerClock
 
     static let maximumIdempotencyKeyLength = 255
@@ -25,8 +26,8 @@ struct JobRoutes {
         router.get("v1/jobs/:id") { _, context in
             let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
             return JSONResponse(
-                JobResponse(
-                    job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog, now: clock.now,
+                written: JobResponse(
+                    job, spec: specs.entry(for: job), nodes: try await nodes.nodes(ofJob: job.id), now: clock.now,
                     shards: try await nodes.shardCounts(ofJob: job.id)))
         }
         router.get("v1/jobs/:id/events") { _, context in
@@ -64,7 +65,8 @@ struct JobRoutes {
             try await control.submit(body.spec, body: body.bytes, team: teamID, idempotencyKey: key)
         }
         return JSONResponse(
-            JobResponse(stored, nodes: try await nodes.nodes(ofJob: stored.id), catalog: catalog, now: clock.now),
+            written: JobResponse(
+                stored, spec: specs.entry(for: stored), nodes: try await nodes.nodes(ofJob: stored.id), now: clock.now),
             status: .created)
     }
 
@@ -78,8 +80,8 @@ struct JobRoutes {
         let page = try await jobs.list(team: team, states: states, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))
         return JSONResponse(
-            JobListResponse(
-                jobs: shown.map { JobResponse($0, nodes: [], catalog: catalog, now: clock.now) },
+            written: JobListResponse(
+                jobs: shown.map { JobResponse($0, spec: specs.entry(for: $0), nodes: [], now: clock.now) },
                 nextCursor: page.count > limit ? shown.last?.id : nil))
     }
 
@@ -87,7 +89,8 @@ struct JobRoutes {
         let job = try await job(id, as: identity)
         let finished = try await Self.problem { try await control.cancel(job, byOperator: identity.isAdmin) }
         return JSONResponse(
-            JobResponse(finished, nodes: try await nodes.nodes(ofJob: id), catalog: catalog, now: clock.now))
+            written: JobResponse(
+                finished, spec: specs.entry(for: finished), nodes: try await nodes.nodes(ofJob: id), now: clock.now))
     }
 
     /// `work`'s answer, its ``JobControl/Refusal`` as the API's problem.

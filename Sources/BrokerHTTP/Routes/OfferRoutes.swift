@@ -17,7 +17,7 @@ struct OfferRoutes {
         router.get("v1/prices/history") { request, _ in try await history(request) }
     }
 
-    private func search(_ request: Request) throws -> JSONResponse<OfferListResponse> {
+    private func search(_ request: Request) throws -> JSONResponse<OfferPageJSON> {
         var query = QueryReader(request)
         var values: [String: String] = [:]
         for name in OfferSearchQuery.parameters { values[name] = query.string(name) }
@@ -26,7 +26,7 @@ struct OfferRoutes {
         try query.finish()
         let page = market.current.search(search.filter, after: search.cursor, limit: search.limit)
         let next = page.more ? page.offers.last.map { OfferCursor(after: $0, in: search.filter).token } : nil
-        return JSONResponse(OfferListResponse(offers: page.offers.map(OfferResponse.init), nextCursor: next))
+        return JSONResponse(written: OfferPageJSON(offers: page.offers, nextCursor: next))
     }
 
     private func history(_ request: Request) async throws -> JSONResponse<PriceHistoryResponse> {
