@@ -23,6 +23,9 @@ struct ApiBenchmark: AsyncParsableCommand {
     @Option(help: "Port of the simulated market.") var simPort = 19400
     @Option(help: "Port of the daemon.") var port = 18080
     @Option(help: "The market's seed.") var seed: UInt64 = 1
+    @Option(
+        help: "The kinds of request to send, comma-separated (search, quote, jobs): one alone shows its own ceiling.")
+    var kinds = "search,quote,jobs"
 
     /// A job the quotes ask about, and that the job lists show (submitted with a price cap no offer meets).
     static let spec =
@@ -72,7 +75,7 @@ struct ApiBenchmark: AsyncParsableCommand {
 
         let searchConnections = connections * 3 / 4
         let others = max(1, (connections - searchConnections) / 2)
-        let runs = [
+        let every = [
             LoadRun(
                 kind: "search", connections: searchConnections,
                 paths: [
@@ -83,6 +86,11 @@ struct ApiBenchmark: AsyncParsableCommand {
             LoadRun(kind: "quote", connections: others, paths: ["/v1/quotes"], method: "POST", body: Self.spec),
             LoadRun(kind: "jobs", connections: others, paths: ["/v1/jobs?limit=1", "/v1/jobs?limit=20"]),
         ]
+        let chosen = Set(kinds.split(separator: ",").map { String($0) })
+        guard !chosen.isEmpty, chosen.isSubset(of: every.map(\.kind)) else {
+            throw BenchError("--kinds takes search, quote and jobs, comma-separated; not '\(kinds)'")
+        }
+        let runs = every.filter { chosen.contains($0.kind) }
         let pollsBefore = try await api.polls(provider: "vast")
         let processes = try runs.map {
             try $0.start(baseURL: api.baseURL, token: member, seconds: seconds, folder: folder)
@@ -94,7 +102,7 @@ struct ApiBenchmark: AsyncParsableCommand {
         await api.shutdown()
         var fields: [(String, JSONLine.Value)] = [
             ("benchmark", .string("api")), ("offers", .int(loaded)), ("seconds", .int(seconds)),
-            ("connections", .int(searchConnections + 2 * others)), ("repoll_seconds", .int(repollSeconds)),
+            ("connections", .int(runs.map(\.connections).reduce(0, +))), ("repoll_seconds", .int(repollSeconds)),
             ("polls_landed_during_load", .int(pollsDuring)),
             ("limits_held_under_load", .object(JSONLine(limits.map { ($0, .bool($1)) }))),
         ]
