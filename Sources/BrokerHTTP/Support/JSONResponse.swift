@@ -5,41 +5,35 @@ import Hummingbird
 /// Encodes API answers: snake_case keys are spelled out by each type's CodingKeys, times are
 /// RFC 3339 in UTC, output is compact.
 ///
-/// The answers the API sends most (searches, quotes) are ``JSONWritable``: they write themselves
-/// straight into bytes, the same JSON several times faster than the encoder.
+/// The answers the API sends most (searches, quotes, jobs) are ``JSONWritable`` and go through
+/// ``init(written:status:)``: they write themselves straight into bytes, the same JSON several
+/// times faster than the encoder. Every other answer is `Encodable`.
 struct JSONResponse<Value: Sendable>: ResponseGenerator {
     var value: Value
     var status: HTTPResponse.Status
-    private let encode: @Sendable (Value) throws -> [UInt8]
+    private let body: @Sendable (Value) throws -> ByteBuffer
 
     init(_ value: Value, status: HTTPResponse.Status = .ok) where Value: Encodable {
+        self.init(value, status: status) { ByteBuffer(bytes: try sharedEncoder.encode($0)) }
+    }
+
+    init(written value: Value, status: HTTPResponse.Status = .ok) where Value: JSONWritable {
         self.init(value, status: status) { value in
-            if let writable = value as? any JSONWritable { return Self.written(writable) }
-            return Array(try sharedEncoder.encode(value))
+            var writer = JSONWriter(capacity: 16 << 10)
+            value.write(to: &writer)
+            return ByteBuffer(bytes: writer.bytes)
         }
     }
 
-    /// A value that only writes itself (it has no `Encodable` encoding).
-    init(written value: Value, status: HTTPResponse.Status = .ok) where Value: JSONWritable {
-        self.init(value, status: status) { Self.written($0) }
-    }
-
-    private init(_ value: Value, status: HTTPResponse.Status, encode: @escaping @Sendable (Value) throws -> [UInt8]) {
+    private init(_ value: Value, status: HTTPResponse.Status, body: @escaping @Sendable (Value) throws -> ByteBuffer) {
         self.value = value
         self.status = status
-        self.encode = encode
+        self.body = body
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
-    }
-
-    private static func written(_ value: any JSONWritable) -> [UInt8] {
-        var writer = JSONWriter(capacity: 16 << 10)
-        value.write(to: &writer)
-        return writer.bytes
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: try body(value)))
     }
 }
 
