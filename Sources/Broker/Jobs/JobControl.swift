@@ -42,11 +42,9 @@ public struct JobControl: Sendable {
         let now = clock.now
         guard try await teams.team(id: team) != nil else { throw Refusal.teamNotFound(team) }
         let shardObjects = try await shardObjects(of: spec)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let record = JobRecord(
             id: Identifier.make("job", at: now), teamId: team, name: spec.name,
-            spec: String(decoding: try encoder.encode(spec), as: UTF8.self), deadline: spec.deadline,
+            spec: String(decoding: try spec.storedJSON(), as: UTF8.self), deadline: spec.deadline,
             idempotencyKey: idempotencyKey,
             requestHash: Hex.string(SHA256.hash(data: body)), createdAt: now)
         let stored = try await jobs.submit(record, shardObjects: shardObjects)

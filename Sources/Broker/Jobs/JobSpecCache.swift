@@ -1,5 +1,4 @@
 import BrokerCore
-import Foundation
 import Store
 import Synchronization
 
@@ -7,7 +6,8 @@ import Synchronization
 /// submit, so an entry is never stale; job lists then cost a read, not a decode and an encode
 /// per job. Memory is bounded: when `capacity` entries are held, the cache starts over.
 public final class JobSpecCache: Sendable {
-    /// A job's spec as JSON (compact, keys sorted) and the shards its dataset is cut into.
+    /// A job's spec as JSON (``JobSpec/storedJSON()``: what a spec stored now reads as) and the
+    /// shards its dataset is cut into.
     public struct Entry: Sendable {
         public let json: [UInt8]
         public let shards: Int
@@ -35,10 +35,7 @@ public final class JobSpecCache: Sendable {
     }
 
     private static func render(_ job: JobRecord, catalog: GPUCatalog) -> Entry? {
-        guard let spec = try? job.decodedSpec(catalog: catalog) else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let json = try? encoder.encode(spec) else { return nil }
-        return Entry(json: Array(json), shards: spec.dataset?.shards ?? 0)
+        guard let spec = try? job.decodedSpec(catalog: catalog), let json = try? spec.storedJSON() else { return nil }
+        return Entry(json: json, shards: spec.dataset?.shards ?? 0)
     }
 }
