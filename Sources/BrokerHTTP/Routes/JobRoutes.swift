@@ -26,9 +26,9 @@ struct JobRoutes {
         router.get("v1/jobs/:id") { _, context in
             let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
             return JSONResponse(
-                written: JobResponse(
-                    job, spec: specs.entry(for: job), nodes: try await nodes.nodes(ofJob: job.id), now: clock.now,
-                    shards: try await nodes.shardCounts(ofJob: job.id)))
+                written: answer(
+                    job, nodes: try await nodes.nodes(ofJob: job.id), shards: try await nodes.shardCounts(ofJob: job.id)
+                ))
         }
         router.get("v1/jobs/:id/events") { _, context in
             let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
@@ -64,10 +64,7 @@ struct JobRoutes {
         let stored = try await Self.problem {
             try await control.submit(body.spec, body: body.bytes, team: teamID, idempotencyKey: key)
         }
-        return JSONResponse(
-            written: JobResponse(
-                stored, spec: specs.entry(for: stored), nodes: try await nodes.nodes(ofJob: stored.id), now: clock.now),
-            status: .created)
+        return JSONResponse(written: answer(stored, nodes: try await nodes.nodes(ofJob: stored.id)), status: .created)
     }
 
     private func list(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobListResponse> {
@@ -81,16 +78,14 @@ struct JobRoutes {
         let shown = Array(page.prefix(limit))
         return JSONResponse(
             written: JobListResponse(
-                jobs: shown.map { JobResponse($0, spec: specs.entry(for: $0), nodes: [], now: clock.now) },
+                jobs: shown.map { answer($0, nodes: []) },
                 nextCursor: page.count > limit ? shown.last?.id : nil))
     }
 
     private func cancel(_ id: String, as identity: Identity) async throws -> JSONResponse<JobResponse> {
         let job = try await job(id, as: identity)
         let finished = try await Self.problem { try await control.cancel(job, byOperator: identity.isAdmin) }
-        return JSONResponse(
-            written: JobResponse(
-                finished, spec: specs.entry(for: finished), nodes: try await nodes.nodes(ofJob: id), now: clock.now))
+        return JSONResponse(written: answer(finished, nodes: try await nodes.nodes(ofJob: id)))
     }
 
     /// `work`'s answer, its ``JobControl/Refusal`` as the API's problem.
@@ -106,6 +101,11 @@ struct JobRoutes {
         } catch JobControl.Refusal.alreadyEnded(let job, let state) {
             throw ProblemDetails(status: .conflict, detail: "job \(job) has already \(state.rawValue)")
         }
+    }
+
+    /// `job` as the API shows it, its spec from the cache.
+    private func answer(_ job: JobRecord, nodes: [NodeRecord], shards: (total: Int, done: Int)? = nil) -> JobResponse {
+        JobResponse(job, spec: specs.entry(for: job), nodes: nodes, now: clock.now, shards: shards)
     }
 
     private func job(_ id: String, as identity: Identity) async throws -> JobRecord {
