@@ -54,6 +54,22 @@ struct JSONWriterTests {
         #expect(decoded as? String == text)
     }
 
+    @Test(arguments: [0, 2, -3, 0.987, 0.000001, 3.456, 1e20, 123_456_789.5])
+    func writesDoublesAsTheAPIEncoderDoes(value: Double) throws {
+        #expect(written { $0.double(value) } == String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+    }
+
+    @Test func takesJSONAlreadyWrittenAndStringsInParts() {
+        let text = written { writer in
+            writer.beginArray()
+            writer.json(Array(#"{"k":[1]}"#.utf8))
+            writer.string(#"pro"vider"#, ":", #"id\1"#)
+            writer.json(Array("null".utf8))
+            writer.endArray()
+        }
+        #expect(text == #"[{"k":[1]},"pro\"vider:id\\1",null]"#)
+    }
+
     @Test func writesDatesAsTheAPIEncoderDoes() throws {
         let dates = [
             Date(timeIntervalSince1970: 1_795_000_000.75), Date(timeIntervalSince1970: 0),
