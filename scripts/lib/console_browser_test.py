@@ -168,6 +168,8 @@ def main():
         WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "notice")))
         check("lambda disabled" in driver.find_element(By.ID, "notice").text, "admin: a provider is disabled")
         driver.find_element(By.CSS_SELECTOR, "#provider-lambda button").click()
+        # The form's answer is a new page: wait for it, or the next click lands on the old one.
+        WebDriverWait(driver, 10).until(EC.text_to_be_present_in_element((By.ID, "notice"), "lambda enabled"))
         driver.find_elements(By.CSS_SELECTOR, "#provider-vast button")[1].click()
         WebDriverWait(driver, 30).until(EC.text_to_be_present_in_element((By.ID, "notice"), "vast polled"))
         check(not severe(driver), "admin: no browser console errors after the forms")
