@@ -117,10 +117,22 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The web console: HTML pages, its sessions and CSRF; its stylesheet and script compiled in.
+        .target(
+            name: "BrokerConsole",
+            dependencies: [
+                "Broker",
+                "BrokerCore",
+                "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.embedInCode("Assets/console.css"), .embedInCode("Assets/console.js")]
+        ),
         .target(
             name: "BrokerHTTP",
             dependencies: [
                 "Broker",
+                "BrokerConsole",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -194,9 +206,21 @@ let package = Package(
         ),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore", "CurlHTTP", "Providers", "Store"]),
         .testTarget(
+            name: "BrokerConsoleTests",
+            dependencies: [
+                "BrokerConsole",
+                "BrokerHTTP",
+                "Broker",
+                "BrokerCore",
+                "Store",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "BrokerHTTPTests",
             dependencies: [
                 "BrokerHTTP",
+                "BrokerConsole",
                 "BrokerCore",
                 "CurlHTTP",
                 "Providers",

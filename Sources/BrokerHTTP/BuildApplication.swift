@@ -1,4 +1,5 @@
 import Broker
+import BrokerConsole
 import BrokerCore
 import Foundation
 import Hummingbird
@@ -27,6 +28,9 @@ public struct APIDependencies: Sendable {
     public var teams: any TeamRepository
     /// API tokens (as hashes): who may call what.
     public var tokens: any TokenRepository
+    /// Who presented a token, from memory for up to a second; its last uses are written by a
+    /// ``TokenUseRecorder`` among the daemon's services.
+    public var authenticator: TokenAuthenticator
     /// Owner pools and their join tokens.
     public var pools: OwnerPools
     /// The pools' machines: registration, heartbeats, their offers.
@@ -44,6 +48,26 @@ public struct APIDependencies: Sendable {
     public var manifests: DatasetManifests?
     /// How often a quiet `follow` of a job's logs gets a keep-alive comment.
     public var logKeepAlive: Duration = .seconds(10)
+    /// The web console's logins.
+    public var sessions: any SessionRepository
+
+    /// Submitting and cancelling jobs, for the API and the console alike.
+    public var jobControl: JobControl {
+        JobControl(jobs: jobs, nodes: nodes, teams: teams, clock: clock, signals: fleet, manifests: manifests)
+    }
+
+    /// The web console over the same services as the API.
+    public var console: Console {
+        Console(
+            sessions: consoleSessions, market: market, offers: offers, catalog: catalog, clock: clock, jobs: jobs,
+            nodes: nodes, control: jobControl, providers: providers, pollers: pollers, pools: pools,
+            machines: machines)
+    }
+
+    /// The console's sessions service over ``sessions`` and ``tokens``.
+    public var consoleSessions: ConsoleSessions {
+        ConsoleSessions(sessions: sessions, tokens: tokens, clock: clock)
+    }
 
     public init(
         database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
@@ -65,6 +89,8 @@ public struct APIDependencies: Sendable {
         self.webhooks = SQLiteWebhookRepository(database: database)
         self.teams = SQLiteTeamRepository(database: database)
         self.tokens = SQLiteTokenRepository(database: database)
+        self.authenticator = TokenAuthenticator(tokens: tokens, clock: clock)
+        self.sessions = SQLiteSessionRepository(database: database)
         self.pools = OwnerPools(
             pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
             clock: clock)
@@ -87,8 +113,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     router.add(middleware: BodyLimitMiddleware())
     router.add(
         middleware: TokenAuthMiddleware(
-            tokens: dependencies.tokens, clock: dependencies.clock,
-            rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit)))
+            authenticator: dependencies.authenticator, clock: dependencies.clock,
+            rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit), sessions: dependencies.consoleSessions))
     HealthRoutes(database: dependencies.database).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OpenAPIRoutes().register(on: router)
@@ -97,8 +123,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
     JobRoutes(
-        jobs: dependencies.jobs, nodes: dependencies.nodes, teams: dependencies.teams, catalog: dependencies.catalog,
-        clock: dependencies.clock, signals: dependencies.fleet, manifests: dependencies.manifests
+        jobs: dependencies.jobs, nodes: dependencies.nodes, control: dependencies.jobControl,
+        catalog: dependencies.catalog, specs: JobSpecCache(catalog: dependencies.catalog), clock: dependencies.clock
     ).register(on: router)
     AgentRoutes(
         nodes: dependencies.nodes, jobs: dependencies.jobs, catalog: dependencies.catalog, clock: dependencies.clock,
@@ -112,7 +138,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
         .register(on: router)
     AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
-    AdminTokenRoutes(tokens: dependencies.tokens, clock: dependencies.clock).register(on: router)
+    AdminTokenRoutes(tokens: dependencies.tokens, authenticator: dependencies.authenticator, clock: dependencies.clock)
+        .register(on: router)
     AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
     HostRoutes(
         machines: dependencies.machines, catalog: dependencies.catalog, webhooks: dependencies.webhooks,
@@ -124,6 +151,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,
         clock: dependencies.clock, signals: dependencies.fleet
     ).register(on: router)
+    dependencies.console.register(on: router)
     return router
 }
 

@@ -9,6 +9,7 @@ struct GridBrokerBench: AsyncParsableCommand {
         // A new benchmark is one more subcommand here (and a line in scripts/bench's usage).
         subcommands: [
             IngestBenchmark.self,
+            ApiBenchmark.self,
             QueryBenchmark.self,
             QuoteBenchmark.self,
             ReactionBenchmark.self,

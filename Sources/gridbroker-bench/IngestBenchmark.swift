@@ -128,22 +128,33 @@ struct IngestBenchmark: AsyncParsableCommand {
         ]).text
     }
 
-    /// How long the live book takes to take in one poll of the smallest and of the largest
-    /// provider (median of 5), as a poller does after each poll.
+    /// How long the live book takes to take in the next poll of the smallest and of the largest
+    /// provider (median of 5), as a poller does after each poll: every offer seen again, one in a
+    /// hundred at a new price (the simulated market reprices each offer every 15 minutes to 2 hours).
     private static func bookUpdateTime(_ book: OfferBook, snapshots: [(String, PricingSnapshot)]) -> (
         small: Double, largest: Double
     ) {
         let ordered = snapshots.sorted { $0.1.offers.count < $1.1.offers.count }
-        func median(_ provider: String, _ offers: [Offer]) -> Double {
-            let times = (0..<5).map { _ in
+        func median(_ provider: String) -> Double {
+            let listed = book.search(OfferFilter(providers: [provider]), limit: book.count).offers
+            let times = (0..<5).map { round in
+                let now = Date()
+                let next = listed.enumerated().map { index, offer in
+                    var offer = offer
+                    offer.lastSeenAt = now
+                    if index % 100 == round {
+                        offer.pricePerHour = Money(microdollars: offer.pricePerHour.microdollars * 101 / 100)
+                    }
+                    return offer
+                }
                 let start = ContinuousClock.now
-                let updated = book.updating(provider: provider, seen: offers, expiredBefore: Date())
-                precondition(updated.count > 0)
+                let updated = book.updating(provider: provider, seen: next, expiredBefore: now)
+                precondition(updated.count == book.count)
                 return (ContinuousClock.now - start).timeInterval * 1000
             }
             return times.sorted()[2]
         }
         guard let small = ordered.first, let large = ordered.last else { return (0, 0) }
-        return (median(small.0, small.1.offers), median(large.0, large.1.offers))
+        return (median(small.0), median(large.0))
     }
 }

@@ -102,6 +102,64 @@ struct OfferBookTests {
         #expect(failing.count == 1)
     }
 
+    /// Polls that reprice, move, drop, add and repeat offers leave the book answering exactly as a
+    /// book built afresh from the offers that should be live.
+    @Test(arguments: 0..<30)
+    func pollsChangeOnlyWhatChangedAndAgreeWithARebuiltBook(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let gpus = ["H100-SXM", "A100-80GB", "RTX4090"]
+        func randomOffer(_ provider: String, _ index: Int, seenAt: Double) -> Offer {
+            offer(
+                provider, "o\(index)", gpu: gpus[random.next(3)], count: [1, 8][random.next(2)],
+                dollars: Double(1 + random.next(30)), market: random.next(2) == 0 ? .spot : .onDemand,
+                seenAt: seenAt)
+        }
+        var live: [String: [OfferID: Offer]] = [:]
+        for provider in ["vast", "aws"] {
+            for index in 0..<60 {
+                let offer = randomOffer(provider, index, seenAt: 0)
+                live[provider, default: [:]][offer.id] = offer
+            }
+        }
+        var book = OfferBook(offers: live.values.flatMap(\.values))
+        for round in 1...8 {
+            let now = Double(round * 60)
+            let provider = ["vast", "aws"][random.next(2)]
+            var seen: [Offer] = []
+            for index in 0..<80 where random.next(4) != 0 {
+                let previous = live[provider]?[OfferID(provider: provider, native: "o\(index)")]
+                var next = previous ?? randomOffer(provider, index, seenAt: now)
+                next.lastSeenAt = start.addingTimeInterval(now)
+                next.available = 1 + random.next(3)
+                switch random.next(6) {
+                case 0: next = randomOffer(provider, index, seenAt: now)
+                case 1: next.pricePerHour = Money(dollars: Double(1 + random.next(30)))!
+                default: break
+                }
+                seen.append(next)
+                if random.next(10) == 0 { seen.append(next) }  // listed twice
+            }
+            let cutoff = start.addingTimeInterval(now - 90)
+            var expected = (live[provider] ?? [:]).filter { $0.value.lastSeenAt >= cutoff }
+            for offer in seen { expected[offer.id] = offer }
+            live[provider] = expected
+            book = book.updating(provider: provider, seen: seen, expiredBefore: cutoff)
+
+            let rebuilt = OfferBook(offers: live.values.flatMap(\.values))
+            #expect(book.count == rebuilt.count)
+            #expect(book.offerCounts == rebuilt.offerCounts)
+            #expect(book.summaries == rebuilt.summaries)
+            for sort in OfferFilter.Sort.allCases {
+                for filter in [
+                    OfferFilter(sort: sort), OfferFilter(gpus: ["H100-SXM", "RTX4090"], sort: sort),
+                    OfferFilter(minGPUs: 8, market: .spot, sort: sort),
+                ] {
+                    #expect(book.search(filter, limit: 500).offers == rebuilt.search(filter, limit: 500).offers)
+                }
+            }
+        }
+    }
+
     @Test func summaryHasCountCheapestAndMedianPerGPUHourByMarket() {
         let book = OfferBook(offers: [
             offer("vast", "1", count: 1, dollars: 2), offer("vast", "2", count: 2, dollars: 6),

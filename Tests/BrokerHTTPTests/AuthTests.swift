@@ -60,15 +60,35 @@ struct AuthTests {
     func lastUsed() async throws {
         let token = try await api.token(team: "team_a")
         let tokens = SQLiteTokenRepository(database: api.database)
-        #expect(try await tokens.tokens(team: "team_a").first?.lastUsedAt == nil)
+        let lastUse = {
+            try await api.dependencies.authenticator.recordUses()
+            return try await tokens.tokens(team: "team_a").first?.lastUsedAt
+        }
+        #expect(try await lastUse() == nil)
         _ = try await api.call(.get, "/v1/jobs", token: token)
-        #expect(try await tokens.tokens(team: "team_a").first?.lastUsedAt == APIHarness.start)
+        #expect(try await lastUse() == APIHarness.start)
         api.clock.advance(by: 30)
         _ = try await api.call(.get, "/v1/jobs", token: token)
-        #expect(try await tokens.tokens(team: "team_a").first?.lastUsedAt == APIHarness.start)
+        #expect(try await lastUse() == APIHarness.start)
         api.clock.advance(by: 31)
         _ = try await api.call(.get, "/v1/jobs", token: token)
-        #expect(try await tokens.tokens(team: "team_a").first?.lastUsedAt == APIHarness.start.addingTimeInterval(61))
+        #expect(try await lastUse() == APIHarness.start.addingTimeInterval(61))
+    }
+
+    @Test("a revoked token is refused within a second, and a new one works at once")
+    func revocationWithinASecond() async throws {
+        let member = try await api.token(team: "team_a")
+        #expect(try await api.call(.get, "/v1/jobs", token: member).status == .ok)
+        let tokens = SQLiteTokenRepository(database: api.database)
+        let id = try #require(try await tokens.tokens(team: "team_a").first?.id)
+        _ = try await tokens.revoke(id: id, at: api.clock.now)
+        api.clock.advance(by: 0.5)
+        // Still remembered: another replica could have revoked it just now.
+        #expect(try await api.call(.get, "/v1/jobs", token: member).status == .ok)
+        api.clock.advance(by: 0.5)
+        #expect(try await api.call(.get, "/v1/jobs", token: member).status == .unauthorized)
+        let fresh = try await api.token(team: "team_a", name: "second")
+        #expect(try await api.call(.get, "/v1/jobs", token: fresh).status == .ok)
     }
 
     @Test("the database holds a token's SHA-256 only")

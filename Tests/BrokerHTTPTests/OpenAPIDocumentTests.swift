@@ -1,3 +1,4 @@
+import BrokerConsole
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -50,7 +51,10 @@ struct OpenAPIDocumentTests {
 
     @Test func documentsEveryRegisteredRouteAndNoOther() throws {
         let documented = try Self.documentedOperations(try String(contentsOf: Self.repositoryDocument, encoding: .utf8))
-        let registered = Set(try makeRouter().routes.map { "\($0.method.rawValue) \($0.path)" })
+        // The web console's HTML pages are not the JSON API the document describes.
+        let registered = Set(
+            try makeRouter().routes.filter { !ConsolePaths.isConsole($0.path.description) }
+                .map { "\($0.method.rawValue) \($0.path)" })
         #expect(registered.count > 10)
         #expect(registered.subtracting(documented).sorted() == [], "registered but not documented")
         #expect(documented.subtracting(registered).sorted() == [], "documented but not registered")

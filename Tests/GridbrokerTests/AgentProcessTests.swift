@@ -236,7 +236,7 @@ struct AgentDutiesTests {
     }
 
     private func agentlessWait(_ what: String, _ condition: () -> Bool?) async throws -> Bool {
-        try await SimulatedMarketDaemon.eventually(what, timeout: .seconds(10)) { condition() }
+        try await SimulatedMarketDaemon.eventually(what, timeout: .seconds(30)) { condition() }
     }
 
     @Test("on a virtual machine the command runs in its image by docker run, its variables by name only")

@@ -81,10 +81,16 @@ struct ProvisioningCrashTests {
         _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=lambda .*polled")
 
         // Lambda answers slowly now: the launch is in flight long enough to kill the daemon under it.
-        _ = try await json(.put, "\(sim)/_sim/faults/lambda", body: #"{"latency_ms": 3000}"#)
+        // Ten seconds, so a loaded machine's slow answers still see the node while it is requested.
+        _ = try await json(.put, "\(sim)/_sim/faults/lambda", body: #"{"latency_ms": 10000}"#)
         let job = try #require(try await json(.post, "\(api)/v1/jobs", body: Self.spec, token: admin)["id"] as? String)
-        try await eventually("the intent to launch") {
-            try await brokerInstances(api: api, job: job, admin: admin).states.contains("requested")
+        do {
+            try await eventually("the intent to launch") {
+                try await brokerInstances(api: api, job: job, admin: admin).states.contains("requested")
+            }
+        } catch {
+            Issue.record("the daemon's log so far:\n\(daemon.log.suffix(6000))")
+            throw error
         }
         daemon.signal(SIGKILL)
         _ = try await daemon.waitForExit()

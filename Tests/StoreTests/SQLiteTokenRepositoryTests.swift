@@ -4,7 +4,7 @@ import Testing
 
 @testable import Store
 
-@Suite("API tokens: stored by hash, revoked, last use written at most once a minute")
+@Suite("API tokens: stored by hash, revoked, last uses written")
 struct SQLiteTokenRepositoryTests {
     private let tokens: SQLiteTokenRepository
     private let start = Date(timeIntervalSince1970: 1_795_000_000)
@@ -24,14 +24,13 @@ struct SQLiteTokenRepositoryTests {
         APITokenRecord(id: id, teamId: team, role: role, name: id, tokenHash: hash, createdAt: start)
     }
 
-    @Test func authenticatesByHashAndWritesLastUseAtMostOnceAMinute() async throws {
+    @Test func findsActiveTokensByHashAndWritesLastUses() async throws {
         _ = try await tokens.issue(record("tok_1", hash: "h1"))
-        #expect(try await tokens.authenticate(tokenHash: "h2", at: start) == nil)
-        #expect(try await tokens.authenticate(tokenHash: "h1", at: start)?.id == "tok_1")
+        #expect(try await tokens.activeToken(hash: "h2") == nil)
+        #expect(try await tokens.activeToken(hash: "h1")?.id == "tok_1")
+        try await tokens.recordUses(["tok_1": start, "tok_gone": start])
         #expect(try await tokens.token(id: "tok_1")?.lastUsedAt == start)
-        _ = try await tokens.authenticate(tokenHash: "h1", at: start.addingTimeInterval(59))
-        #expect(try await tokens.token(id: "tok_1")?.lastUsedAt == start)
-        _ = try await tokens.authenticate(tokenHash: "h1", at: start.addingTimeInterval(60))
+        try await tokens.recordUses(["tok_1": start.addingTimeInterval(60)])
         #expect(try await tokens.token(id: "tok_1")?.lastUsedAt == start.addingTimeInterval(60))
     }
 
@@ -39,7 +38,7 @@ struct SQLiteTokenRepositoryTests {
         _ = try await tokens.issue(record("tok_1", hash: "h1"))
         #expect(try await tokens.revoke(id: "tok_1", at: start).revokedAt == start)
         #expect(try await tokens.revoke(id: "tok_1", at: start.addingTimeInterval(5)).revokedAt == start)
-        #expect(try await tokens.authenticate(tokenHash: "h1", at: start) == nil)
+        #expect(try await tokens.activeToken(hash: "h1") == nil)
         await #expect(throws: StoreError.notFound(entity: "token", id: "tok_x")) {
             try await tokens.revoke(id: "tok_x", at: start)
         }

@@ -1,3 +1,4 @@
+import BrokerCore
 import Crypto
 import Foundation
 import Providers
@@ -26,7 +27,7 @@ public struct AgentBinary: Sendable {
         guard size > 0 else { return nil }
         self.path = path
         self.size = size
-        sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        sha256 = Hex.string(hasher.finalize())
     }
 
     /// Where the agent should be: beside the running executable.

@@ -102,7 +102,7 @@ public final class ProviderPoller: Service, Sendable {
             for waiter in waiters.values { waiter.resume(returning: nil) }
             return state.withLock { $0.schedule.interval }
         }
-        let (report, delay) = await poll()
+        let (report, delay) = await withTaskExecutorPreference(PollingExecutor.shared) { await poll() }
         for waiter in waiters.values { waiter.resume(returning: report) }
         return delay
     }

@@ -70,6 +70,11 @@ public struct OwnerPools: Sendable {
 
     public func pool(id: String) async throws -> PoolRecord? { try await pools.pool(id: id) }
 
+    /// Every enabled pool with its machines that joined with a token still in force.
+    public func machines() async throws -> [(pool: PoolRecord, machines: [PoolMachineRecord])] {
+        try await pools.machinesOfEnabledPools()
+    }
+
     public func setEnabled(_ enabled: Bool, pool id: String) async throws -> PoolRecord {
         try await pools.setEnabled(enabled, pool: id)
     }

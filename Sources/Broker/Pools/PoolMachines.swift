@@ -80,6 +80,11 @@ public final class PoolMachines: Sendable {
         reclaimed.withLock { _ = $0.remove(machine) }
     }
 
+    /// Whether the owner has taken `machine` back (until released).
+    public func isReclaimed(_ machine: String) -> Bool {
+        reclaimed.withLock { $0.contains(machine) }
+    }
+
     /// The pool ids whose machines are in the market now.
     public var poolIDs: Set<String> { offered.withLock { $0 } }
 

@@ -9,3 +9,13 @@ extension JobRecord {
         try JobSpec.decode(json: Array(spec.utf8), catalog: catalog, now: createdAt)
     }
 }
+
+extension JobSpec {
+    /// The spec as the broker stores and shows it: compact JSON, keys sorted, `/` unescaped.
+    /// ``JobRecord/decodedSpec(catalog:)`` reads it back.
+    public func storedJSON() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+}

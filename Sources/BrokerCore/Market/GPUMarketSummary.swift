@@ -16,17 +16,21 @@ public struct GPUMarketSummary: Sendable, Equatable {
         self.medianPerGPUHour = medianPerGPUHour
     }
 
-    /// One summary per market of one GPU's offers, given cheapest per GPU-hour first (the order
-    /// the book keeps), so the cheapest and the median are read off without sorting.
-    static func summaries(of sortedOffers: [Offer]) -> [GPUMarketSummary] {
+    /// One summary per market of GPU `gpu`'s offers, given as slots of `offers` cheapest per
+    /// GPU-hour first (the order the book keeps), so the cheapest and the median are read off
+    /// without sorting, and no offer is copied.
+    static func summaries(gpu: String, byPricePerGPU slots: [Int32], in offers: UnsafeBufferPointer<Offer>)
+        -> [GPUMarketSummary]
+    {
         Market.allCases.compactMap { market in
-            let prices = sortedOffers.lazy.filter { $0.market == market }.map(\.pricePerGPUHour.microdollars)
-            guard let gpu = sortedOffers.first?.gpu.name, let cheapest = prices.first else { return nil }
-            let sorted = Array(prices)
-            let middle = sorted.count / 2
-            let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            let prices = slots.filter { offers[Int($0)].market == market }.map {
+                offers[Int($0)].pricePerGPUHour.microdollars
+            }
+            guard let cheapest = prices.first else { return nil }
+            let middle = prices.count / 2
+            let median = prices.count % 2 == 1 ? prices[middle] : (prices[middle - 1] + prices[middle]) / 2
             return GPUMarketSummary(
-                gpu: gpu, market: market, offers: sorted.count, cheapestPerGPUHour: Money(microdollars: cheapest),
+                gpu: gpu, market: market, offers: prices.count, cheapestPerGPUHour: Money(microdollars: cheapest),
                 medianPerGPUHour: Money(microdollars: median))
         }.sorted { $0.market.rawValue < $1.market.rawValue }
     }

@@ -9,10 +9,17 @@
 /// so readers search a consistent market without locks and a 100,000-offer search costs a scan
 /// of an array, not a database query.
 ///
+/// A poll changes only what it changed: offers seen again at their place are overwritten where
+/// they are stored (``OfferStorage``), and only offers that came, went or moved touch the orders
+/// and the summaries (of their GPUs only).
+///
 /// "Live" follows the store exactly: an offer stays until its provider has not listed it since
 /// the provider's expiry cutoff.
 public struct OfferBook: Sendable {
-    private var offersByProvider: [String: [OfferID: Offer]]
+    private var storage: OfferStorage
+    /// Each provider's offers, by native id (hashing the provider's id for each would be wasted), as
+    /// slots of ``storage``.
+    private var slotsByProvider: [String: [String: Int32]]
     private var all: OfferOrders
     /// Per GPU name, so a GPU-filtered search scans only the GPUs it asks for.
     private var byGPU: [String: OfferOrders]
@@ -20,17 +27,22 @@ public struct OfferBook: Sendable {
 
     /// A book of `offers` (the live offers the store holds at start-up).
     public init(offers: [Offer] = []) {
-        var byProvider: [String: [OfferID: Offer]] = [:]
-        for offer in offers { byProvider[offer.providerID, default: [:]][offer.id] = offer }
-        self.init(byProvider: byProvider)
-    }
-
-    private init(byProvider: [String: [OfferID: Offer]]) {
-        offersByProvider = byProvider
-        let live = Array(byProvider.values.flatMap(\.values))
-        all = OfferOrders(live)
-        byGPU = Dictionary(grouping: live) { $0.gpu.name }.mapValues(OfferOrders.init)
-        summariesByGPU = byGPU.mapValues { GPUMarketSummary.summaries(of: $0.byPricePerGPU) }
+        var storage = OfferStorage()
+        var byProvider: [String: [String: Int32]] = [:]
+        for offer in offers {
+            if let slot = byProvider[offer.providerID]?[offer.id.native] {
+                storage[slot] = offer
+            } else {
+                byProvider[offer.providerID, default: [:]][offer.id.native] = storage.add(offer)
+            }
+        }
+        self.storage = storage
+        slotsByProvider = byProvider
+        let slots = byProvider.values.flatMap(\.values)
+        all = OfferOrders(slots, in: storage)
+        byGPU = Dictionary(grouping: slots) { storage[$0].gpu.name }.mapValues { OfferOrders($0, in: storage) }
+        summariesByGPU = [:]
+        for gpu in byGPU.keys { summarize(gpu) }
     }
 
     /// Per GPU model and market: offers, cheapest and median price per GPU-hour; by GPU, then market.
@@ -42,31 +54,60 @@ public struct OfferBook: Sendable {
     public var count: Int { all.byPrice.count }
 
     /// Live offers per provider.
-    public var offerCounts: [String: Int] { offersByProvider.mapValues(\.count) }
+    public var offerCounts: [String: Int] { slotsByProvider.mapValues(\.count) }
 
     /// The book after a poll of `provider`: `seen` offers added or replaced, the provider's other
     /// offers kept only while last seen at or after `cutoff`.
     public func updating(provider: String, seen: [Offer], expiredBefore cutoff: Date) -> OfferBook {
-        let previous = offersByProvider[provider] ?? [:]
-        var current = previous.filter { $0.value.lastSeenAt >= cutoff }
-        for offer in seen { current[offer.id] = offer }
-        let offers = Array(current.values)
-
-        var byProvider = offersByProvider
-        byProvider[provider] = current.isEmpty ? nil : current
-        // A provider holding much of the market is cheaper to take in by rebuilding.
-        guard (previous.count + offers.count) * 4 < count else { return OfferBook(byProvider: byProvider) }
         var book = self
-        book.offersByProvider = byProvider
-        book.all = all.replacing(provider: provider, with: offers)
-        // Only the GPUs the provider listed before or lists now change.
-        let incoming = Dictionary(grouping: offers) { $0.gpu.name }
-        for gpu in Set(previous.values.map(\.gpu.name)).union(incoming.keys) {
-            let orders = (byGPU[gpu] ?? OfferOrders([])).replacing(provider: provider, with: incoming[gpu] ?? [])
-            book.byGPU[gpu] = orders.isEmpty ? nil : orders
-            book.summariesByGPU[gpu] = orders.isEmpty ? nil : GPUMarketSummary.summaries(of: orders.byPricePerGPU)
+        let known = slotsByProvider[provider] ?? [:]
+        var change = BookChange(slotCount: storage.slotCount)
+        for offer in seen {
+            guard let slot = known[offer.id.native] ?? change.addedIDs[offer.id.native] else {
+                change.add(offer.id.native, at: book.storage.add(offer), gpu: offer.gpu.name)
+                continue
+            }
+            if let previousGPU = book.storage.update(slot, with: offer) {
+                change.move(slot, from: previousGPU, to: offer.gpu.name)
+            }
+            change.see(slot)
         }
+        for (id, slot) in known where !change.wasSeen(slot) && book.storage[slot].lastSeenAt < cutoff {
+            change.expire(id, at: slot, gpu: book.storage[slot].gpu.name)
+        }
+        guard change.changesOrders else { return book }
+        var slots = known
+        for (id, slot) in change.addedIDs { slots[id] = slot }
+        for id in change.expiredIDs { slots[id] = nil }
+        book.slotsByProvider[provider] = slots.isEmpty ? nil : slots
+        book.reorder(change)
+        book.storage.release(change.expired)
         return book
+    }
+
+    /// Takes the slots `change` removes or moves out of the orders and puts those it adds or moves
+    /// back in, for the GPUs it concerns and for all.
+    private mutating func reorder(_ change: BookChange) {
+        let removed = change.removedMask
+        let inserted = change.inserted
+        all = all.replacing(removed: removed, inserted: inserted, in: storage)
+        let insertedByGPU = Dictionary(grouping: inserted) { storage[$0].gpu.name }
+        for gpu in change.gpus {
+            let orders = (byGPU[gpu] ?? OfferOrders([], in: storage))
+                .replacing(removed: removed, inserted: insertedByGPU[gpu] ?? [], in: storage)
+            byGPU[gpu] = orders.isEmpty ? nil : orders
+            summarize(gpu)
+        }
+    }
+
+    private mutating func summarize(_ gpu: String) {
+        guard let orders = byGPU[gpu] else {
+            summariesByGPU[gpu] = nil
+            return
+        }
+        summariesByGPU[gpu] = storage.withOffers { offers in
+            GPUMarketSummary.summaries(gpu: gpu, byPricePerGPU: orders.byPricePerGPU, in: offers)
+        }
     }
 
     /// The book without `provider`'s offers last seen before `cutoff` (its polls are failing).
@@ -88,9 +129,10 @@ public struct OfferBook: Sendable {
         search(filter, after: nil, limit: 1, tellingMore: false).offers.first
     }
 
-    /// The offers of GPU `name` (canonical model or unknown GPU's name), cheapest first, ties by id.
-    func offersByPrice(gpu name: String) -> [Offer] {
-        byGPU[name]?.byPrice ?? []
+    /// The offers of GPU `name` (canonical model or unknown GPU's name), cheapest first, ties by id:
+    /// the book's storage with their positions in it.
+    func offersByPrice(gpu name: String) -> OfferList {
+        OfferList(offers: storage.offers, positions: byGPU[name]?.byPrice.map(Int.init) ?? [])
     }
 
     /// ``search(_:after:limit:)``; `more` is false without `tellingMore`, which saves looking for
@@ -99,55 +141,63 @@ public struct OfferBook: Sendable {
         offers: [Offer], more: Bool
     ) {
         let wanted = tellingMore ? limit + 1 : limit
-        guard let gpus = filter.gpus else {
-            return Self.scan(all.ordered(by: filter.sort), filter, after: cursor, limit: limit, wanted: wanted)
+        return storage.withOffers { offers in
+            guard let gpus = filter.gpus else {
+                return Self.scan(
+                    all.ordered(by: filter.sort), offers, filter, after: cursor, limit: limit, wanted: wanted)
+            }
+            // The first `wanted` of the union are among each GPU's own first `wanted`; every offer of
+            // a GPU's orders has that GPU, so its scan need not check.
+            var byGPUFilter = filter
+            byGPUFilter.gpus = nil
+            var found: [Offer] = []
+            for gpu in gpus {
+                guard let orders = byGPU[gpu] else { continue }
+                found +=
+                    Self.scan(
+                        orders.ordered(by: filter.sort), offers, byGPUFilter, after: cursor, limit: wanted,
+                        wanted: wanted
+                    ).offers
+            }
+            if gpus.count > 1 { found.sort { filter.orders($0, before: $1) } }
+            return (Array(found.prefix(limit)), tellingMore && found.count > limit)
         }
-        // The first `wanted` of the union are among each GPU's own first `wanted`; every offer of
-        // a GPU's orders has that GPU, so its scan need not check.
-        var byGPUFilter = filter
-        byGPUFilter.gpus = nil
-        var found: [Offer] = []
-        for gpu in gpus {
-            guard let orders = byGPU[gpu] else { continue }
-            found +=
-                Self.scan(orders.ordered(by: filter.sort), byGPUFilter, after: cursor, limit: wanted, wanted: wanted)
-                .offers
-        }
-        if gpus.count > 1 { found.sort { filter.orders($0, before: $1) } }
-        return (Array(found.prefix(limit)), tellingMore && found.count > limit)
     }
 
-    /// Up to `limit` offers of `ordered` matching `filter` after `cursor`, and whether the
-    /// matches go on to `wanted` (at least `limit`).
+    /// Up to `limit` offers of `ordered` (slots of `offers`) matching `filter` after `cursor`, and
+    /// whether the matches go on to `wanted` (at least `limit`).
     private static func scan(
-        _ ordered: [Offer], _ filter: OfferFilter, after cursor: OfferCursor?, limit: Int, wanted: Int
+        _ ordered: [Int32], _ offers: UnsafeBufferPointer<Offer>, _ filter: OfferFilter, after cursor: OfferCursor?,
+        limit: Int, wanted: Int
     ) -> (offers: [Offer], more: Bool) {
-        var index = cursor.map { firstIndex(in: ordered, after: $0, filter: filter) } ?? 0
+        var index = cursor.map { firstIndex(in: ordered, offers, after: $0, filter: filter) } ?? 0
         // In price order, the first offer above the price cap ends the matches.
         let cap = filter.sort == .price ? filter.maxPricePerHour : nil
         var found: [Offer] = []
         var matches = 0
-        // Through a buffer, each offer is tested in place rather than copied out of the array.
-        ordered.withUnsafeBufferPointer { ordered in
-            while index < ordered.count, matches < wanted {
-                defer { index += 1 }
-                if let cap, ordered[index].pricePerHour > cap { break }
-                guard filter.matches(ordered, at: index) else { continue }
-                matches += 1
-                if found.count < limit { found.append(ordered[index]) }
-            }
+        // Each offer is tested in place in the buffer rather than copied out of it.
+        while index < ordered.count, matches < wanted {
+            defer { index += 1 }
+            let slot = Int(ordered[index])
+            if let cap, offers[slot].pricePerHour > cap { break }
+            guard filter.matches(offers, at: slot) else { continue }
+            matches += 1
+            if found.count < limit { found.append(offers[slot]) }
         }
         return (found, matches > limit)
     }
 
     /// The position of the first offer that comes after `cursor` in `ordered` (binary search).
-    private static func firstIndex(in ordered: [Offer], after cursor: OfferCursor, filter: OfferFilter) -> Int {
+    private static func firstIndex(
+        in ordered: [Int32], _ offers: UnsafeBufferPointer<Offer>, after cursor: OfferCursor, filter: OfferFilter
+    ) -> Int {
         var low = 0
         var high = ordered.count
         while low < high {
             let middle = (low + high) / 2
-            let key = filter.sortKey(of: ordered[middle])
-            let isAfter = key != cursor.sortKey ? key > cursor.sortKey : ordered[middle].id > cursor.offerID
+            let offer = Int(ordered[middle])
+            let key = filter.sortKey(of: offers[offer])
+            let isAfter = key != cursor.sortKey ? key > cursor.sortKey : offers[offer].id > cursor.offerID
             if isAfter { high = middle } else { low = middle + 1 }
         }
         return low

@@ -1,55 +1,76 @@
-/// Offers in both search orders (price, then price per GPU-hour; ties by id).
+/// Offers in both search orders (price, then price per GPU-hour; ties by id), as slots of an
+/// ``OfferStorage``.
 ///
-/// Built by sorting once; after that a provider's poll is taken in by dropping the provider's
-/// old offers and merging its new ones: linear in the market, not a re-sort of it.
+/// Built by sorting once; after that a poll is taken in by dropping the slots that left or moved
+/// and merging the new ones in: linear in the market, not a re-sort of it, and nothing at all
+/// when no offer changed place.
 struct OfferOrders: Sendable {
-    private(set) var byPrice: [Offer]
-    private(set) var byPricePerGPU: [Offer]
+    private(set) var byPrice: [Int32]
+    private(set) var byPricePerGPU: [Int32]
 
     static let priceOrder = OfferFilter(sort: .price)
     private static let perGPUOrder = OfferFilter(sort: .pricePerGPU)
 
-    init(_ offers: [Offer]) {
-        let (priceOrder, perGPUOrder) = (Self.priceOrder, Self.perGPUOrder)
-        byPrice = offers.sorted { priceOrder.orders($0, before: $1) }
-        byPricePerGPU = offers.sorted { perGPUOrder.orders($0, before: $1) }
+    init(_ slots: [Int32], in storage: OfferStorage) {
+        byPrice = Self.sorted(slots, by: Self.priceOrder, in: storage)
+        byPricePerGPU = Self.sorted(slots, by: Self.perGPUOrder, in: storage)
     }
 
     var isEmpty: Bool { byPrice.isEmpty }
 
-    func ordered(by sort: OfferFilter.Sort) -> [Offer] {
+    func ordered(by sort: OfferFilter.Sort) -> [Int32] {
         sort == .price ? byPrice : byPricePerGPU
     }
 
-    /// These orders with `provider`'s offers replaced by `offers` (which all belong to it).
-    func replacing(provider: String, with offers: [Offer]) -> OfferOrders {
-        let incoming = OfferOrders(offers)
+    /// These orders without the slots `removed` says are gone, and with `inserted` (slots not in
+    /// them yet) in place.
+    func replacing(removed: OfferStorage.Mask?, inserted: [Int32], in storage: OfferStorage) -> OfferOrders {
         var result = self
-        result.byPrice = Self.merge(
-            byPrice.filter { $0.providerID != provider }, incoming.byPrice, by: Self.priceOrder)
-        result.byPricePerGPU = Self.merge(
-            byPricePerGPU.filter { $0.providerID != provider }, incoming.byPricePerGPU, by: Self.perGPUOrder)
+        result.byPrice = Self.replacing(byPrice, removed, inserted, by: Self.priceOrder, in: storage)
+        result.byPricePerGPU = Self.replacing(byPricePerGPU, removed, inserted, by: Self.perGPUOrder, in: storage)
         return result
     }
 
-    /// The two sorted lists as one sorted list.
-    private static func merge(_ left: [Offer], _ right: [Offer], by order: OfferFilter) -> [Offer] {
-        guard !right.isEmpty else { return left }
-        guard !left.isEmpty else { return right }
-        var merged: [Offer] = []
-        merged.reserveCapacity(left.count + right.count)
-        var (i, j) = (0, 0)
-        while i < left.count && j < right.count {
-            if order.orders(right[j], before: left[i]) {
-                merged.append(right[j])
-                j += 1
-            } else {
-                merged.append(left[i])
-                i += 1
-            }
+    private static func sorted(_ slots: [Int32], by order: OfferFilter, in storage: OfferStorage) -> [Int32] {
+        storage.withOffers { offers in
+            slots.sorted { order.orders(offers[Int($0)], before: offers[Int($1)]) }
         }
-        merged += left[i...]
-        merged += right[j...]
-        return merged
+    }
+
+    private static func replacing(
+        _ ordered: [Int32], _ removed: OfferStorage.Mask?, _ inserted: [Int32], by order: OfferFilter,
+        in storage: OfferStorage
+    ) -> [Int32] {
+        let kept = removed.map { mask in ordered.filter { !mask.contains($0) } } ?? ordered
+        return merge(kept, sorted(inserted, by: order, in: storage), by: order, in: storage)
+    }
+
+    /// `ordered` with the sorted `inserted` in place: each found by binary search, the runs between
+    /// them copied whole, so a few new slots cost a few comparisons, not one per offer.
+    private static func merge(_ ordered: [Int32], _ inserted: [Int32], by order: OfferFilter, in storage: OfferStorage)
+        -> [Int32]
+    {
+        guard !inserted.isEmpty else { return ordered }
+        return storage.withOffers { offers in
+            var merged: [Int32] = []
+            merged.reserveCapacity(ordered.count + inserted.count)
+            var start = 0
+            for slot in inserted {
+                var (low, high) = (start, ordered.count)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if order.orders(offers[Int(slot)], before: offers[Int(ordered[middle])]) {
+                        high = middle
+                    } else {
+                        low = middle + 1
+                    }
+                }
+                merged += ordered[start..<low]
+                merged.append(slot)
+                start = low
+            }
+            merged += ordered[start...]
+            return merged
+        }
     }
 }

@@ -67,7 +67,7 @@ struct GangSearch {
 
     let requirements: PlacementPlanner.Requirements
     /// The offers, as given; each list may hold offers that are not admitted.
-    let lists: [[Offer]]
+    let lists: [OfferList]
     /// How many of the best gangs the quote keeps.
     let limit: Int
     /// Offers to leave out although they meet the requirements (the scheduler's blocked capacity).
@@ -81,7 +81,7 @@ struct GangSearch {
     private(set) var funnel = Funnel()
 
     init(
-        requirements: PlacementPlanner.Requirements, lists: [[Offer]], limit: Int,
+        requirements: PlacementPlanner.Requirements, lists: [OfferList], limit: Int,
         excluding excluded: ((Offer) -> Bool)? = nil
     ) {
         self.requirements = requirements
@@ -102,7 +102,7 @@ struct GangSearch {
         // Copied once: reached through `self` in the loop, it would be copied for every offer.
         let requirements = requirements
         guard requirements.nodes >= 1 else { return }
-        let offers = lists[list]
+        let offers = lists[list].offers
         var scanned = 0
         offers.withUnsafeBufferPointer { offers in
             for position in positions {

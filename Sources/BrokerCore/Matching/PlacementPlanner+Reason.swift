@@ -15,7 +15,7 @@ extension PlacementPlanner {
         let stages = perNodeStages(requirements)
         var counts: [Int] = []
         var remaining = search.lists.indices.flatMap { list in
-            search.lists[list].indices.map { GangSearch.OfferRef(list: list, position: $0) }
+            search.lists[list].positions.map { GangSearch.OfferRef(list: list, position: $0) }
         }
         for stage in stages {
             remaining.removeAll { !stage.admits(search.offer($0)) }

@@ -42,11 +42,12 @@ public struct PlacementPlanner: Sendable {
     public func quote(_ spec: JobSpec, offers: some Collection<Offer>, now: Date, limit: Int = 5) -> Quote {
         let requirements = Requirements(spec, catalog: catalog, now: now)
         let offers = Array(offers)
-        var search = GangSearch(requirements: requirements, lists: [offers], limit: limit)
         // Gangs are built cheapest first, ties by id: the order a book keeps.
         let order = OfferOrders.priceOrder
-        search.scan(
-            list: 0, positions: offers.indices.sorted { order.orders(offers[$0], before: offers[$1]) }, model: nil)
+        let list = OfferList(
+            offers: offers, positions: offers.indices.sorted { order.orders(offers[$0], before: offers[$1]) })
+        var search = GangSearch(requirements: requirements, lists: [list], limit: limit)
+        search.scan(list: 0, positions: list.positions, model: nil)
         return Self.quote(requirements, search: search, total: offers.count, limit: limit)
     }
 
@@ -62,7 +63,7 @@ public struct PlacementPlanner: Sendable {
             requirements: requirements, lists: requirements.modelNames.map { book.offersByPrice(gpu: $0) },
             limit: limit, excluding: excluded)
         for model in search.lists.indices {
-            search.scan(list: model, positions: search.lists[model].indices, model: model)
+            search.scan(list: model, positions: search.lists[model].positions, model: model)
         }
         return Self.quote(requirements, search: search, total: book.count, limit: limit)
     }

@@ -1,4 +1,5 @@
 import Broker
+import BrokerConsole
 import BrokerCore
 import Hummingbird
 import Store
@@ -6,13 +7,18 @@ import Store
 /// Authenticates every request by its `Authorization: Bearer <token>` before any route runs:
 /// no, unknown or revoked token is a 401 that never says which; a member token on
 /// `/v1/admin/...` is a 403; a token over its request rate is a 429 with `Retry-After`. The routes in ``isPublic(_:)`` pass without a token (the agent and
-/// webhook endpoints check their own credentials).
+/// webhook endpoints check their own credentials, the web console its session cookie).
+///
+/// One API route also takes the console's session cookie instead of a token: `GET
+/// /v1/jobs/{id}/logs`, which the job page's script follows. The session acts for the token that
+/// logged in, with the same rules; no other route, and no other method, reads the cookie.
 struct TokenAuthMiddleware: RouterMiddleware {
     typealias Context = BrokerRequestContext
 
-    let tokens: any TokenRepository
+    let authenticator: TokenAuthenticator
     let clock: any BrokerClock
     let rateLimiter: RequestRateLimiter
+    let sessions: ConsoleSessions
 
     static let unauthorized = ProblemDetails(
         status: .unauthorized, detail: "a valid API token is required: Authorization: Bearer <token>")
@@ -22,9 +28,7 @@ struct TokenAuthMiddleware: RouterMiddleware {
     {
         let path = request.uri.path
         if Self.isPublic(path) { return try await next(request, context) }
-        guard let presented = BearerToken.from(request),
-            let token = try await tokens.authenticate(tokenHash: APITokens.hash(presented), at: clock.now)
-        else {
+        guard let token = try await credential(of: request) else {
             // Which of missing, unknown or revoked it was stays unsaid, here too.
             context.logger.debug("request without a valid API token refused", metadata: ["path": "\(path)"])
             AuthFailures.record(.apiToken)
@@ -49,13 +53,31 @@ struct TokenAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// The token the request's `Authorization` header carries or, on the one route that takes it,
+    /// the token its console session acts for; nil when neither is valid.
+    private func credential(of request: Request) async throws -> APITokenRecord? {
+        if let presented = BearerToken.from(request) {
+            return try await authenticator.authenticate(presented)
+        }
+        guard request.method == .get, Self.takesSessionCookie(request.uri.path),
+            let secret = request.cookies[ConsolePaths.sessionCookie]?.value
+        else { return nil }
+        return try await sessions.authenticate(secret: secret)?.token
+    }
+
+    /// `GET /v1/jobs/{id}/logs`: the job page's live logs.
+    static func takesSessionCookie(_ path: String) -> Bool {
+        let parts = components(path)
+        return parts.count == 4 && parts[0] == "v1" && parts[1] == "jobs" && parts[3] == "logs"
+    }
+
     /// Health, readiness, metrics and the API description are open; the agent endpoints (node
-    /// token), the owner machines' endpoints (join and machine tokens) and provider webhooks
-    /// (signatures) authenticate themselves. Paths are compared by
+    /// token), the owner machines' endpoints (join and machine tokens), provider webhooks
+    /// (signatures) and the web console (session cookie) authenticate themselves. Paths are compared by
     /// component, as the router matches them (`//v1/admin` is the admin API too).
     static func isPublic(_ path: String) -> Bool {
         let parts = components(path)
-        return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"]].contains(parts)
+        return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"]].contains(parts) || ConsolePaths.isConsole(path)
             || (parts.count == 3 && parts[0] == "v1" && ["webhooks", "agent", "hosts"].contains(parts[1]))
     }
 

@@ -1,9 +1,10 @@
+import Broker
 import BrokerCore
 import Foundation
 import Store
 
 /// One job as the API shows it: its spec, state and why, its nodes, shards and spend.
-public struct JobResponse: Codable, Sendable {
+public struct JobResponse: Decodable, Sendable {
     public struct Node: Codable, Sendable {
         public var id: String
         public var rank: Int
@@ -71,7 +72,9 @@ public struct JobResponse: Codable, Sendable {
     public var state: String
     public var reason: String?
     public var priority: Int
-    public var spec: JobSpec?
+    /// The spec as the API writes it; nil when read back by a client (only the server can
+    /// validate a spec) or when the stored spec no longer decodes (written as `null`).
+    public var spec: JobSpecCache.Entry?
     public var nodes: [Node]
     public var shards: Shards
     public var spendUsd: Double
@@ -82,7 +85,8 @@ public struct JobResponse: Codable, Sendable {
     /// `nodes` empty leaves them out (lists); otherwise spend is brought up to `now` from them.
     /// `shards` are the stored counts (none before the job starts: then the spec's total).
     init(
-        _ job: JobRecord, nodes: [NodeRecord], catalog: GPUCatalog, now: Date, shards: (total: Int, done: Int)? = nil
+        _ job: JobRecord, spec: JobSpecCache.Entry?, nodes: [NodeRecord], now: Date,
+        shards: (total: Int, done: Int)? = nil
     ) {
         id = job.id
         team = job.teamId
@@ -90,13 +94,13 @@ public struct JobResponse: Codable, Sendable {
         state = job.state.rawValue
         reason = job.reason
         priority = job.priority
-        spec = try? job.decodedSpec(catalog: catalog)
+        self.spec = spec
         self.nodes = nodes.map { Node($0, now: now) }
         self.shards =
             if let shards, shards.total > 0 {
                 Shards(total: shards.total, done: shards.done)
             } else {
-                Shards(total: spec?.dataset?.shards ?? 0, done: 0)
+                Shards(total: spec?.shards ?? 0, done: 0)
             }
         spendUsd = max(job.spend, nodes.reduce(.zero) { $0 + $1.spend(at: now) }).dollars
         createdAt = job.createdAt
@@ -129,27 +133,100 @@ public struct JobResponse: Codable, Sendable {
         startedAt = try container.decodeIfPresent(Date.self, forKey: .startedAt)
         finishedAt = try container.decodeIfPresent(Date.self, forKey: .finishedAt)
     }
+}
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(team, forKey: .team)
-        try container.encode(name, forKey: .name)
-        try container.encode(state, forKey: .state)
-        try container.encode(reason, forKey: .reason)  // null, not absent: clients read it
-        try container.encode(priority, forKey: .priority)
-        try container.encode(spec, forKey: .spec)
-        try container.encode(nodes, forKey: .nodes)
-        try container.encode(shards, forKey: .shards)
-        try container.encode(spendUsd, forKey: .spendUsd)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(finishedAt, forKey: .finishedAt)
+extension JobResponse: JSONWritable {
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(id)
+        writer.key("team")
+        writer.string(team)
+        writer.key("name")
+        writer.string(name)
+        writer.key("state")
+        writer.string(state)
+        writer.key("reason")
+        writer.optional(reason) { $0.string($1) }  // null, not absent: clients read it
+        writer.key("priority")
+        writer.int(priority)
+        writer.key("spec")
+        writer.optional(spec) { $0.json($1.json) }
+        writer.key("nodes")
+        writer.array(nodes) { $1.write(to: &$0) }
+        writer.key("shards")
+        writer.beginObject()
+        writer.key("total")
+        writer.int(shards.total)
+        writer.key("done")
+        writer.int(shards.done)
+        writer.endObject()
+        writer.key("spend_usd")
+        writer.double(spendUsd)
+        writer.key("created_at")
+        writer.date(createdAt)
+        writer.key("started_at")
+        writer.optional(startedAt) { $0.date($1) }
+        writer.key("finished_at")
+        writer.optional(finishedAt) { $0.date($1) }
+        writer.endObject()
+    }
+}
+
+extension JobResponse.Node {
+    /// As the Codable encoding writes it: members without a value are left out.
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(id)
+        writer.key("rank")
+        writer.int(rank)
+        writer.key("state")
+        writer.string(state)
+        if let reason {
+            writer.key("reason")
+            writer.string(reason)
+        }
+        writer.key("provider")
+        writer.string(provider)
+        writer.key("offer_id")
+        writer.string(offerId)
+        if let instanceId {
+            writer.key("instance_id")
+            writer.string(instanceId)
+        }
+        writer.key("market")
+        writer.string(market)
+        writer.key("gpu")
+        writer.string(gpu)
+        writer.key("gpu_count")
+        writer.int(gpuCount)
+        writer.key("region")
+        writer.string(region)
+        writer.key("price_per_hour")
+        writer.double(pricePerHour)
+        if let bidPerHour {
+            writer.key("bid_per_hour")
+            writer.double(bidPerHour)
+        }
+        writer.key("spend_usd")
+        writer.double(spendUsd)
+        writer.key("requested_at")
+        writer.date(requestedAt)
+        if let launchedAt {
+            writer.key("launched_at")
+            writer.date(launchedAt)
+        }
+        if let terminatedAt {
+            writer.key("terminated_at")
+            writer.date(terminatedAt)
+        }
+        writer.endObject()
     }
 }
 
 /// `GET /v1/jobs`: a page of jobs, newest first, without their nodes.
-public struct JobListResponse: Codable, Sendable {
+public struct JobListResponse: Decodable, Sendable {
     public var jobs: [JobResponse]
     public var nextCursor: String?
 
@@ -157,10 +234,15 @@ public struct JobListResponse: Codable, Sendable {
         case jobs
         case nextCursor = "next_cursor"
     }
+}
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(jobs, forKey: .jobs)
-        try container.encode(nextCursor, forKey: .nextCursor)
+extension JobListResponse: JSONWritable {
+    public func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("jobs")
+        writer.array(jobs) { $1.write(to: &$0) }
+        writer.key("next_cursor")
+        writer.optional(nextCursor) { $0.string($1) }
+        writer.endObject()
     }
 }

@@ -1,7 +1,8 @@
 import BrokerCore
 import Foundation
 
-/// An offer as the API shows it (money in decimal USD).
+/// An offer as the API shows it (money in decimal USD), as clients read it back; the daemon
+/// writes it straight from the ``Offer`` (``JSONWriter/offer(_:)``).
 public struct OfferResponse: Codable, Sendable, Equatable {
     public var id: String
     public var provider: String

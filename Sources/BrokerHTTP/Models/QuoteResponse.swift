@@ -1,6 +1,7 @@
 import BrokerCore
 
-/// `POST /v1/quotes`: ranked placements (money in decimal USD), or why there are none.
+/// `POST /v1/quotes`: ranked placements (money in decimal USD), or why there are none, as
+/// clients read it back; the daemon writes it with ``QuoteJSON``.
 public struct QuoteResponse: Codable, Sendable, Equatable {
     public struct PlacementResponse: Codable, Sendable, Equatable {
         public struct Node: Codable, Sendable, Equatable {

@@ -6,6 +6,7 @@ import Store
 /// Operators' API tokens: issue (the only answer that carries a token), list, show, revoke.
 struct AdminTokenRoutes {
     let tokens: any TokenRepository
+    let authenticator: TokenAuthenticator
     let clock: any BrokerClock
 
     func register(on router: some RouterMethods<some RequestContext>) {
@@ -39,7 +40,10 @@ struct AdminTokenRoutes {
             return JSONResponse(TokenResponse(token))
         }
         group.post(":id/revoke") { _, context in
-            JSONResponse(TokenResponse(try await tokens.revoke(id: context.parameters.require("id"), at: clock.now)))
+            let revoked = try await tokens.revoke(id: context.parameters.require("id"), at: clock.now)
+            // At once on this replica; the others stop trusting their memory within a second.
+            authenticator.forget(tokenID: revoked.id)
+            return JSONResponse(TokenResponse(revoked))
         }
     }
 }

@@ -1,7 +1,5 @@
 import Broker
 import BrokerCore
-import Crypto
-import Foundation
 import Hummingbird
 import Store
 
@@ -15,11 +13,10 @@ import Store
 struct JobRoutes {
     let jobs: any JobRepository
     let nodes: any NodeRepository
-    let teams: any TeamRepository
+    let control: JobControl
     let catalog: GPUCatalog
+    let specs: JobSpecCache
     let clock: any BrokerClock
-    let signals: FleetSignals
-    let manifests: DatasetManifests?
 
     static let maximumIdempotencyKeyLength = 255
 
@@ -29,9 +26,9 @@ struct JobRoutes {
         router.get("v1/jobs/:id") { _, context in
             let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
             return JSONResponse(
-                JobResponse(
-                    job, nodes: try await nodes.nodes(ofJob: job.id), catalog: catalog, now: clock.now,
-                    shards: try await nodes.shardCounts(ofJob: job.id)))
+                written: answer(
+                    job, nodes: try await nodes.nodes(ofJob: job.id), shards: try await nodes.shardCounts(ofJob: job.id)
+                ))
         }
         router.get("v1/jobs/:id/events") { _, context in
             let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
@@ -54,51 +51,20 @@ struct JobRoutes {
     }
 
     private func submit(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobResponse> {
-        let now = clock.now
         var query = QueryReader(request)
         let teamID = try identity.actingTeam(query.string("team"))
         try query.finish()
-        guard try await teams.team(id: teamID) != nil else {
-            throw ProblemDetails(status: .notFound, detail: "team \(teamID) not found")
-        }
         let key = request.headers[.init("Idempotency-Key")!]
         if let key, key.isEmpty || key.count > Self.maximumIdempotencyKeyLength {
             throw ProblemDetails(
                 status: .badRequest,
                 detail: "Idempotency-Key must be 1 to \(Self.maximumIdempotencyKeyLength) characters")
         }
-        let body = try await JobSpecBody.read(request, catalog: catalog, now: now)
-        let shardObjects = try await shardObjects(of: body.spec)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let record = JobRecord(
-            id: Identifier.make("job", at: now), teamId: teamID, name: body.spec.name,
-            spec: String(decoding: try encoder.encode(body.spec), as: UTF8.self), deadline: body.spec.deadline,
-            idempotencyKey: key, requestHash: SHA256.hash(data: body.bytes).map { String(format: "%02x", $0) }.joined(),
-            createdAt: now)
-        let stored = try await jobs.submit(record, shardObjects: shardObjects)
-        if stored.id == record.id { signals.jobSubmitted() }
-        return JSONResponse(
-            JobResponse(stored, nodes: try await nodes.nodes(ofJob: stored.id), catalog: catalog, now: clock.now),
-            status: .created)
-    }
-
-    /// The job's dataset manifest split into its shards (nil without one); a 400 naming the line
-    /// when it cannot be read.
-    private func shardObjects(of spec: JobSpec) async throws -> [[String]]? {
-        guard let dataset = spec.dataset, dataset.manifest != nil else { return nil }
-        guard let manifests else {
-            throw ProblemDetails(
-                status: .badRequest, detail: "invalid job spec",
-                errors: [.init(field: "dataset.manifest", message: "this broker reads no dataset manifests")])
+        let body = try await JobSpecBody.read(request, catalog: catalog, now: clock.now)
+        let stored = try await Self.problem {
+            try await control.submit(body.spec, body: body.bytes, team: teamID, idempotencyKey: key)
         }
-        do {
-            return try await manifests.shardObjects(of: dataset)
-        } catch {
-            throw ProblemDetails(
-                status: .badRequest, detail: "invalid job spec",
-                errors: [.init(field: "dataset.manifest", message: error.description)])
-        }
+        return JSONResponse(written: answer(stored, nodes: try await nodes.nodes(ofJob: stored.id)), status: .created)
     }
 
     private func list(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobListResponse> {
@@ -111,22 +77,35 @@ struct JobRoutes {
         let page = try await jobs.list(team: team, states: states, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))
         return JSONResponse(
-            JobListResponse(
-                jobs: shown.map { JobResponse($0, nodes: [], catalog: catalog, now: clock.now) },
+            written: JobListResponse(
+                jobs: shown.map { answer($0, nodes: []) },
                 nextCursor: page.count > limit ? shown.last?.id : nil))
     }
 
     private func cancel(_ id: String, as identity: Identity) async throws -> JSONResponse<JobResponse> {
         let job = try await job(id, as: identity)
-        guard !job.state.isTerminal else {
-            throw ProblemDetails(status: .conflict, detail: "job \(id) has already \(job.state.rawValue)")
+        let finished = try await Self.problem { try await control.cancel(job, byOperator: identity.isAdmin) }
+        return JSONResponse(written: answer(finished, nodes: try await nodes.nodes(ofJob: id)))
+    }
+
+    /// `work`'s answer, its ``JobControl/Refusal`` as the API's problem.
+    static func problem<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch JobControl.Refusal.teamNotFound(let team) {
+            throw ProblemDetails(status: .notFound, detail: "team \(team) not found")
+        } catch JobControl.Refusal.manifest(let message) {
+            throw ProblemDetails(
+                status: .badRequest, detail: "invalid job spec",
+                errors: [.init(field: "dataset.manifest", message: message)])
+        } catch JobControl.Refusal.alreadyEnded(let job, let state) {
+            throw ProblemDetails(status: .conflict, detail: "job \(job) has already \(state.rawValue)")
         }
-        let finished = try await nodes.finish(
-            job: id, with: .cancel, reason: identity.isAdmin ? "cancelled by an operator" : "cancelled by the team",
-            at: clock.now)
-        signals.jobEnded()
-        return JSONResponse(
-            JobResponse(finished.job, nodes: try await nodes.nodes(ofJob: id), catalog: catalog, now: clock.now))
+    }
+
+    /// `job` as the API shows it, its spec from the cache.
+    private func answer(_ job: JobRecord, nodes: [NodeRecord], shards: (total: Int, done: Int)? = nil) -> JobResponse {
+        JobResponse(job, spec: specs.entry(for: job), nodes: nodes, now: clock.now, shards: shards)
     }
 
     private func job(_ id: String, as identity: Identity) async throws -> JobRecord {

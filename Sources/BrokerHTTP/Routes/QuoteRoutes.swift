@@ -12,7 +12,7 @@ struct QuoteRoutes {
         router.post("v1/quotes") { request, _ in
             let body = try await JobSpecBody.read(request, catalog: catalog, now: clock.now)
             let quote = PlacementPlanner(catalog: catalog).quote(body.spec, book: market.current, now: clock.now)
-            return JSONResponse(QuoteResponse(quote))
+            return JSONResponse(written: QuoteJSON(quote: quote))
         }
     }
 }

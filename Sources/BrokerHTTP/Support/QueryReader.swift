@@ -36,13 +36,7 @@ struct QueryReader {
 
     /// A comma-separated list, without empty items.
     mutating func list(_ name: String) -> [String]? {
-        guard let text = string(name) else { return nil }
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !items.isEmpty else {
-            report(name, "must not be empty")
-            return nil
-        }
-        return items
+        parsed(name) { $0.list(name) }
     }
 
     /// A comma-separated set of values of `T` (states, say); each unknown one is reported.
@@ -62,32 +56,17 @@ struct QueryReader {
     }
 
     mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
-        guard let text = string(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            report(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
-            return nil
-        }
-        return value
+        parsed(name) { $0.integer(name, in: range) }
     }
 
     /// A positive amount of US dollars, e.g. `40` or `12.5`.
     mutating func dollars(_ name: String) -> Money? {
-        guard let text = string(name) else { return nil }
-        guard let money = try? Money(parsing: text), money > .zero else {
-            report(name, "must be a positive amount in USD such as 12.50, got '\(text)'")
-            return nil
-        }
-        return money
+        parsed(name) { $0.dollars(name) }
     }
 
     mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type = T.self) -> T?
     where T.RawValue == String {
-        guard let text = string(name) else { return nil }
-        guard let value = T(rawValue: text) else {
-            report(name, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
-            return nil
-        }
-        return value
+        parsed(name) { $0.choice(name) }
     }
 
     /// `true` or `false` (also `1` or `0`).
@@ -114,6 +93,15 @@ struct QueryReader {
 
     mutating func report(_ name: String, _ message: String) {
         errors.append(.init(field: name, message: message))
+    }
+
+    /// `name`'s value read by `read`, by the rules every reader of parameters shares.
+    private mutating func parsed<T>(_ name: String, _ read: (inout ParameterReader) -> T?) -> T? {
+        guard let text = string(name) else { return nil }
+        var reader = ParameterReader([name: text])
+        let value = read(&reader)
+        for problem in reader.problems { report(problem.field, problem.message) }
+        return value
     }
 
     /// Throws a 400 listing every problem, unknown parameters included.

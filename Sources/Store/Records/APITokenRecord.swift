@@ -16,7 +16,7 @@ public struct APITokenRecord: Sendable, Equatable, Codable, FetchableRecord, Per
     public var name: String
     public var tokenHash: String
     public var createdAt: Date
-    /// When a request last used it, to within ``SQLiteTokenRepository/lastUsedPrecision``.
+    /// When a request last used it, to within a minute (the broker writes it no more often).
     public var lastUsedAt: Date?
     public var revokedAt: Date?
 

@@ -54,6 +54,28 @@ public struct JobRecord: Sendable, Equatable, Codable, FetchableRecord, Persista
     }
 
     public var spend: Money { Money(microdollars: spendMicros) }
+
+    /// Read by column, not through `Decodable`: job lists read many rows, and GRDB's keyed
+    /// decoding costs several times the query.
+    public init(row: Row) throws {
+        id = row["id"]
+        teamId = row["team_id"]
+        name = row["name"]
+        spec = row["spec"]
+        state = row["state"]
+        reason = row["reason"]
+        priority = row["priority"]
+        deadline = row["deadline"]
+        spendMicros = row["spend_micros"]
+        idempotencyKey = row["idempotency_key"]
+        requestHash = row["request_hash"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+        startedAt = row["started_at"]
+        finishedAt = row["finished_at"]
+        lastCheckpointUri = row["last_checkpoint_uri"]
+        lastCheckpointAt = row["last_checkpoint_at"]
+    }
 }
 
 extension JobState: DatabaseValueConvertible {}

@@ -3,10 +3,6 @@ import GRDB
 
 /// ``TokenRepository`` on the broker's database.
 public struct SQLiteTokenRepository: TokenRepository {
-    /// A token's last use is written at most this often, so a busy client does not turn every
-    /// request into a write.
-    public static let lastUsedPrecision: TimeInterval = 60
-
     private let database: BrokerDatabase
 
     public init(database: BrokerDatabase) {
@@ -23,17 +19,19 @@ public struct SQLiteTokenRepository: TokenRepository {
         }
     }
 
-    public func authenticate(tokenHash: String, at date: Date) async throws -> APITokenRecord? {
-        let found = try await database.pool.read { db in
+    public func activeToken(hash tokenHash: String) async throws -> APITokenRecord? {
+        try await database.pool.read { db in
             try APITokenRecord.filter(Column("token_hash") == tokenHash && Column("revoked_at") == nil).fetchOne(db)
         }
-        guard var token = found else { return nil }
-        if token.lastUsedAt.map({ date.timeIntervalSince($0) >= Self.lastUsedPrecision }) ?? true {
-            token.lastUsedAt = date
-            let touched = token
-            try await database.pool.write { db in try touched.update(db, columns: ["last_used_at"]) }
+    }
+
+    public func recordUses(_ uses: [String: Date]) async throws {
+        guard !uses.isEmpty else { return }
+        try await database.pool.write { db in
+            for (id, date) in uses {
+                try APITokenRecord.filter(key: id).updateAll(db, Column("last_used_at").set(to: date))
+            }
         }
-        return token
     }
 
     public func token(id: String) async throws -> APITokenRecord? {

@@ -129,6 +129,21 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-07 console sessions") { db in
+            // The web console's logins: a session secret (stored as its SHA-256 only) acting for the
+            // API token that logged in, until it expires, is logged out, or its token is revoked.
+            try db.execute(
+                sql: """
+                    CREATE TABLE console_session (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        token_id TEXT NOT NULL REFERENCES api_token(id),
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX console_session_by_expiry ON console_session(expires_at);
+                    """)
+        }
         return migrator
     }
 

@@ -77,12 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
             environment: environment, agent: agent, pools: machines, logger: logger)
         // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
         // client, the database last.
-        let services: [any Service] =
-            [DatabaseService(database: database, logger: logger), HTTPClientService(client: client)] + market.pollers
-            + [PoolOfferService(machines: machines, logger: logger)] + fleet.services
         var dependencies = APIDependencies(
             database: database, metrics: registry, market: market.market, pollers: market.directory,
             clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier)
+        let services: [any Service] =
+            [
+                DatabaseService(database: database, logger: logger), HTTPClientService(client: client),
+                TokenUseRecorder(authenticator: dependencies.authenticator, logger: logger),
+            ] + market.pollers + [PoolOfferService(machines: machines, logger: logger)] + fleet.services
         dependencies.agent = agent
         dependencies.machines = machines
         dependencies.nodeLogs = NodeLogStore(

@@ -68,7 +68,7 @@ final class GridbrokerProcess {
     }
 
     /// The exit status, once the process has exited.
-    func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         try await waitUntil("the process to exit", timeout: timeout) { self.reports.exitStatus.withLock { $0 } }
     }
 
@@ -91,7 +91,7 @@ final class GridbrokerProcess {
     }
 
     /// Waits until the log contains a line matching `pattern`, returning the first capture group.
-    func waitForLog(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
+    func waitForLog(_ pattern: String, timeout: Duration = .seconds(120)) async throws -> String {
         let regex = try Regex(pattern)
         return try await waitUntil("log line /\(pattern)/", timeout: timeout) {
             self.log.firstMatch(of: regex).map { match in

@@ -1,0 +1,68 @@
+import Broker
+import BrokerCore
+import Foundation
+import Hummingbird
+import Store
+
+/// `/console/admin` (admin tokens only): providers' health with enable, disable and poll now;
+/// owner pools with their machines.
+struct AdminPageRoutes<Context: ConsoleRequestContext> {
+    let providers: any ProviderRepository
+    let market: LiveMarket
+    let pollers: PollerDirectory
+    let pools: OwnerPools
+    let machines: PoolMachines
+
+    func register(on router: Router<Context>) {
+        router.get("console/admin") { request, context in
+            let user = try admin(context)
+            var shown: [AdminPage.Pool] = []
+            for (pool, poolMachines) in try await pools.machines() {
+                shown.append(
+                    .init(
+                        record: pool, machines: poolMachines,
+                        reclaimed: Set(poolMachines.map(\.id).filter(machines.isReclaimed)),
+                        earnings: try await pools.earnings(pool: pool.id)))
+            }
+            let all = try await providers.providers()
+            return ConsoleResponse.page(
+                "Admin", user: user, current: "/console/admin",
+                AdminPage.render(
+                    providers: all, polled: Set(all.map(\.id).filter { pollers[$0] != nil }),
+                    offers: market.current.offerCounts, pools: shown,
+                    notice: FormFields(request.uri.query ?? "")["notice"], user: user))
+        }
+        router.post("console/admin/providers/:id/:action") { _, context in
+            _ = try admin(context)
+            let id = try context.parameters.require("id")
+            let notice: String
+            switch try context.parameters.require("action") {
+            case "enable", "disable":
+                let enabled = context.parameters.get("action") == "enable"
+                do {
+                    _ = try await providers.setEnabled(enabled, provider: id)
+                } catch StoreError.notFound {
+                    throw HTTPError(.notFound, message: "No provider \(id).")
+                }
+                notice = "\(id) \(enabled ? "enabled" : "disabled")"
+            case "poll":
+                guard let poller = pollers[id] else {
+                    throw HTTPError(.notFound, message: "No configured provider \(id).")
+                }
+                guard let report = await poller.pollNow() else {
+                    throw HTTPError(.serviceUnavailable, message: "The daemon is shutting down.")
+                }
+                notice = report.error.map { "\(id) poll failed: \($0)" } ?? "\(id) polled: \(report.offers) offers"
+            default:
+                throw HTTPError(.notFound)
+            }
+            return Response.redirect(to: "/console/admin?notice=\(QueryString.encode(notice))")
+        }
+    }
+
+    private func admin(_ context: Context) throws -> ConsoleUser {
+        let user = try context.requireUser()
+        guard user.isAdmin else { throw HTTPError(.forbidden, message: "This page needs an admin token.") }
+        return user
+    }
+}

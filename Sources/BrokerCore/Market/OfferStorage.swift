@@ -1,0 +1,85 @@
+/// Where an ``OfferBook`` keeps its offers: each at a slot of its own that its orders refer to.
+/// An offer seen again at the same place in the orders (same price, GPU, count and market: only
+/// its last sighting, availability or reliability changed) is overwritten in its slot, so the
+/// orders need not change. Slots of offers gone are reused by later ones.
+struct OfferStorage: Sendable {
+    /// Every slot's offer (a freed slot keeps its last one until reused).
+    private(set) var offers: [Offer] = []
+    private var free: [Int32] = []
+
+    /// Which slots a change removes.
+    struct Mask {
+        private var bits: [Bool]
+
+        init(count: Int) { bits = Array(repeating: false, count: count) }
+
+        mutating func insert(_ slot: Int32) { bits[Int(slot)] = true }
+        func contains(_ slot: Int32) -> Bool { Int(slot) < bits.count && bits[Int(slot)] }
+    }
+
+    var slotCount: Int { offers.count }
+
+    subscript(slot: Int32) -> Offer {
+        get { offers[Int(slot)] }
+        set { offers[Int(slot)] = newValue }
+    }
+
+    /// A slot for `offer`: a free one, or a new one at the end.
+    mutating func add(_ offer: Offer) -> Int32 {
+        if let slot = free.popLast() {
+            offers[Int(slot)] = offer
+            return slot
+        }
+        offers.append(offer)
+        return Int32(offers.count - 1)
+    }
+
+    /// Takes in `update`, a new sighting of the offer at `slot`. When only plain values changed
+    /// (sighting times, availability, reliability, price) they are written in place, which copies
+    /// none of the offer's strings; otherwise the offer is replaced whole. Returns the GPU the
+    /// offer had when it leaves its place in the orders (see ``keepsPlace(_:_:)``), nil when it
+    /// keeps it.
+    mutating func update(_ slot: Int32, with update: Offer) -> String? {
+        offers.withUnsafeMutableBufferPointer { offers in
+            let index = Int(slot)
+            let moved = !Self.keepsPlace(offers[index], update) ? offers[index].gpu.name : nil
+            if offers[index].differsOnlyInPlainValues(from: update) {
+                offers[index].pricePerHour = update.pricePerHour
+                offers[index].available = update.available
+                offers[index].reliability = update.reliability
+                offers[index].firstSeenAt = update.firstSeenAt
+                offers[index].lastSeenAt = update.lastSeenAt
+            } else {
+                offers[index] = update
+            }
+            return moved
+        }
+    }
+
+    /// Frees `slots` (their offers stay readable until the slots are reused).
+    mutating func release(_ slots: [Int32]) {
+        free += slots
+    }
+
+    /// Every offer, by slot, without copying any: what the orders compare and searches scan.
+    func withOffers<Result>(_ body: (UnsafeBufferPointer<Offer>) throws -> Result) rethrows -> Result {
+        try offers.withUnsafeBufferPointer(body)
+    }
+
+    /// Whether an offer at `offer`'s place in every order can simply be overwritten by `update`.
+    static func keepsPlace(_ offer: Offer, _ update: Offer) -> Bool {
+        offer.pricePerHour == update.pricePerHour && offer.gpuCount == update.gpuCount
+            && offer.market == update.market && offer.gpu.name == update.gpu.name
+    }
+}
+
+extension Offer {
+    /// Whether `other` is this offer with at most its plain values (price, availability,
+    /// reliability, sighting times) changed.
+    fileprivate func differsOnlyInPlainValues(from other: Offer) -> Bool {
+        id == other.id && gpu == other.gpu && gpuCount == other.gpuCount && gpuMemoryGB == other.gpuMemoryGB
+            && interconnect == other.interconnect && vcpus == other.vcpus && memoryGB == other.memoryGB
+            && diskGB == other.diskGB && region == other.region && country == other.country && market == other.market
+            && raw == other.raw
+    }
+}

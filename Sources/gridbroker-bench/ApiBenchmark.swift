@@ -1,0 +1,115 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+
+/// `api`: the HTTP API under load as a user would see it. Starts the simulated market
+/// (`gridbroker sim`; the default 60,000 provider records make about 100,000 offers) and the release daemon on a fresh database, its largest
+/// provider (Vast) re-polled every `--repoll-seconds`, then runs `wrk` (Debian's) for
+/// `--seconds`: searches, quotes and job lists at once over `--connections` kept-alive
+/// connections in all (three quarters searching). Reports each kind's req/s and p50/p99/max, and
+/// how many of Vast's polls landed during the run.
+///
+/// The bench's tokens get a high request rate (`server.rate_limit_per_s`): the limiter still
+/// runs on every request, only its limit is out of the way.
+struct ApiBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api", abstract: "Searches, quotes and job lists against the release daemon while polls land.")
+
+    @Option(help: "Provider records in the simulated market (Vast records give an on-demand and a spot offer).")
+    var marketRecords = 60_000
+    @Option(help: "Seconds of load.") var seconds = 20
+    @Option(help: "Connections in all.") var connections = 32
+    @Option(help: "Seconds between polls of the largest provider.") var repollSeconds = 5
+    @Option(help: "Port of the simulated market.") var simPort = 19400
+    @Option(help: "Port of the daemon.") var port = 18080
+    @Option(help: "The market's seed.") var seed: UInt64 = 1
+    @Option(
+        help: "The kinds of request to send, comma-separated (search, quote, jobs): one alone shows its own ceiling.")
+    var kinds = "search,quote,jobs"
+
+    /// A job the quotes ask about, and that the job lists show (submitted with a price cap no offer meets).
+    static let spec =
+        #"{"name": "bench", "resources": {"gpu": ["H100", "A100-80GB"], "gpus_per_node": 8, "nodes": 2}, "#
+        + #""market": "spot", "work": {"gpu_hours": 256, "reference_gpu": "A100-80GB"}, "#
+        + #""image": "img", "command": ["train"]}"#
+
+    func run() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-bench-api-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let gridbroker = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("gridbroker").path
+        var environment = [
+            "SIMULATED_MARKET_API_KEY": "simulated-market", "GRIDBROKER_SERVER_PORT": "\(port)",
+            "GRIDBROKER_LOG_LEVEL": "warning", "GRIDBROKER_SERVER_RATE_LIMIT_PER_S": "100000",
+            "GRIDBROKER_SERVER_RATE_LIMIT_BURST": "100000",
+            "GRIDBROKER_PROVIDERS_0_POLL_INTERVAL_S": "\(repollSeconds)",
+        ]
+        for (index, kind) in ["vast", "runpod", "lambda", "aws", "shadeform"].enumerated() {
+            environment["GRIDBROKER_PROVIDERS_\(index)_BASE_URL"] =
+                "http://127.0.0.1:\(simPort)/\(kind)" + (kind == "aws" ? "/{region}" : "")
+        }
+        let sim = try ChildProcess(
+            "sim", executable: gridbroker,
+            arguments: ["sim", "--port", "\(simPort)", "--offers", "\(marketRecords)", "--seed", "\(seed)"],
+            directory: folder,
+            log: folder.appendingPathComponent("sim.log"))
+        defer { sim.stop() }
+        let bootstrap = try ChildProcess(
+            "bootstrap", executable: gridbroker, arguments: ["admin", "bootstrap", "--name", "bench"],
+            directory: folder, environment: environment, log: folder.appendingPathComponent("bootstrap.log"))
+        let admin = bootstrap.waitForOutput().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard admin.hasPrefix("gbt_") else { throw BenchError("admin bootstrap failed: see \(folder.path)") }
+        let daemon = try ChildProcess(
+            "daemon", executable: gridbroker, arguments: ["serve"], directory: folder, environment: environment,
+            log: folder.appendingPathComponent("daemon.log"))
+        defer { daemon.stop() }
+
+        let api = BenchAPI(baseURL: "http://127.0.0.1:\(port)", admin: admin)
+        let loaded = try await api.waitForMarket(providers: 5, isRunning: { daemon.isRunning })
+        let member = try await api.memberToken()
+        for index in 0..<20 {
+            try await api.submit(
+                Self.spec.replacingOccurrences(of: #""market": "spot""#, with: #""max_price_per_hour": 0.01"#),
+                token: member, key: "bench-\(index)")
+        }
+
+        let searchConnections = connections * 3 / 4
+        let others = max(1, (connections - searchConnections) / 2)
+        let every = [
+            LoadRun(
+                kind: "search", connections: searchConnections,
+                paths: [
+                    "/v1/offers?gpu=H100&min_gpus=8&limit=50", "/v1/offers?gpu=A100&market=spot&limit=20",
+                    "/v1/offers?country=DE&limit=50", "/v1/offers?sort=price_per_gpu&min_gpus=4&limit=100",
+                    "/v1/offers?gpu=RTX-4090&max_price=2&limit=5",
+                ]),
+            LoadRun(kind: "quote", connections: others, paths: ["/v1/quotes"], method: "POST", body: Self.spec),
+            LoadRun(kind: "jobs", connections: others, paths: ["/v1/jobs?limit=1", "/v1/jobs?limit=20"]),
+        ]
+        let chosen = Set(kinds.split(separator: ",").map { String($0) })
+        guard !chosen.isEmpty, chosen.isSubset(of: every.map(\.kind)) else {
+            throw BenchError("--kinds takes search, quote and jobs, comma-separated; not '\(kinds)'")
+        }
+        let runs = every.filter { chosen.contains($0.kind) }
+        let pollsBefore = try await api.polls(provider: "vast")
+        let processes = try runs.map {
+            try $0.start(baseURL: api.baseURL, token: member, seconds: seconds, folder: folder)
+        }
+        try await Task.sleep(for: .seconds(seconds / 2))
+        let limits = try await api.probeLimits(token: member)
+        let outputs = processes.map { $0.waitForOutput() }
+        let pollsDuring = try await api.polls(provider: "vast") - pollsBefore
+        await api.shutdown()
+        var fields: [(String, JSONLine.Value)] = [
+            ("benchmark", .string("api")), ("offers", .int(loaded)), ("seconds", .int(seconds)),
+            ("connections", .int(runs.map(\.connections).reduce(0, +))), ("repoll_seconds", .int(repollSeconds)),
+            ("polls_landed_during_load", .int(pollsDuring)),
+            ("limits_held_under_load", .object(JSONLine(limits.map { ($0, .bool($1)) }))),
+        ]
+        for (run, output) in zip(runs, outputs) {
+            fields.append((run.kind, .object(try LoadRun.result(kind: run.kind, output: output))))
+        }
+        print(JSONLine(fields).text)
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A program the benchmark starts and stops: the daemon, the simulated market, the load generator.
+final class ChildProcess {
+    private let process = Process()
+    private let output = Pipe()
+    let name: String
+
+    /// Starts `executable` with `arguments` in `directory`, `environment` added to this process's;
+    /// standard error goes to `log` (a file), standard output is kept for ``waitForOutput()``.
+    init(
+        _ name: String, executable: String, arguments: [String], directory: URL, environment: [String: String] = [:],
+        log: URL
+    ) throws {
+        self.name = name
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = output
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Everything it wrote to standard output, once it has exited.
+    func waitForOutput() -> String {
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// SIGTERM, then waits for the exit.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
