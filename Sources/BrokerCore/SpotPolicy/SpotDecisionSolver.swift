@@ -66,6 +66,8 @@ struct SpotDecisionSolver {
     private static func starting(_ m: Int, _ kind: Int) -> Int { Slot.count + 3 * (m - 1) + kind }
 
     /// Solves the row `slack` steps of slack, the rows below solved before it, in order.
+    ///
+    /// Written as plain index arithmetic over buffers (no closures): the tests run it unoptimised.
     mutating func solveRow(_ slack: Int) {
         if slack > 0 { swap(&row, &below) }
         let dt = stepSeconds
@@ -75,100 +77,99 @@ struct SpotDecisionSolver {
         let slotSize = workPoints * ages
         let infeasible = SpotDecisionTable.infeasible
         let tie = SpotDecisionTable.tieSeconds
-        let runs = runs
-        let outages = outages
+        let runEnd = runs.end
+        let runAdvance = runs.advance
+        let outageEnd = outages.end
+        let outageAdvance = outages.advance
+        // Where each slot begins.
+        let onSpot = Slot.onSpot.rawValue * slotSize
+        let onDemandRun = Slot.onDemandRun.rawValue * slotSize
+        let onDemandOutage = Slot.onDemandOutage.rawValue * slotSize
+        let idleOutage = Slot.idleOutage.rawValue * slotSize
+        let idleRun = Slot.idleRun.rawValue * slotSize
+        // A start: the node runs once through its overhead.
+        let spotStart = k == 0 ? onSpot : Self.starting(k, 0) * slotSize
+        let runStart = k == 0 ? onDemandRun : Self.starting(k, 1) * slotSize
+        let outageStart = k == 0 ? onDemandOutage : Self.starting(k, 2) * slotSize
         var wait = wait
         var pause = pause
         var spot = spot
         var back = back
         below.withUnsafeBufferPointer { below in
             row.withUnsafeMutableBufferPointer { row in
-                /// Slot `slot` at `index` (work × ages + age).
-                func at(_ values: UnsafeMutableBufferPointer<Double>, _ slot: Int, _ index: Int) -> Double {
-                    values[slot * slotSize + index]
-                }
-                func at(_ values: UnsafeBufferPointer<Double>, _ slot: Int, _ index: Int) -> Double {
-                    values[slot * slotSize + index]
-                }
-                /// The value at `age` one step on, given that the spell goes on: older, or the same.
-                func aged(_ value: (Int) -> Double, _ base: Int, _ age: Int, _ advance: [Double]) -> Double {
-                    let older = min(age + 1, ages - 1)
-                    return advance[age] * value(base + older) + (1 - advance[age]) * value(base + age)
-                }
-                let onSpot = Slot.onSpot.rawValue
-                let onDemandRun = Slot.onDemandRun.rawValue
-                let onDemandOutage = Slot.onDemandOutage.rawValue
-                let idleOutage = Slot.idleOutage.rawValue
-                let idleRun = Slot.idleRun.rawValue
-                // After the overhead, the node runs.
-                let spotStart = k == 0 ? onSpot : Self.starting(k, 0)
-                let runStart = k == 0 ? onDemandRun : Self.starting(k, 1)
-                let outageStart = k == 0 ? onDemandOutage : Self.starting(k, 2)
+                let current = UnsafeBufferPointer(row)
                 for work in 1..<workPoints {
                     let here = work * ages
                     let done = here - ages
                     // Nodes in their overhead: a step of no progress, from the row below.
                     for m in stride(from: 1, through: k, by: 1) {
-                        let spotNext = m == 1 ? onSpot : Self.starting(m - 1, 0)
-                        let runNext = m == 1 ? onDemandRun : Self.starting(m - 1, 1)
-                        let outageNext = m == 1 ? onDemandOutage : Self.starting(m - 1, 2)
+                        let spotNext = m == 1 ? onSpot : Self.starting(m - 1, 0) * slotSize
+                        let runNext = m == 1 ? onDemandRun : Self.starting(m - 1, 1) * slotSize
+                        let outageNext = m == 1 ? onDemandOutage : Self.starting(m - 1, 2) * slotSize
+                        let spotNow = Self.starting(m, 0) * slotSize
+                        let runNow = Self.starting(m, 1) * slotSize
+                        let outageNow = Self.starting(m, 2) * slotSize
                         for age in 0..<ages {
-                            let end = runs.end[age]
-                            row[Self.starting(m, 0) * slotSize + here + age] =
-                                rho * dt + (1 - end) * aged({ at(below, spotNext, $0) }, here, age, runs.advance)
-                                + end * at(below, idleOutage, here)
-                            row[Self.starting(m, 1) * slotSize + here + age] =
-                                dt + (1 - end) * aged({ at(below, runNext, $0) }, here, age, runs.advance)
-                                + end * at(below, outageNext, here)
-                            let gone = outages.end[age]
-                            row[Self.starting(m, 2) * slotSize + here + age] =
-                                dt + (1 - gone) * aged({ at(below, outageNext, $0) }, here, age, outages.advance)
-                                + gone * at(below, runNext, here)
+                            let older = min(age + 1, ages - 1)
+                            let end = runEnd[age]
+                            let gone = outageEnd[age]
+                            row[spotNow + here + age] =
+                                rho * dt + (1 - end) * Self.aged(below, spotNext + here, age, older, runAdvance[age])
+                                + end * below[idleOutage + here]
+                            row[runNow + here + age] =
+                                dt + (1 - end) * Self.aged(below, runNext + here, age, older, runAdvance[age])
+                                + end * below[outageNext + here]
+                            row[outageNow + here + age] =
+                                dt + (1 - gone) * Self.aged(below, outageNext + here, age, older, outageAdvance[age])
+                                + gone * below[runNext + here]
                         }
                     }
                     // Running nodes: a step of progress, in this row.
                     for age in 0..<ages {
-                        let end = runs.end[age]
-                        row[onSpot * slotSize + here + age] =
-                            rho * dt + (1 - end) * aged({ at(row, onSpot, $0) }, done, age, runs.advance)
-                            + end * at(row, idleOutage, done)
-                        let gone = outages.end[age]
-                        row[onDemandOutage * slotSize + here + age] =
-                            dt + (1 - gone) * aged({ at(row, onDemandOutage, $0) }, done, age, outages.advance)
-                            + gone * at(row, onDemandRun, done)
+                        let older = min(age + 1, ages - 1)
+                        let end = runEnd[age]
+                        row[onSpot + here + age] =
+                            rho * dt + (1 - end) * Self.aged(current, onSpot + done, age, older, runAdvance[age])
+                            + end * current[idleOutage + done]
+                        let gone = outageEnd[age]
+                        row[onDemandOutage + here + age] =
+                            dt + (1 - gone) * Self.aged(current, onDemandOutage + done, age, older, outageAdvance[age])
+                            + gone * current[onDemandRun + done]
                     }
                     for age in 0..<ages {
-                        let end = runs.end[age]
+                        let older = min(age + 1, ages - 1)
+                        let end = runEnd[age]
                         let stay =
-                            dt + (1 - end) * aged({ at(row, onDemandRun, $0) }, done, age, runs.advance)
-                            + end * at(row, onDemandOutage, done)
-                        let toSpot = at(row, spotStart, here + age)
-                        row[onDemandRun * slotSize + here + age] = min(stay, toSpot)
+                            dt + (1 - end) * Self.aged(current, onDemandRun + done, age, older, runAdvance[age])
+                            + end * current[onDemandOutage + done]
+                        let toSpot = current[spotStart + here + age]
+                        row[onDemandRun + here + age] = min(stay, toSpot)
                         back[here + age].record(gap: toSpot - stay + tie, row: slack, stepSeconds: dt)
                     }
                     // No node: wait a step (to the row below), or start one.
                     for age in 0..<ages {
-                        let gone = outages.end[age]
+                        let older = min(age + 1, ages - 1)
+                        let gone = outageEnd[age]
                         let waiting =
                             slack == 0
                             ? infeasible
-                            : (1 - gone) * aged({ at(below, idleOutage, $0) }, here, age, outages.advance)
-                                + gone * at(below, idleRun, here)
-                        let onDemand = at(row, outageStart, here + age)
-                        row[idleOutage * slotSize + here + age] = min(waiting, onDemand)
+                            : (1 - gone) * Self.aged(below, idleOutage + here, age, older, outageAdvance[age])
+                                + gone * below[idleRun + here]
+                        let onDemand = current[outageStart + here + age]
+                        row[idleOutage + here + age] = min(waiting, onDemand)
                         wait[here + age].record(gap: waiting - onDemand + tie, row: slack, stepSeconds: dt)
-                        let onSpot = at(row, spotStart, here + age)
-                        let onDemandNow = at(row, runStart, here + age)
+                        let onSpot = current[spotStart + here + age]
+                        let onDemandNow = current[runStart + here + age]
                         let start = min(onSpot, onDemandNow)
                         spot[here + age].record(gap: onSpot - onDemandNow + tie, row: slack, stepSeconds: dt)
                         // Spot that just came back may flicker: waiting a step for it to age can pay.
-                        let end = runs.end[age]
+                        let end = runEnd[age]
                         let pausing =
                             slack == 0
                             ? infeasible
-                            : (1 - end) * aged({ at(below, idleRun, $0) }, here, age, runs.advance)
-                                + end * at(below, idleOutage, here)
-                        row[idleRun * slotSize + here + age] = min(start, pausing)
+                            : (1 - end) * Self.aged(below, idleRun + here, age, older, runAdvance[age])
+                                + end * below[idleOutage + here]
+                        row[idleRun + here + age] = min(start, pausing)
                         pause[here + age].record(gap: pausing - start + tie, row: slack, stepSeconds: dt)
                     }
                 }
@@ -178,5 +179,14 @@ struct SpotDecisionSolver {
         self.pause = pause
         self.spot = spot
         self.back = back
+    }
+
+    /// The value one step on of a spell that goes on, from `values` at `base + age`: a bucket older
+    /// (`older`) with probability `advance`, else the same bucket.
+    @inline(__always)
+    private static func aged(
+        _ values: UnsafeBufferPointer<Double>, _ base: Int, _ age: Int, _ older: Int, _ advance: Double
+    ) -> Double {
+        advance * values[base + older] + (1 - advance) * values[base + age]
     }
 }

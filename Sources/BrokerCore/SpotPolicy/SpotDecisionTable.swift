@@ -42,6 +42,10 @@ final class SpotDecisionTable: Sendable {
     /// on-demand rather than waiting, on-demand rather than spot): a choice within rounding of
     /// its alternative would spend slack, or a restart, for nothing.
     static let tieSeconds = 1.0
+    /// The most grid points of work, and of slack, a table has (80 hours at 12-minute steps): a
+    /// job with more of either is decided by the thresholds at the grid's edge (more slack than the
+    /// grid holds decides like its last row), so a deadline weeks away costs no more than 80 hours.
+    static let maxGridPoints = 400
     /// The step aimed at, in seconds: about one tick of the traces the policy was built on.
     static let targetStepSeconds = 600.0
 
@@ -61,8 +65,9 @@ final class SpotDecisionTable: Sendable {
         stepSeconds = dt
         runs = SpellHazards(runLengths, stepSeconds: dt)
         outages = SpellHazards(outageLengths, stepSeconds: dt)
-        workPoints = Int((Double(job.workSeconds) / dt).rounded(.up)) + 1
-        let slackPoints = Int((Double(max(0, job.deadlineSeconds - job.workSeconds)) / dt).rounded(.up)) + 1
+        workPoints = min(Self.maxGridPoints, Int((Double(job.workSeconds) / dt).rounded(.up)) + 1)
+        let slackPoints = min(
+            Self.maxGridPoints, Int((Double(max(0, job.deadlineSeconds - job.workSeconds)) / dt).rounded(.up)) + 1)
         var solver = SpotDecisionSolver(
             runs: runs, outages: outages, workPoints: workPoints, overheadSteps: overheadSteps, stepSeconds: dt,
             spotPriceRatio: spotPriceRatio)
