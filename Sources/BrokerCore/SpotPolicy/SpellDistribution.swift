@@ -59,12 +59,6 @@ struct SpellDistribution: Sendable, Equatable {
         return total > 0 ? sum / total : limit
     }
 
-    /// The mean length.
-    var mean: Double { truncatedMean(at: .infinity) }
-
-    /// E[(length − age)⁺]: the seconds a spell lasts beyond `age`, on average over all spells.
-    func excessMean(after age: Double) -> Double { max(0, mean - truncatedMean(at: age)) }
-
     /// P(length > age).
     func survival(after age: Double) -> Double {
         var total = 0.0

@@ -1,7 +1,7 @@
 /// How long spells of one kind (spot available, or spot gone) lasted: completed spells counted by
 /// length in fixed bins, with the seconds they lasted in all, so the size is bounded whatever the
 /// history's length (19 bins, from 5 minutes to 4 days and more).
-public struct SpellHistogram: Sendable, Codable, Equatable {
+public struct SpellHistogram: Sendable, Codable, Hashable {
     /// The bins' lower edges in seconds; the last bin has no upper edge.
     public static let edges: [Int64] = [
         0, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200, 10_800, 14_400, 21_600, 28_800, 43_200, 64_800,

@@ -5,7 +5,7 @@
 ///
 /// Only completed spells are counted: the first spell of the history (it began before) and the last
 /// one (it is still going on, see ``endingSpellSeconds``) are not.
-public struct SpotHistory: Sendable, Codable, Equatable {
+public struct SpotHistory: Sendable, Codable, Hashable {
     /// Seconds the history covers.
     public var observedSeconds: Int64
     /// Seconds of it during which the gang had spot.

@@ -1,0 +1,192 @@
+/// The backward induction behind ``SpotDecisionTable``, one row of slack at a time: a row's values
+/// depend only on the row itself (progress keeps the slack) and on the row one step of slack below
+/// (waiting, or a step of restart overhead, spends one), so two rows are kept.
+///
+/// Values are expected costs to the end in seconds of on-demand, per work grid point and spell age
+/// bucket, for each situation: on spot (spot there), on on-demand with spot there or gone, no node
+/// with spot gone or there, and a node starting on spot or on-demand with `m` overhead steps left.
+/// While it goes, it records where in slack each choice starts to win (``SlackThreshold``).
+struct SpotDecisionSolver {
+    private let runs: SpellHazards
+    private let outages: SpellHazards
+    private let workPoints: Int
+    private let overheadSteps: Int
+    private let stepSeconds: Double
+    private let spotPriceRatio: Double
+    private let ages: Int
+    /// This row's values and the row below's, slot after slot (see ``Slot``), each slot
+    /// `workPoints × ages`, work-major.
+    private var row: [Double]
+    private var below: [Double]
+    /// Per work grid point and age bucket (work-major), up to the row last solved: with no node and
+    /// spot gone, waiting against starting on-demand (`wait`); with no node and spot there, spot
+    /// against on-demand (`spot`), and waiting for the spell to age against the better of the two
+    /// (`pause`); on on-demand with spot there, going back to spot against staying (`back`).
+    private(set) var wait: [SlackThreshold]
+    private(set) var spot: [SlackThreshold]
+    private(set) var pause: [SlackThreshold]
+    private(set) var back: [SlackThreshold]
+
+    /// The situations valued, as slots of a row; then, for `m` from 1 to the overhead steps, a node
+    /// starting on spot, on on-demand with spot there, on on-demand with spot gone, with `m` steps
+    /// of overhead left (``starting(_:_:)``).
+    private enum Slot: Int {
+        case onSpot, onDemandRun, onDemandOutage, idleOutage, idleRun
+        static let count = 5
+    }
+
+    init(
+        runs: SpellHazards, outages: SpellHazards, workPoints: Int, overheadSteps: Int, stepSeconds: Double,
+        spotPriceRatio: Double
+    ) {
+        precondition(runs.edges.count == outages.edges.count, "runs and outages share their age buckets")
+        self.runs = runs
+        self.outages = outages
+        self.workPoints = workPoints
+        self.overheadSteps = overheadSteps
+        self.stepSeconds = stepSeconds
+        self.spotPriceRatio = spotPriceRatio
+        ages = runs.edges.count
+        // Below slack zero, every state is infeasible, except with the work done (work point 0).
+        let slots = Slot.count + 3 * overheadSteps
+        let slotSize = workPoints * ages
+        below = Array(repeating: SpotDecisionTable.infeasible, count: slots * slotSize)
+        for slot in 0..<slots {
+            for age in 0..<ages { below[slot * slotSize + age] = 0 }
+        }
+        row = below
+        wait = Array(repeating: SlackThreshold(), count: slotSize)
+        spot = wait
+        pause = wait
+        back = wait
+    }
+
+    /// The slot of a node starting with `m` overhead steps left: `kind` 0 on spot, 1 on on-demand
+    /// with spot there, 2 on on-demand with spot gone.
+    private static func starting(_ m: Int, _ kind: Int) -> Int { Slot.count + 3 * (m - 1) + kind }
+
+    /// Solves the row `slack` steps of slack, the rows below solved before it, in order.
+    ///
+    /// Written as plain index arithmetic over buffers (no closures): the tests run it unoptimised.
+    mutating func solveRow(_ slack: Int) {
+        if slack > 0 { swap(&row, &below) }
+        let dt = stepSeconds
+        let rho = spotPriceRatio
+        let ages = ages
+        let k = overheadSteps
+        let slotSize = workPoints * ages
+        let infeasible = SpotDecisionTable.infeasible
+        let tie = SpotDecisionTable.tieSeconds
+        let runEnd = runs.end
+        let runAdvance = runs.advance
+        let outageEnd = outages.end
+        let outageAdvance = outages.advance
+        // Where each slot begins.
+        let onSpot = Slot.onSpot.rawValue * slotSize
+        let onDemandRun = Slot.onDemandRun.rawValue * slotSize
+        let onDemandOutage = Slot.onDemandOutage.rawValue * slotSize
+        let idleOutage = Slot.idleOutage.rawValue * slotSize
+        let idleRun = Slot.idleRun.rawValue * slotSize
+        // A start: the node runs once through its overhead.
+        let spotStart = k == 0 ? onSpot : Self.starting(k, 0) * slotSize
+        let runStart = k == 0 ? onDemandRun : Self.starting(k, 1) * slotSize
+        let outageStart = k == 0 ? onDemandOutage : Self.starting(k, 2) * slotSize
+        var wait = wait
+        var pause = pause
+        var spot = spot
+        var back = back
+        below.withUnsafeBufferPointer { below in
+            row.withUnsafeMutableBufferPointer { row in
+                let current = UnsafeBufferPointer(row)
+                for work in 1..<workPoints {
+                    let here = work * ages
+                    let done = here - ages
+                    // Nodes in their overhead: a step of no progress, from the row below.
+                    for m in stride(from: 1, through: k, by: 1) {
+                        let spotNext = m == 1 ? onSpot : Self.starting(m - 1, 0) * slotSize
+                        let runNext = m == 1 ? onDemandRun : Self.starting(m - 1, 1) * slotSize
+                        let outageNext = m == 1 ? onDemandOutage : Self.starting(m - 1, 2) * slotSize
+                        let spotNow = Self.starting(m, 0) * slotSize
+                        let runNow = Self.starting(m, 1) * slotSize
+                        let outageNow = Self.starting(m, 2) * slotSize
+                        for age in 0..<ages {
+                            let older = min(age + 1, ages - 1)
+                            let end = runEnd[age]
+                            let gone = outageEnd[age]
+                            row[spotNow + here + age] =
+                                rho * dt + (1 - end) * Self.aged(below, spotNext + here, age, older, runAdvance[age])
+                                + end * below[idleOutage + here]
+                            row[runNow + here + age] =
+                                dt + (1 - end) * Self.aged(below, runNext + here, age, older, runAdvance[age])
+                                + end * below[outageNext + here]
+                            row[outageNow + here + age] =
+                                dt + (1 - gone) * Self.aged(below, outageNext + here, age, older, outageAdvance[age])
+                                + gone * below[runNext + here]
+                        }
+                    }
+                    // Running nodes: a step of progress, in this row.
+                    for age in 0..<ages {
+                        let older = min(age + 1, ages - 1)
+                        let end = runEnd[age]
+                        row[onSpot + here + age] =
+                            rho * dt + (1 - end) * Self.aged(current, onSpot + done, age, older, runAdvance[age])
+                            + end * current[idleOutage + done]
+                        let gone = outageEnd[age]
+                        row[onDemandOutage + here + age] =
+                            dt + (1 - gone) * Self.aged(current, onDemandOutage + done, age, older, outageAdvance[age])
+                            + gone * current[onDemandRun + done]
+                    }
+                    for age in 0..<ages {
+                        let older = min(age + 1, ages - 1)
+                        let end = runEnd[age]
+                        let stay =
+                            dt + (1 - end) * Self.aged(current, onDemandRun + done, age, older, runAdvance[age])
+                            + end * current[onDemandOutage + done]
+                        let toSpot = current[spotStart + here + age]
+                        row[onDemandRun + here + age] = min(stay, toSpot)
+                        back[here + age].record(gap: toSpot - stay + tie, row: slack, stepSeconds: dt)
+                    }
+                    // No node: wait a step (to the row below), or start one.
+                    for age in 0..<ages {
+                        let older = min(age + 1, ages - 1)
+                        let gone = outageEnd[age]
+                        let waiting =
+                            slack == 0
+                            ? infeasible
+                            : (1 - gone) * Self.aged(below, idleOutage + here, age, older, outageAdvance[age])
+                                + gone * below[idleRun + here]
+                        let onDemand = current[outageStart + here + age]
+                        row[idleOutage + here + age] = min(waiting, onDemand)
+                        wait[here + age].record(gap: waiting - onDemand + tie, row: slack, stepSeconds: dt)
+                        let onSpot = current[spotStart + here + age]
+                        let onDemandNow = current[runStart + here + age]
+                        let start = min(onSpot, onDemandNow)
+                        spot[here + age].record(gap: onSpot - onDemandNow + tie, row: slack, stepSeconds: dt)
+                        // Spot that just came back may flicker: waiting a step for it to age can pay.
+                        let end = runEnd[age]
+                        let pausing =
+                            slack == 0
+                            ? infeasible
+                            : (1 - end) * Self.aged(below, idleRun + here, age, older, runAdvance[age])
+                                + end * below[idleOutage + here]
+                        row[idleRun + here + age] = min(start, pausing)
+                        pause[here + age].record(gap: pausing - start + tie, row: slack, stepSeconds: dt)
+                    }
+                }
+            }
+        }
+        self.wait = wait
+        self.pause = pause
+        self.spot = spot
+        self.back = back
+    }
+
+    /// The value one step on of a spell that goes on, from `values` at `base + age`: a bucket older
+    /// (`older`) with probability `advance`, else the same bucket.
+    @inline(__always)
+    private static func aged(
+        _ values: UnsafeBufferPointer<Double>, _ base: Int, _ age: Int, _ older: Int, _ advance: Double
+    ) -> Double {
+        advance * values[base + older] + (1 - advance) * values[base + age]
+    }
+}
