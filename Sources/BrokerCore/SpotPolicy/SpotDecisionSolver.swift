@@ -114,14 +114,17 @@ struct SpotDecisionSolver {
                             let end = runEnd[age]
                             let gone = outageEnd[age]
                             row[spotNow + here + age] =
-                                rho * dt + (1 - end) * Self.aged(below, spotNext + here, age, older, runAdvance[age])
-                                + end * below[idleOutage + here]
+                                Self.step(
+                                    cost: rho * dt, below, spotNext + here, age, older, end: end,
+                                    advance: runAdvance[age], ended: below[idleOutage + here])
                             row[runNow + here + age] =
-                                dt + (1 - end) * Self.aged(below, runNext + here, age, older, runAdvance[age])
-                                + end * below[outageNext + here]
+                                Self.step(
+                                    cost: dt, below, runNext + here, age, older, end: end, advance: runAdvance[age],
+                                    ended: below[outageNext + here])
                             row[outageNow + here + age] =
-                                dt + (1 - gone) * Self.aged(below, outageNext + here, age, older, outageAdvance[age])
-                                + gone * below[runNext + here]
+                                Self.step(
+                                    cost: dt, below, outageNext + here, age, older, end: gone,
+                                    advance: outageAdvance[age], ended: below[runNext + here])
                         }
                     }
                     // Running nodes: a step of progress, in this row.
@@ -129,19 +132,22 @@ struct SpotDecisionSolver {
                         let older = min(age + 1, ages - 1)
                         let end = runEnd[age]
                         row[onSpot + here + age] =
-                            rho * dt + (1 - end) * Self.aged(current, onSpot + done, age, older, runAdvance[age])
-                            + end * current[idleOutage + done]
+                            Self.step(
+                                cost: rho * dt, current, onSpot + done, age, older, end: end, advance: runAdvance[age],
+                                ended: current[idleOutage + done])
                         let gone = outageEnd[age]
                         row[onDemandOutage + here + age] =
-                            dt + (1 - gone) * Self.aged(current, onDemandOutage + done, age, older, outageAdvance[age])
-                            + gone * current[onDemandRun + done]
+                            Self.step(
+                                cost: dt, current, onDemandOutage + done, age, older, end: gone,
+                                advance: outageAdvance[age], ended: current[onDemandRun + done])
                     }
                     for age in 0..<ages {
                         let older = min(age + 1, ages - 1)
                         let end = runEnd[age]
                         let stay =
-                            dt + (1 - end) * Self.aged(current, onDemandRun + done, age, older, runAdvance[age])
-                            + end * current[onDemandOutage + done]
+                            Self.step(
+                                cost: dt, current, onDemandRun + done, age, older, end: end, advance: runAdvance[age],
+                                ended: current[onDemandOutage + done])
                         let toSpot = current[spotStart + here + age]
                         row[onDemandRun + here + age] = min(stay, toSpot)
                         back[here + age].record(gap: toSpot - stay + tie, row: slack, stepSeconds: dt)
@@ -153,8 +159,9 @@ struct SpotDecisionSolver {
                         let waiting =
                             slack == 0
                             ? infeasible
-                            : (1 - gone) * Self.aged(below, idleOutage + here, age, older, outageAdvance[age])
-                                + gone * below[idleRun + here]
+                            : Self.step(
+                                cost: 0, below, idleOutage + here, age, older, end: gone, advance: outageAdvance[age],
+                                ended: below[idleRun + here])
                         let onDemand = current[outageStart + here + age]
                         row[idleOutage + here + age] = min(waiting, onDemand)
                         wait[here + age].record(gap: waiting - onDemand + tie, row: slack, stepSeconds: dt)
@@ -167,8 +174,9 @@ struct SpotDecisionSolver {
                         let pausing =
                             slack == 0
                             ? infeasible
-                            : (1 - end) * Self.aged(below, idleRun + here, age, older, runAdvance[age])
-                                + end * below[idleOutage + here]
+                            : Self.step(
+                                cost: 0, below, idleRun + here, age, older, end: end, advance: runAdvance[age],
+                                ended: below[idleOutage + here])
                         row[idleRun + here + age] = min(start, pausing)
                         pause[here + age].record(gap: pausing - start + tie, row: slack, stepSeconds: dt)
                     }
@@ -181,12 +189,14 @@ struct SpotDecisionSolver {
         self.back = back
     }
 
-    /// The value one step on of a spell that goes on, from `values` at `base + age`: a bucket older
-    /// (`older`) with probability `advance`, else the same bucket.
+    /// The value of a step that costs `cost`, after which the spell goes on with probability
+    /// 1 − `end` (a bucket older, `older`, with probability `advance`, else the same, in `values`
+    /// from `base`), or ends and the state is worth `ended`.
     @inline(__always)
-    private static func aged(
-        _ values: UnsafeBufferPointer<Double>, _ base: Int, _ age: Int, _ older: Int, _ advance: Double
+    private static func step(
+        cost: Double, _ values: UnsafeBufferPointer<Double>, _ base: Int, _ age: Int, _ older: Int, end: Double,
+        advance: Double, ended: Double
     ) -> Double {
-        advance * values[base + older] + (1 - advance) * values[base + age]
+        cost + (1 - end) * (advance * values[base + older] + (1 - advance) * values[base + age]) + end * ended
     }
 }
