@@ -98,6 +98,29 @@ struct AgentRoutesTests {
         #expect(try await nodes.node(id: nodeID)?.state == .terminating)
     }
 
+    @Test("the job list shows the shards the nodes report done, as the job's own page does")
+    func listShowsShardsDone() async throws {
+        _ = try await beat(#"{"status":"running"}"#)
+        _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
+        _ = try await beat(#"{"status":"running","shards_done":[1,2]}"#)
+        let authorization = try await TestToken.issue(dependencies.database, team: DefaultTeam.id)
+        let app = Application(router: buildRouter(dependencies))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let (list, job) = try await app.test(.router) { client in
+            let list = try await client.execute(uri: "/v1/jobs", method: .get, headers: authorization) {
+                try decoder.decode(JobListResponse.self, from: Data(buffer: $0.body))
+            }
+            let job = try await client.execute(uri: "/v1/jobs/\(jobID)", method: .get, headers: authorization) {
+                try decoder.decode(JobResponse.self, from: Data(buffer: $0.body))
+            }
+            return (list, job)
+        }
+        let listed = try #require(list.jobs.first { $0.id == jobID })
+        #expect((listed.shards.total, listed.shards.done) == (4, 2))
+        #expect((job.shards.total, job.shards.done) == (4, 2))
+    }
+
     @Test("the address rank 0's agent reports is the gang's master_addr; null before it reports one")
     func masterAddress() async throws {
         #expect(try answer(try await beat(#"{"status":"starting"}"#).1).masterAddr == nil)
