@@ -18,10 +18,12 @@ struct JobPageRoutes<Context: ConsoleRequestContext> {
             let user = try context.requireUser()
             let cursor = FormFields(request.uri.query ?? "")["cursor"]
             let page = try await jobs.list(team: user.listedTeam, states: nil, limit: Self.pageSize + 1, after: cursor)
-            var rows: [JobPages.Row] = []
-            for job in page.prefix(Self.pageSize) {
-                let shards = try await nodes.shardCounts(ofJob: job.id)
-                rows.append(.init(job: job, progress: ShardProgress(total: shards.total, done: shards.done)))
+            let shown = page.prefix(Self.pageSize)
+            let shards = try await nodes.shardCounts(ofJobs: shown.map(\.id))
+            let rows = shown.map { job in
+                JobPages.Row(
+                    job: job,
+                    progress: ShardProgress(total: shards[job.id]?.total ?? 0, done: shards[job.id]?.done ?? 0))
             }
             let next = page.count > Self.pageSize ? rows.last?.job.id : nil
             return ConsoleResponse.page(
