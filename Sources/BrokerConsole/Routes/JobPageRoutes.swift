@@ -21,9 +21,8 @@ struct JobPageRoutes<Context: ConsoleRequestContext> {
             let shown = page.prefix(Self.pageSize)
             let shards = try await nodes.shardCounts(ofJobs: shown.map(\.id))
             let rows = shown.map { job in
-                JobPages.Row(
-                    job: job,
-                    progress: ShardProgress(total: shards[job.id]?.total ?? 0, done: shards[job.id]?.done ?? 0))
+                let counts = shards[job.id] ?? (0, 0)
+                return JobPages.Row(job: job, progress: ShardProgress(total: counts.total, done: counts.done))
             }
             let next = page.count > Self.pageSize ? rows.last?.job.id : nil
             return ConsoleResponse.page(

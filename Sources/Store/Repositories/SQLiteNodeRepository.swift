@@ -92,20 +92,7 @@ public struct SQLiteNodeRepository: NodeRepository {
     }
 
     public func shardCounts(ofJobs ids: [String]) async throws -> [String: (total: Int, done: Int)] {
-        guard !ids.isEmpty else { return [:] }
-        return try await database.pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT job_id, count(*) AS total, count(*) FILTER (WHERE state = 'done') AS done FROM shard
-                    WHERE job_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) GROUP BY job_id
-                    """,
-                arguments: StatementArguments(ids))
-            return Dictionary(
-                uniqueKeysWithValues: rows.map { row in
-                    (row["job_id"] as String, (row["total"] as Int, row["done"] as Int))
-                })
-        }
+        try await database.pool.read { db in try db.shardCounts(ofJobs: ids) }
     }
 
     public func vanish(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
