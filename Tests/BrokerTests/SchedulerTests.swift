@@ -31,7 +31,9 @@ struct SchedulerTests {
                         == AgentDelivery(brokerURL: "http://127.0.0.1:8080", sha256: String(repeating: "0", count: 64))
             })
         // Each node gets its own agent token, apart from the command's environment; the broker keeps only its hash.
+        // It starts with its prefix, never with `-`, so `gridbroker agent --token` takes it as the value.
         for (launch, node) in zip(launches.sorted { $0.nodeID < $1.nodeID }, nodes.sorted { $0.id < $1.id }) {
+            #expect(launch.agentToken.hasPrefix("gba_"))
             #expect(!launch.environment.values.contains(launch.agentToken))
             #expect(node.agentTokenHash == AgentToken.hash(launch.agentToken))
             #expect(node.agentTokenHash != launch.agentToken)
