@@ -97,9 +97,58 @@ struct OfferBookTests {
         #expect(kept.offerCounts == ["vast": 2, "lambda": 1])
 
         // A failing provider's offers go once they are older than the cutoff.
-        let failing = book.withdrawing(provider: "vast", before: start.addingTimeInterval(1))
+        let (failing, changes) = book.updated(
+            provider: "vast", listing: nil, at: start.addingTimeInterval(301),
+            expiredBefore: start.addingTimeInterval(1))
         #expect(failing.offerCounts == ["lambda": 1])
         #expect(failing.count == 1)
+        #expect(changes.listedAt == nil && changes.upserted.isEmpty && changes.unlisted.isEmpty)
+        #expect(Set(changes.withdrawn.map(\.id.description)) == ["vast:1", "vast:2"])
+    }
+
+    @Test("a poll's changes name only what differs: new, changed, listed again, no longer listed, withdrawn")
+    func aPollsChangesAreWhatDiffers() {
+        let book = OfferBook(
+            offers: [
+                offer("vast", "same", dollars: 20), offer("vast", "repriced", dollars: 15),
+                offer("vast", "dropped", dollars: 9), offer("vast", "missed", dollars: 9, seenAt: -60),
+                offer("vast", "old", dollars: 9, seenAt: -600),
+            ], listedAt: ["vast": start])
+        let now = start.addingTimeInterval(60)
+        var repriced = offer("vast", "repriced", dollars: 14, seenAt: 60)
+        repriced.firstSeenAt = now
+        let (next, changes) = book.updated(
+            provider: "vast",
+            listing: [
+                offer("vast", "same", dollars: 20, seenAt: 60), repriced,
+                offer("vast", "missed", dollars: 9, seenAt: 60),
+                offer("vast", "new", dollars: 30, seenAt: 60),
+            ],
+            at: now, expiredBefore: now.addingTimeInterval(-300))
+        #expect(changes.listedAt == now)
+        // "same" was in the last listing (at 0) and is as it was: not written. "missed" was not
+        // (last seen at -60): it is listed again. A repriced offer keeps when it was first seen.
+        #expect(changes.upserted.map(\.id.native) == ["repriced", "missed", "new"])
+        #expect(changes.upserted.first?.firstSeenAt == start)
+        #expect(
+            changes.unlisted == [
+                OfferChanges.Sighting(id: OfferID(provider: "vast", native: "dropped"), lastSeenAt: start)
+            ])
+        #expect(changes.withdrawn.map(\.id.native) == ["old"])
+        #expect(next.offerCounts == ["vast": 5])
+
+        // Listed again as it was: nothing to write; "dropped" is already unlisted.
+        let again = next.updated(
+            provider: "vast",
+            listing: changes.upserted.map {
+                var offer = $0
+                offer.lastSeenAt = now + 30
+                return offer
+            }
+                + [offer("vast", "same", dollars: 20, seenAt: 90)],
+            at: now + 30, expiredBefore: now.addingTimeInterval(-270)
+        ).changes
+        #expect(again.upserted.isEmpty && again.unlisted.isEmpty && again.withdrawn.isEmpty)
     }
 
     /// Polls that reprice, move, drop, add and repeat offers leave the book answering exactly as a
@@ -122,6 +171,7 @@ struct OfferBookTests {
             }
         }
         var book = OfferBook(offers: live.values.flatMap(\.values))
+        var store = StoredOffers(offers: live.values.flatMap(\.values))
         for round in 1...8 {
             let now = Double(round * 60)
             let provider = ["vast", "aws"][random.next(2)]
@@ -141,9 +191,21 @@ struct OfferBookTests {
             }
             let cutoff = start.addingTimeInterval(now - 90)
             var expected = (live[provider] ?? [:]).filter { $0.value.lastSeenAt >= cutoff }
-            for offer in seen { expected[offer.id] = offer }
+            for var offer in seen {
+                offer.firstSeenAt = expected[offer.id]?.firstSeenAt ?? offer.firstSeenAt
+                expected[offer.id] = offer
+            }
             live[provider] = expected
-            book = book.updating(provider: provider, seen: seen, expiredBefore: cutoff)
+            let changes: OfferChanges
+            (book, changes) = book.updated(
+                provider: provider, listing: seen, at: start.addingTimeInterval(now), expiredBefore: cutoff)
+            store.apply(changes, provider: provider)
+            // What the store keeps, read back, is the live market.
+            let wanted = live.values.reduce(into: [OfferID: Offer]()) { $0.merge($1) { old, _ in old } }
+            let stored = store.live
+            #expect(Set(wanted.keys).union(stored.keys).filter { wanted[$0] != stored[$0] }.isEmpty)
+            // A restart: the book is built from the store and later polls go on from it.
+            if round == 4 { book = OfferBook(offers: Array(store.live.values), listedAt: store.listedAt) }
 
             let rebuilt = OfferBook(offers: live.values.flatMap(\.values))
             #expect(book.count == rebuilt.count)
@@ -193,5 +255,37 @@ struct SeededRandom {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
+
+/// What the store does with a poll's ``OfferChanges``, as rows: an offer still listed was last
+/// seen when its provider last listed.
+private struct StoredOffers {
+    private var rows: [OfferID: (offer: Offer, listed: Bool)] = [:]
+    private(set) var listedAt: [String: Date] = [:]
+
+    init(offers: [Offer]) {
+        for offer in offers { rows[offer.id] = (offer, false) }
+    }
+
+    mutating func apply(_ changes: OfferChanges, provider: String) {
+        if let listed = changes.listedAt { listedAt[provider] = listed }
+        for var offer in changes.upserted {
+            offer.firstSeenAt = rows[offer.id]?.offer.firstSeenAt ?? offer.firstSeenAt
+            rows[offer.id] = (offer, true)
+        }
+        for sighting in changes.unlisted {
+            rows[sighting.id]?.listed = false
+            rows[sighting.id]?.offer.lastSeenAt = sighting.lastSeenAt
+        }
+        for sighting in changes.withdrawn { rows[sighting.id] = nil }
+    }
+
+    var live: [OfferID: Offer] {
+        rows.mapValues { row in
+            var offer = row.offer
+            if row.listed, let listed = listedAt[offer.providerID] { offer.lastSeenAt = listed }
+            return offer
+        }
     }
 }

@@ -36,8 +36,11 @@ struct OfferRoutesTests {
         ]
         let lambda = [Self.offer("lambda", "a", "H100 SXM", count: 8, dollars: 23.92, market: .onDemand, country: "US")]
         let offers = SQLiteOfferRepository(database: database)
-        _ = try await offers.ingest(vast, provider: "vast", at: Self.seen, expiredBefore: Self.seen)
-        _ = try await offers.ingest(lambda, provider: "lambda", at: Self.seen, expiredBefore: Self.seen)
+        for (provider, listing) in [("vast", vast), ("lambda", lambda)] {
+            _ = try await offers.ingest(
+                OfferChanges(listedAt: Self.seen, upserted: listing), listing: listing, provider: provider,
+                at: Self.seen)
+        }
         dependencies = APIDependencies(
             database: database, metrics: PrometheusCollectorRegistry(), market: try await .loading(from: offers),
             offers: offers, providers: providers)

@@ -1,5 +1,6 @@
 import BrokerCore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Store
@@ -35,9 +36,28 @@ struct SQLiteOfferRepositoryTests {
             firstSeenAt: start, lastSeenAt: start, raw: nil)
     }
 
-    private func ingest(_ batch: [Offer], _ provider: String, at seconds: Double) async throws -> IngestSummary {
+    /// The daemon's book, which works out what each poll changes.
+    private let daemon = Daemon()
+
+    private final class Daemon: Sendable {
+        let book = Mutex(OfferBook())
+    }
+
+    /// A poll of `provider` at `seconds` that listed `batch` (nil: it failed), stored as the
+    /// poller stores it: what the book says changed.
+    private func ingest(_ batch: [Offer]?, _ provider: String, at seconds: Double) async throws -> IngestSummary {
         let now = start.addingTimeInterval(seconds)
-        return try await offers.ingest(batch, provider: provider, at: now, expiredBefore: now.addingTimeInterval(-300))
+        let listing = batch?.map { offer in
+            var offer = offer
+            (offer.firstSeenAt, offer.lastSeenAt) = (now, now)
+            return offer
+        }
+        let (updated, changes) = daemon.book.withLock {
+            $0.updated(provider: provider, listing: listing, at: now, expiredBefore: now.addingTimeInterval(-300))
+        }
+        let summary = try await offers.ingest(changes, listing: listing ?? [], provider: provider, at: now)
+        daemon.book.withLock { $0 = updated }
+        return summary
     }
 
     private func live() async throws -> [String: Offer] {
@@ -65,7 +85,9 @@ struct SQLiteOfferRepositoryTests {
 
     @Test func ingestedOffersReadBackWithTheirNewPriceAndFirstSeen() async throws {
         _ = try await ingest([offer("vast", "1", dollars: 20), offer("vast", "2", dollars: 14.32)], "vast", at: 0)
-        _ = try await ingest([offer("vast", "1", dollars: 19), offer("vast", "2", dollars: 14.32)], "vast", at: 60)
+        let next = try await ingest(
+            [offer("vast", "1", dollars: 19), offer("vast", "2", dollars: 14.32)], "vast", at: 60)
+        #expect(next.upserted == 1)
         let stored = try await live()
         #expect(stored.keys.sorted() == ["vast:1", "vast:2"])
         let first = try #require(stored["vast:1"])
@@ -73,6 +95,26 @@ struct SQLiteOfferRepositoryTests {
         #expect(first.firstSeenAt == start)
         #expect(first.lastSeenAt == start.addingTimeInterval(60))
         #expect(first.gpu.name == "H100-SXM" && first.country == "US" && first.reliability == 0.99)
+    }
+
+    @Test("an offer listed as it was is not written again, yet reads back as seen at the listing")
+    func unchangedOffersAreNotRewritten() async throws {
+        _ = try await ingest([offer("vast", "1", dollars: 20), offer("vast", "2", dollars: 15)], "vast", at: 0)
+        let same = try await ingest([offer("vast", "1", dollars: 20), offer("vast", "2", dollars: 15)], "vast", at: 60)
+        #expect(same.upserted == 0)
+        #expect(try await live()["vast:2"]?.lastSeenAt == start.addingTimeInterval(60))
+        // No longer listed: it keeps the sighting of the last listing that had it.
+        _ = try await ingest([offer("vast", "1", dollars: 20)], "vast", at: 120)
+        let stored = try await live()
+        #expect(stored["vast:1"]?.lastSeenAt == start.addingTimeInterval(120))
+        #expect(stored["vast:2"]?.lastSeenAt == start.addingTimeInterval(60))
+        #expect(stored["vast:2"]?.firstSeenAt == start)
+        // A book built from the store, as at start-up, picks up where the last one left off.
+        let listed = try await offers.listingTimes()
+        daemon.book.withLock { $0 = OfferBook(offers: Array(stored.values), listedAt: listed) }
+        let afterRestart = try await ingest([offer("vast", "1", dollars: 20)], "vast", at: 180)
+        #expect(afterRestart.upserted == 0 && afterRestart.withdrawn == 0)
+        #expect(try await live()["vast:1"]?.lastSeenAt == start.addingTimeInterval(180))
     }
 
     @Test func offersNotSeenForTheExpiryAreWithdrawnAndComeBackWhenSeenAgain() async throws {
@@ -89,9 +131,11 @@ struct SQLiteOfferRepositoryTests {
 
     @Test func failingProviderOffersExpireThroughTheSweep() async throws {
         _ = try await ingest([offer("vast", "1", dollars: 20)], "vast", at: 0)
-        let swept = try await offers.withdrawExpired(
-            provider: "vast", before: start.addingTimeInterval(10), at: start.addingTimeInterval(310))
-        #expect(swept == 1)
+        let early = try await ingest(nil, "vast", at: 200)
+        #expect(early.withdrawn == 0)
+        #expect(try await live()["vast:1"]?.lastSeenAt == start)
+        let swept = try await ingest(nil, "vast", at: 310)
+        #expect(swept.withdrawn == 1)
         #expect(try await live().isEmpty)
     }
 

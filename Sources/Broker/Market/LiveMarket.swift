@@ -6,37 +6,51 @@ import Synchronization
 /// The daemon's current ``BrokerCore/OfferBook``: the pollers replace it after each poll, the API
 /// searches whichever book is current (a value: no lock is held while searching).
 public final class LiveMarket: Sendable {
-    private let book: Mutex<OfferBook>
+    /// The book, and how many books came before it.
+    private let book: Mutex<(book: OfferBook, version: Int)>
     /// Serializes changes, so two providers' polls finishing together both land; readers only
     /// wait for the swap of the finished book, never for its sorting.
     private let changes = Mutex(())
 
     public init(_ book: OfferBook = OfferBook()) {
-        self.book = Mutex(book)
+        self.book = Mutex((book, 0))
     }
 
     /// A market holding the store's live offers, as at start-up.
     public static func loading(from offers: any OfferRepository) async throws -> LiveMarket {
-        LiveMarket(OfferBook(offers: try await offers.liveOffers()))
+        LiveMarket(OfferBook(offers: try await offers.liveOffers(), listedAt: try await offers.listingTimes()))
     }
 
     /// The book to search now.
-    public var current: OfferBook { book.withLock { $0 } }
+    public var current: OfferBook { book.withLock { $0.book } }
 
-    /// After a successful poll of `provider` (the same rule the store applied in the same poll).
-    public func record(provider: String, seen: [Offer], expiredBefore cutoff: Date) {
-        change { $0.updating(provider: provider, seen: seen, expiredBefore: cutoff) }
-    }
-
-    /// After a failed poll: the provider's offers last seen before `cutoff` go.
-    public func withdraw(provider: String, before cutoff: Date) {
-        change { $0.withdrawing(provider: provider, before: cutoff) }
-    }
-
-    private func change(_ makeBook: (OfferBook) -> OfferBook) {
+    /// Takes in a poll of `provider` that listed `listing` at `now` (nil: the poll failed), once
+    /// `store` has stored what it changes: when `store` throws, the book stays as it was, as the
+    /// store does. Only this provider's poller changes its offers, so when another provider's poll
+    /// landed meanwhile, the same poll taken in by the newer book changes the same offers.
+    public func apply<Stored>(
+        provider: String, listing: [Offer]?, at now: Date, expiredBefore cutoff: Date,
+        store: (OfferChanges) async throws -> Stored
+    ) async throws -> Stored {
+        let (base, version) = book.withLock { $0 }
+        let (updated, offerChanges) = base.updated(
+            provider: provider, listing: listing, at: now, expiredBefore: cutoff)
+        let stored = try await store(offerChanges)
         changes.withLock { _ in
-            let updated = makeBook(current)
-            book.withLock { $0 = updated }
+            let landed =
+                book.withLock { $0.version } == version
+                ? updated : current.updated(provider: provider, listing: listing, at: now, expiredBefore: cutoff).book
+            book.withLock { $0 = (landed, $0.version + 1) }
+        }
+        return stored
+    }
+
+    /// Sets `provider`'s offers to `seen`, those of its others seen before `cutoff` gone: an owner
+    /// pool's machines, which are not stored.
+    public func record(provider: String, seen: [Offer], expiredBefore cutoff: Date) {
+        changes.withLock { _ in
+            let updated = current.updating(provider: provider, seen: seen, expiredBefore: cutoff)
+            book.withLock { $0 = (updated, $0.version + 1) }
         }
     }
 }

@@ -120,8 +120,11 @@ public final class ProviderPoller: Service, Sendable {
         let cutoff = now - expiry.timeInterval
         do {
             let snapshot = try await source.fetchOffers(transport: transport, now: now)
-            let summary = try await offers.ingest(snapshot.offers, provider: providerID, at: now, expiredBefore: cutoff)
-            market.record(provider: providerID, seen: snapshot.offers, expiredBefore: cutoff)
+            let summary = try await market.apply(
+                provider: providerID, listing: snapshot.offers, at: now, expiredBefore: cutoff
+            ) { changes in
+                try await offers.ingest(changes, listing: snapshot.offers, provider: providerID, at: now)
+            }
             report.offers = snapshot.offers.count
             report.unknownGPUOffers = snapshot.unknownGPUNames.values.reduce(0, +)
             report.skipped = snapshot.skipped.count
@@ -135,8 +138,11 @@ public final class ProviderPoller: Service, Sendable {
         } catch {
             if case .rateLimited(let seconds?) = error as? ProviderError { retryAfter = .seconds(seconds) }
             report.error = "\(error)"
-            report.withdrawn = (try? await offers.withdrawExpired(provider: providerID, before: cutoff, at: now)) ?? 0
-            market.withdraw(provider: providerID, before: cutoff)
+            let withdrawn = try? await market.apply(provider: providerID, listing: nil, at: now, expiredBefore: cutoff)
+            {
+                changes in try await offers.ingest(changes, listing: [], provider: providerID, at: now)
+            }
+            report.withdrawn = withdrawn?.withdrawn ?? 0
         }
         report.duration = ContinuousClock.now - started
         let jitter = Double.random(in: -1...1)

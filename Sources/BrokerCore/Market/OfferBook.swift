@@ -24,9 +24,13 @@ public struct OfferBook: Sendable {
     /// Per GPU name, so a GPU-filtered search scans only the GPUs it asks for.
     private var byGPU: [String: OfferOrders]
     private var summariesByGPU: [String: [GPUMarketSummary]]
+    /// When each provider last listed its offers: those it listed were last seen then.
+    private var listedAt: [String: Date]
 
-    /// A book of `offers` (the live offers the store holds at start-up).
-    public init(offers: [Offer] = []) {
+    /// A book of `offers` (the live offers the store holds at start-up); `listedAt` says when each
+    /// provider last listed its offers (those last seen then were in that listing). An offer not
+    /// known to be in its provider's last listing is written whole when a poll lists it.
+    public init(offers: [Offer] = [], listedAt: [String: Date] = [:]) {
         var storage = OfferStorage()
         var byProvider: [String: [String: Int32]] = [:]
         for offer in offers {
@@ -42,6 +46,7 @@ public struct OfferBook: Sendable {
         all = OfferOrders(slots, in: storage)
         byGPU = Dictionary(grouping: slots) { storage[$0].gpu.name }.mapValues { OfferOrders($0, in: storage) }
         summariesByGPU = [:]
+        self.listedAt = listedAt
         for gpu in byGPU.keys { summarize(gpu) }
     }
 
@@ -58,31 +63,56 @@ public struct OfferBook: Sendable {
 
     /// The book after a poll of `provider`: `seen` offers added or replaced, the provider's other
     /// offers kept only while last seen at or after `cutoff`.
+    /// Offers seen at different times (an owner pool's machines, each at its last heartbeat) count
+    /// as listed at the latest.
     public func updating(provider: String, seen: [Offer], expiredBefore cutoff: Date) -> OfferBook {
+        let listedAt = seen.lazy.map(\.lastSeenAt).max() ?? cutoff
+        return updated(provider: provider, listing: seen, at: listedAt, expiredBefore: cutoff).book
+    }
+
+    /// The book after a poll of `provider` that listed `listing` at `now` (each offer seen then)
+    /// or, when `listing` is nil, failed; and what that changes in the provider's stored offers.
+    public func updated(provider: String, listing: [Offer]?, at now: Date, expiredBefore cutoff: Date) -> (
+        book: OfferBook, changes: OfferChanges
+    ) {
         var book = self
         let known = slotsByProvider[provider] ?? [:]
+        let previousListing = listedAt[provider]
         var change = BookChange(slotCount: storage.slotCount)
-        for offer in seen {
+        var changes = OfferChanges(listedAt: listing == nil ? nil : now)
+        for offer in listing ?? [] {
             guard let slot = known[offer.id.native] ?? change.addedIDs[offer.id.native] else {
                 change.add(offer.id.native, at: book.storage.add(offer), gpu: offer.gpu.name)
+                changes.upserted.append(offer)
                 continue
             }
-            if let previousGPU = book.storage.update(slot, with: offer) {
+            let wasListed = book.storage[slot].lastSeenAt == previousListing
+            let rewrite = book.storage.update(slot, with: offer)
+            if let previousGPU = rewrite.movedFrom {
                 change.move(slot, from: previousGPU, to: offer.gpu.name)
             }
+            if rewrite.changed || !wasListed { changes.upserted.append(book.storage[slot]) }
             change.see(slot)
         }
-        for (id, slot) in known where !change.wasSeen(slot) && book.storage[slot].lastSeenAt < cutoff {
-            change.expire(id, at: slot, gpu: book.storage[slot].gpu.name)
+        for (id, slot) in known where !change.wasSeen(slot) {
+            let offer = book.storage[slot]
+            let sighting = OfferChanges.Sighting(id: offer.id, lastSeenAt: offer.lastSeenAt)
+            if offer.lastSeenAt < cutoff {
+                change.expire(id, at: slot, gpu: offer.gpu.name)
+                changes.withdrawn.append(sighting)
+            } else if listing != nil && offer.lastSeenAt == previousListing {
+                changes.unlisted.append(sighting)
+            }
         }
-        guard change.changesOrders else { return book }
+        if let listed = changes.listedAt { book.listedAt[provider] = listed }
+        guard change.changesOrders else { return (book, changes) }
         var slots = known
         for (id, slot) in change.addedIDs { slots[id] = slot }
         for id in change.expiredIDs { slots[id] = nil }
         book.slotsByProvider[provider] = slots.isEmpty ? nil : slots
         book.reorder(change)
         book.storage.release(change.expired)
-        return book
+        return (book, changes)
     }
 
     /// Takes the slots `change` removes or moves out of the orders and puts those it adds or moves
@@ -108,11 +138,6 @@ public struct OfferBook: Sendable {
         summariesByGPU[gpu] = storage.withOffers { offers in
             GPUMarketSummary.summaries(gpu: gpu, byPricePerGPU: orders.byPricePerGPU, in: offers)
         }
-    }
-
-    /// The book without `provider`'s offers last seen before `cutoff` (its polls are failing).
-    public func withdrawing(provider: String, before cutoff: Date) -> OfferBook {
-        updating(provider: provider, seen: [], expiredBefore: cutoff)
     }
 
     /// Offers matching `filter` in its order, starting after `cursor`; `more` tells whether

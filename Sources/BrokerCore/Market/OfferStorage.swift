@@ -34,25 +34,38 @@ struct OfferStorage: Sendable {
         return Int32(offers.count - 1)
     }
 
-    /// Takes in `update`, a new sighting of the offer at `slot`. When only plain values changed
-    /// (sighting times, availability, reliability, price) they are written in place, which copies
-    /// none of the offer's strings; otherwise the offer is replaced whole. Returns the GPU the
-    /// offer had when it leaves its place in the orders (see ``keepsPlace(_:_:)``), nil when it
-    /// keeps it.
-    mutating func update(_ slot: Int32, with update: Offer) -> String? {
+    /// What a new sighting did to an offer's slot.
+    struct Rewrite {
+        /// The GPU the offer had, when it left its place in the orders (see ``keepsPlace(_:_:)``).
+        var movedFrom: String?
+        /// Whether anything but when it was seen changed.
+        var changed: Bool
+    }
+
+    /// Takes in `update`, a new sighting of the offer at `slot`, keeping when it was first seen.
+    /// When only plain values changed (sighting times, availability, reliability, price) they are
+    /// written in place, which copies none of the offer's strings; otherwise the offer is
+    /// replaced whole.
+    mutating func update(_ slot: Int32, with update: Offer) -> Rewrite {
         offers.withUnsafeMutableBufferPointer { offers in
             let index = Int(slot)
-            let moved = !Self.keepsPlace(offers[index], update) ? offers[index].gpu.name : nil
-            if offers[index].differsOnlyInPlainValues(from: update) {
+            let movedFrom = !Self.keepsPlace(offers[index], update) ? offers[index].gpu.name : nil
+            guard offers[index].differsOnlyInPlainValues(from: update) else {
+                let firstSeenAt = offers[index].firstSeenAt
+                offers[index] = update
+                offers[index].firstSeenAt = firstSeenAt
+                return Rewrite(movedFrom: movedFrom, changed: true)
+            }
+            let changed =
+                offers[index].pricePerHour != update.pricePerHour || offers[index].available != update.available
+                || offers[index].reliability != update.reliability
+            if changed {
                 offers[index].pricePerHour = update.pricePerHour
                 offers[index].available = update.available
                 offers[index].reliability = update.reliability
-                offers[index].firstSeenAt = update.firstSeenAt
-                offers[index].lastSeenAt = update.lastSeenAt
-            } else {
-                offers[index] = update
             }
-            return moved
+            offers[index].lastSeenAt = update.lastSeenAt
+            return Rewrite(movedFrom: movedFrom, changed: changed)
         }
     }
 

@@ -3,15 +3,17 @@ import Foundation
 
 /// Where offers and their price history live.
 public protocol OfferRepository: Sendable {
-    /// Stores one poll of a provider in one transaction: upserts every offer (keeping when it was
-    /// first seen), withdraws the provider's offers not seen since `expiredBefore`, and records a
-    /// price point for each (GPU, region, market) series whose cheapest price per GPU-hour changed.
-    func ingest(_ offers: [Offer], provider: String, at now: Date, expiredBefore: Date) async throws -> IngestSummary
-    /// Withdraws the provider's live offers last seen before `cutoff` (a failing provider's offers
-    /// must not stay forever). Returns how many.
-    func withdrawExpired(provider: String, before cutoff: Date, at now: Date) async throws -> Int
+    /// Stores what one poll of a provider changed (``BrokerCore/OfferBook/updated(provider:listing:at:expiredBefore:)``
+    /// works it out) in one transaction: upserts the new and changed offers (keeping when each was
+    /// first seen), notes the listing's time, the offers it no longer lists and those withdrawn;
+    /// after a poll that listed (`listing`: every offer it listed), records a price point for each
+    /// (GPU, region, market) series whose cheapest price per GPU-hour changed.
+    func ingest(_ changes: OfferChanges, listing: [Offer], provider: String, at now: Date) async throws
+        -> IngestSummary
     /// Every live offer (not withdrawn): what the in-memory ``BrokerCore/OfferBook`` starts from.
     func liveOffers() async throws -> [Offer]
+    /// When each provider's last successful poll listed its offers.
+    func listingTimes() async throws -> [String: Date]
     /// Price points, oldest first.
     func priceHistory(_ query: PriceHistoryQuery) async throws -> [PricePoint]
     /// The spot capacity points of the series of `gpus` (catalog names) with `gpuCount` GPUs per

@@ -4,8 +4,9 @@ import GRDB
 
 /// ``OfferRepository`` on the broker's database.
 ///
-/// Ingest is one write transaction per poll, binding rows straight into one prepared statement,
-/// so a 100,000-offer poll stays under a second.
+/// A poll writes one transaction of what it changed: new and changed offers bound straight into
+/// one prepared statement, the provider's listing time, and the offers it stopped listing or
+/// withdrew. An offer listed as it was costs nothing; its last sighting is the listing's.
 public struct SQLiteOfferRepository: OfferRepository {
     private let database: BrokerDatabase
     private let catalog: GPUCatalog
@@ -17,56 +18,53 @@ public struct SQLiteOfferRepository: OfferRepository {
 
     // MARK: Writing
 
-    public func ingest(_ offers: [Offer], provider: String, at now: Date, expiredBefore: Date) async throws
+    public func ingest(_ changes: OfferChanges, listing: [Offer], provider: String, at now: Date) async throws
         -> IngestSummary
     {
         // In key order the upserts walk the primary key's b-tree from left to right instead of
         // jumping about it: about a third less time for a large poll. Sorted before the write lock.
-        let keyOrder = offers.indices.sorted { offers[$0].id < offers[$1].id }
+        let upserted = changes.upserted
+        let keyOrder = upserted.indices.sorted { upserted[$0].id < upserted[$1].id }
         return try await database.pool.write { db in
+            if let listedAt = changes.listedAt {
+                try db.execute(
+                    sql: """
+                        INSERT INTO offer_listing (provider_id, listed_at) VALUES (?, ?)
+                        ON CONFLICT (provider_id) DO UPDATE SET listed_at = excluded.listed_at
+                        """, arguments: [provider, listedAt])
+            }
             var row = RowBinder(try db.makeStatement(sql: Self.upsertSQL), in: db)
-            let seen = String.fromDatabaseValue(now.databaseValue) ?? ""
+            var dates = DateTexts()
             for index in keyOrder {
-                let offer = offers[index]
-                row.bind(offer.id.description)
-                row.bind(offer.providerID)
-                row.bind(offer.id.native)
-                row.bind(offer.gpu.name)
-                row.bind(offer.gpu.model != nil)
-                row.bind(offer.gpuCount)
-                row.bind(offer.gpuMemoryGB)
-                row.bind(offer.interconnect)
-                row.bind(offer.vcpus)
-                row.bind(offer.memoryGB)
-                row.bind(offer.diskGB)
-                row.bind(offer.region)
-                row.bind(offer.country)
-                row.bind(offer.market.rawValue)
-                row.bind(offer.pricePerHour.microdollars)
-                row.bind(offer.pricePerGPUHour.microdollars)
-                row.bind(offer.available)
-                row.bind(offer.reliability)
-                row.bind(seen)
-                row.bind(seen)
-                row.bind(offer.raw)
+                Self.bind(upserted[index], to: &row, dates: &dates)
                 try row.step()
             }
-            let withdrawn = try Self.withdraw(db, provider: provider, before: expiredBefore, at: now)
-            let points = try Self.recordPriceChanges(db, offers: offers, provider: provider, at: now)
-            try Self.recordSpotCapacityChanges(db, offers: offers, provider: provider, at: now)
-            return IngestSummary(upserted: offers.count, withdrawn: withdrawn, pricePointsRecorded: points)
+            let unlist = try db.makeStatement(
+                sql: "UPDATE offer SET listed = 0, last_seen_at = ? WHERE id = ? AND withdrawn_at IS NULL")
+            for sighting in changes.unlisted {
+                try unlist.execute(arguments: [sighting.lastSeenAt, sighting.id.description])
+            }
+            let withdraw = try db.makeStatement(
+                sql: "UPDATE offer SET listed = 0, last_seen_at = ?, withdrawn_at = ? WHERE id = ?")
+            for sighting in changes.withdrawn {
+                try withdraw.execute(arguments: [sighting.lastSeenAt, now, sighting.id.description])
+            }
+            guard changes.listedAt != nil else {
+                return IngestSummary(
+                    upserted: upserted.count, withdrawn: changes.withdrawn.count, pricePointsRecorded: 0)
+            }
+            let points = try Self.recordPriceChanges(db, offers: listing, provider: provider, at: now)
+            try Self.recordSpotCapacityChanges(db, offers: listing, provider: provider, at: now)
+            return IngestSummary(
+                upserted: upserted.count, withdrawn: changes.withdrawn.count, pricePointsRecorded: points)
         }
-    }
-
-    public func withdrawExpired(provider: String, before cutoff: Date, at now: Date) async throws -> Int {
-        try await database.pool.write { db in try Self.withdraw(db, provider: provider, before: cutoff, at: now) }
     }
 
     private static let upsertSQL = """
         INSERT INTO offer (id, provider_id, native_id, gpu, gpu_known, gpu_count, gpu_memory_gb, interconnect,
             vcpus, memory_gb, disk_gb, region, country, market, price_per_hour_micros, price_per_gpu_hour_micros,
-            available, reliability, first_seen_at, last_seen_at, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            available, reliability, first_seen_at, last_seen_at, raw, listed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
         ON CONFLICT (id) DO UPDATE SET
             gpu = excluded.gpu, gpu_known = excluded.gpu_known, gpu_count = excluded.gpu_count,
             gpu_memory_gb = excluded.gpu_memory_gb, interconnect = excluded.interconnect, vcpus = excluded.vcpus,
@@ -75,17 +73,44 @@ public struct SQLiteOfferRepository: OfferRepository {
             price_per_hour_micros = excluded.price_per_hour_micros,
             price_per_gpu_hour_micros = excluded.price_per_gpu_hour_micros, available = excluded.available,
             reliability = excluded.reliability, last_seen_at = excluded.last_seen_at, withdrawn_at = NULL,
-            raw = excluded.raw
+            raw = excluded.raw, listed = 1
         """
 
-    private static func withdraw(_ db: Database, provider: String, before cutoff: Date, at now: Date) throws -> Int {
-        try db.execute(
-            sql: """
-                UPDATE offer SET withdrawn_at = ?
-                WHERE provider_id = ? AND withdrawn_at IS NULL AND last_seen_at < ?
-                """,
-            arguments: [now, provider, cutoff])
-        return db.changesCount
+    /// A poll's offers share a few sighting times (the polls that first saw them, this one): each
+    /// is formatted for SQLite once.
+    private struct DateTexts {
+        private var texts: [Date: String] = [:]
+
+        mutating func text(_ date: Date) -> String {
+            if let text = texts[date] { return text }
+            let text = String.fromDatabaseValue(date.databaseValue) ?? ""
+            texts[date] = text
+            return text
+        }
+    }
+
+    private static func bind(_ offer: Offer, to row: inout RowBinder, dates: inout DateTexts) {
+        row.bind(offer.id.description)
+        row.bind(offer.providerID)
+        row.bind(offer.id.native)
+        row.bind(offer.gpu.name)
+        row.bind(offer.gpu.model != nil)
+        row.bind(offer.gpuCount)
+        row.bind(offer.gpuMemoryGB)
+        row.bind(offer.interconnect)
+        row.bind(offer.vcpus)
+        row.bind(offer.memoryGB)
+        row.bind(offer.diskGB)
+        row.bind(offer.region)
+        row.bind(offer.country)
+        row.bind(offer.market.rawValue)
+        row.bind(offer.pricePerHour.microdollars)
+        row.bind(offer.pricePerGPUHour.microdollars)
+        row.bind(offer.available)
+        row.bind(offer.reliability)
+        row.bind(dates.text(offer.firstSeenAt))
+        row.bind(dates.text(offer.lastSeenAt))
+        row.bind(offer.raw)
     }
 
     /// Series key: (gpu, region, market).
@@ -198,7 +223,24 @@ public struct SQLiteOfferRepository: OfferRepository {
 
     public func liveOffers() async throws -> [Offer] {
         try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM offer WHERE withdrawn_at IS NULL").map(offer(from:))
+            // A listed offer was last seen when its provider last listed.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT offer.*, CASE WHEN listed THEN coalesce(offer_listing.listed_at, last_seen_at) ELSE last_seen_at END AS seen_at
+                    FROM offer LEFT JOIN offer_listing USING (provider_id)
+                    WHERE withdrawn_at IS NULL
+                    """
+            ).map(offer(from:))
+        }
+    }
+
+    public func listingTimes() async throws -> [String: Date] {
+        try await database.pool.read { db in
+            var times: [String: Date] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT provider_id, listed_at FROM offer_listing")
+            while let row = try rows.next() { times[row[0]] = row[1] }
+            return times
         }
     }
 
@@ -254,6 +296,6 @@ public struct SQLiteOfferRepository: OfferRepository {
             vcpus: row["vcpus"], memoryGB: row["memory_gb"], diskGB: row["disk_gb"], region: row["region"],
             country: row["country"], market: market, pricePerHour: Money(microdollars: row["price_per_hour_micros"]),
             available: row["available"], reliability: row["reliability"], firstSeenAt: row["first_seen_at"],
-            lastSeenAt: row["last_seen_at"], raw: row["raw"])
+            lastSeenAt: row["seen_at"], raw: row["raw"])
     }
 }

@@ -144,6 +144,19 @@ enum Schema {
                     CREATE INDEX console_session_by_expiry ON console_session(expires_at);
                     """)
         }
+        migrator.registerMigration("2026-12-07 offer listings") { db in
+            // A poll writes only the offers it changed: one it listed as it was is not rewritten, it
+            // is `listed` and was last seen when its provider last listed (offer_listing). Rows
+            // written before are not listed: their last_seen_at is when they were last seen.
+            try db.execute(
+                sql: """
+                    ALTER TABLE offer ADD COLUMN listed BOOLEAN NOT NULL DEFAULT 0;
+                    CREATE TABLE offer_listing (
+                        provider_id TEXT PRIMARY KEY NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+                        listed_at DATETIME NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
