@@ -86,19 +86,20 @@ public struct OfferBook: Sendable {
                 changes.upserted.append(offer)
                 continue
             }
-            let wasListed = book.storage[slot].lastSeenAt == previousListing
             let rewrite = book.storage.update(slot, with: offer)
             if let previousGPU = rewrite.movedFrom {
                 change.move(slot, from: previousGPU, to: offer.gpu.name)
             }
-            if rewrite.changed || !wasListed { changes.upserted.append(book.storage[slot]) }
+            if rewrite.changed || rewrite.previouslySeenAt != previousListing {
+                changes.upserted.append(book.storage[slot])
+            }
             change.see(slot)
         }
-        for (id, slot) in known where !change.wasSeen(slot) {
+        for slot in known.values where !change.wasSeen(slot) {
             let offer = book.storage[slot]
             let sighting = OfferChanges.Sighting(id: offer.id, lastSeenAt: offer.lastSeenAt)
             if offer.lastSeenAt < cutoff {
-                change.expire(id, at: slot, gpu: offer.gpu.name)
+                change.expire(offer.id.native, at: slot, gpu: offer.gpu.name)
                 changes.withdrawn.append(sighting)
             } else if listing != nil && offer.lastSeenAt == previousListing {
                 changes.unlisted.append(sighting)

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Where an ``OfferBook`` keeps its offers: each at a slot of its own that its orders refer to.
 /// An offer seen again at the same place in the orders (same price, GPU, count and market: only
 /// its last sighting, availability or reliability changed) is overwritten in its slot, so the
@@ -40,6 +46,8 @@ struct OfferStorage: Sendable {
         var movedFrom: String?
         /// Whether anything but when it was seen changed.
         var changed: Bool
+        /// When the offer was seen before this sighting.
+        var previouslySeenAt: Date
     }
 
     /// Takes in `update`, a new sighting of the offer at `slot`, keeping when it was first seen.
@@ -50,11 +58,12 @@ struct OfferStorage: Sendable {
         offers.withUnsafeMutableBufferPointer { offers in
             let index = Int(slot)
             let movedFrom = !Self.keepsPlace(offers[index], update) ? offers[index].gpu.name : nil
+            let previouslySeenAt = offers[index].lastSeenAt
             guard offers[index].differsOnlyInPlainValues(from: update) else {
                 let firstSeenAt = offers[index].firstSeenAt
                 offers[index] = update
                 offers[index].firstSeenAt = firstSeenAt
-                return Rewrite(movedFrom: movedFrom, changed: true)
+                return Rewrite(movedFrom: movedFrom, changed: true, previouslySeenAt: previouslySeenAt)
             }
             let changed =
                 offers[index].pricePerHour != update.pricePerHour || offers[index].available != update.available
@@ -65,7 +74,7 @@ struct OfferStorage: Sendable {
                 offers[index].reliability = update.reliability
             }
             offers[index].lastSeenAt = update.lastSeenAt
-            return Rewrite(movedFrom: movedFrom, changed: changed)
+            return Rewrite(movedFrom: movedFrom, changed: changed, previouslySeenAt: previouslySeenAt)
         }
     }
 
