@@ -18,11 +18,9 @@ struct JobPageRoutes<Context: ConsoleRequestContext> {
             let user = try context.requireUser()
             let cursor = FormFields(request.uri.query ?? "")["cursor"]
             let page = try await jobs.list(team: user.listedTeam, states: nil, limit: Self.pageSize + 1, after: cursor)
-            let shown = page.prefix(Self.pageSize)
-            let shards = try await nodes.shardCounts(ofJobs: shown.map(\.id))
-            let rows = shown.map { job in
-                let counts = shards[job.id] ?? (0, 0)
-                return JobPages.Row(job: job, progress: ShardProgress(total: counts.total, done: counts.done))
+            let rows = page.prefix(Self.pageSize).map { listed in
+                JobPages.Row(
+                    job: listed.job, progress: ShardProgress(total: listed.shards.total, done: listed.shards.done))
             }
             let next = page.count > Self.pageSize ? rows.last?.job.id : nil
             return ConsoleResponse.page(

@@ -76,11 +76,10 @@ struct JobRoutes {
         try query.finish()
         let page = try await jobs.list(team: team, states: states, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))
-        let shards = try await nodes.shardCounts(ofJobs: shown.map(\.id))
         return JSONResponse(
             written: JobListResponse(
-                jobs: shown.map { answer($0, nodes: [], shards: shards[$0.id]) },
-                nextCursor: page.count > limit ? shown.last?.id : nil))
+                jobs: shown.map { answer($0.job, nodes: [], shards: $0.shards) },
+                nextCursor: page.count > limit ? shown.last?.job.id : nil))
     }
 
     private func cancel(_ id: String, as identity: Identity) async throws -> JSONResponse<JobResponse> {

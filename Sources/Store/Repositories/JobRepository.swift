@@ -22,11 +22,23 @@ public protocol JobRepository: Sendable {
     /// The job's timeline, oldest first.
     func events(ofJob id: String) async throws -> [EventRecord]
     /// A team's jobs (every team's when `team` is nil), newest first, optionally only those in
-    /// `states`, after the job `cursor` (the last id of the previous page).
-    func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [JobRecord]
+    /// `states`, after the job `cursor` (the last id of the previous page), each with its shard
+    /// counts as of the same read.
+    func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws -> [ListedJob]
     /// A `market: auto` job's policy state; nil before its first decision.
     func marketPilot(job id: String) async throws -> AutoMarketPilot?
     func saveMarketPilot(_ pilot: AutoMarketPilot, job id: String, at date: Date) async throws
+}
+
+/// A job as a list shows it: with how many shards it has and how many of them are done.
+public struct ListedJob: Sendable {
+    public var job: JobRecord
+    public var shards: (total: Int, done: Int)
+
+    public init(job: JobRecord, shards: (total: Int, done: Int)) {
+        self.job = job
+        self.shards = shards
+    }
 }
 
 extension JobRepository {

@@ -23,9 +23,6 @@ public protocol NodeRepository: Sendable {
     func shards(ofJob id: String) async throws -> [ShardRecord]
     /// How many shards the job has, and how many are done.
     func shardCounts(ofJob id: String) async throws -> (total: Int, done: Int)
-    /// ``shardCounts(ofJob:)`` for several jobs in one read, by job id; a job without shards is
-    /// absent.
-    func shardCounts(ofJobs ids: [String]) async throws -> [String: (total: Int, done: Int)]
     /// Marks a node's instance gone without the broker terminating it and, in the same
     /// transaction, moves its job to migrating when it was running.
     func vanish(node id: String, reason: String, at: Date) async throws -> NodeRecord

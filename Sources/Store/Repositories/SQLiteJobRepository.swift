@@ -89,14 +89,18 @@ public struct SQLiteJobRepository: JobRepository {
     }
 
     public func list(team: String?, states: Set<JobState>?, limit: Int, after cursor: String?) async throws
-        -> [JobRecord]
+        -> [ListedJob]
     {
+        // One read: a list's counts are of the jobs it shows, and an answer under load waits for
+        // one database turn, not two.
         try await database.pool.read { db in
             var request = JobRecord.all()
             if let team { request = request.filter(Column("team_id") == team) }
             if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
             if let cursor { request = request.filter(Column("id") < cursor) }
-            return try request.order(Column("id").desc).limit(limit).fetchAll(db)
+            let jobs = try request.order(Column("id").desc).limit(limit).fetchAll(db)
+            let shards = try db.shardCounts(ofJobs: jobs.map(\.id))
+            return jobs.map { ListedJob(job: $0, shards: shards[$0.id] ?? (0, 0)) }
         }
     }
 }

@@ -91,10 +91,6 @@ public struct SQLiteNodeRepository: NodeRepository {
         try await database.pool.read { db in try db.shardCounts(ofJob: id) }
     }
 
-    public func shardCounts(ofJobs ids: [String]) async throws -> [String: (total: Int, done: Int)] {
-        try await database.pool.read { db in try db.shardCounts(ofJobs: ids) }
-    }
-
     public func vanish(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
         try await database.pool.write { db in try db.losing(.vanish, node: id, reason: reason, at: date) }
     }
