@@ -138,11 +138,13 @@ public final class ProviderPoller: Service, Sendable {
         } catch {
             if case .rateLimited(let seconds?) = error as? ProviderError { retryAfter = .seconds(seconds) }
             report.error = "\(error)"
-            let withdrawn = try? await market.apply(provider: providerID, listing: nil, at: now, expiredBefore: cutoff)
-            {
-                changes in try await offers.ingest(changes, listing: [], provider: providerID, at: now)
+            // Nothing listed: only offers past the expiry go.
+            let swept = try? await market.apply(
+                provider: providerID, listing: nil, at: now, expiredBefore: cutoff
+            ) { changes in
+                try await offers.ingest(changes, listing: [], provider: providerID, at: now)
             }
-            report.withdrawn = withdrawn?.withdrawn ?? 0
+            report.withdrawn = swept?.withdrawn ?? 0
         }
         report.duration = ContinuousClock.now - started
         let jitter = Double.random(in: -1...1)

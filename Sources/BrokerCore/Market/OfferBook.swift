@@ -62,9 +62,8 @@ public struct OfferBook: Sendable {
     public var offerCounts: [String: Int] { slotsByProvider.mapValues(\.count) }
 
     /// The book after a poll of `provider`: `seen` offers added or replaced, the provider's other
-    /// offers kept only while last seen at or after `cutoff`.
-    /// Offers seen at different times (an owner pool's machines, each at its last heartbeat) count
-    /// as listed at the latest.
+    /// offers kept only while last seen at or after `cutoff`. Offers seen at different times (an
+    /// owner pool's machines, each at its last heartbeat) count as listed at the latest.
     public func updating(provider: String, seen: [Offer], expiredBefore cutoff: Date) -> OfferBook {
         let listedAt = seen.lazy.map(\.lastSeenAt).max() ?? cutoff
         return updated(provider: provider, listing: seen, at: listedAt, expiredBefore: cutoff).book
