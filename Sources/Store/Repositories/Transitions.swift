@@ -59,22 +59,10 @@ extension Database {
 
     /// How many shards `jobID` has, and how many are done.
     func shardCounts(ofJob jobID: String) throws -> (total: Int, done: Int) {
-        try shardCounts(ofJobs: [jobID])[jobID] ?? (0, 0)
-    }
-
-    /// ``shardCounts(ofJob:)`` of each of `jobIDs` that has shards, by job id.
-    func shardCounts(ofJobs jobIDs: [String]) throws -> [String: (total: Int, done: Int)] {
-        guard !jobIDs.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(
-            self,
-            sql: """
-                SELECT job_id, count(*) AS total, count(*) FILTER (WHERE state = 'done') AS done FROM shard
-                WHERE job_id IN (\(Array(repeating: "?", count: jobIDs.count).joined(separator: ","))) GROUP BY job_id
-                """,
-            arguments: StatementArguments(jobIDs))
-        return Dictionary(
-            uniqueKeysWithValues: rows.map { row in (row["job_id"] as String, (row["total"] as Int, row["done"] as Int))
-            })
+        let statement = try cachedStatement(
+            sql: "SELECT count(*), count(*) FILTER (WHERE state = 'done') FROM shard WHERE job_id = ?")
+        let row = try Row.fetchOne(statement, arguments: [jobID])
+        return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
     /// Moves a node that is being lost and, in the same transaction, its job as ``NodeLoss`` says.
