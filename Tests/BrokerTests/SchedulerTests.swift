@@ -131,6 +131,18 @@ struct SchedulerTests {
         #expect(try await harness.jobs.events(ofJob: job.id).filter { $0.kind == "job.waiting" }.count == 1)
     }
 
+    @Test("a job waiting under its price cap is placed at the first pass after an offer within it lands")
+    func placedOnceTheMarketMeetsItsCap() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 50)])
+        let job = try await harness.submit { $0.maxPricePerHour = Money(dollars: 40)! }
+        #expect(await harness.fleet.scheduler.pass().waiting[job.id]?.contains("$50.00/h") == true)
+        #expect(await harness.fleet.scheduler.pass().waiting[job.id]?.contains("$50.00/h") == true)
+        harness.list([harness.offer("vast:a", dollars: 50), harness.offer("vast:b", dollars: 30)])
+        #expect(await harness.fleet.scheduler.pass().placed == [job.id])
+        #expect(try await harness.nodes.nodes(ofJob: job.id).map(\.offerId) == ["vast:b"])
+    }
+
     @Test("a launch that makes no progress in time is abandoned, its offer blocked, and the job placed elsewhere")
     func launchTimeout() async throws {
         let harness = try await FleetHarness()

@@ -24,6 +24,9 @@ public final class LiveMarket: Sendable {
     /// The book to search now.
     public var current: OfferBook { book.withLock { $0.book } }
 
+    /// The book to search now, and how many books came before it (a new version for every change).
+    public var versioned: (book: OfferBook, version: Int) { book.withLock { $0 } }
+
     /// Takes in a poll of `provider` that listed `listing` at `now` (nil: the poll failed), once
     /// `store` has stored what it changes: when `store` throws, the book stays as it was, as the
     /// store does. Only this provider's poller changes its offers, so when another provider's poll

@@ -27,6 +27,8 @@ public final class Scheduler: Service, Sendable {
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let blocklist: Mutex<CapacityBlocklist>
+    /// Queued jobs' last quotes that found nowhere to launch, by job id (queued jobs only).
+    private let unplaceable = Mutex<[String: UnplaceableQuote]>([:])
     private let onNodesChanged: @Sendable () -> Void
     private let metrics = FleetMetrics()
     /// How nodes get their agent; nil refuses every launch (there is no agent to deliver).
@@ -81,7 +83,10 @@ public final class Scheduler: Service, Sendable {
             for job in try await jobs.jobs(in: [.migrating], limit: 1000) {
                 await migrate(job, into: &report)
             }
-            for job in try await jobs.jobs(in: [.queued], limit: 1000) {
+            let queued = try await jobs.jobs(in: [.queued], limit: 1000)
+            let queuedIDs = Set(queued.map(\.id))
+            unplaceable.withLock { $0 = $0.filter { queuedIDs.contains($0.key) } }
+            for job in queued {
                 await place(job, into: &report)
             }
             for job in try await jobs.jobs(in: [.running], limit: 1000) {
@@ -308,8 +313,16 @@ public final class Scheduler: Service, Sendable {
                 }
                 spec = narrowed
             }
+            let (book, version) = market.versioned
+            let blocks = blocks(at: now)
+            if let known = unplaceable.withLock({ $0[job.id] }),
+                known.holds(for: spec, marketVersion: version, blocks: blocks)
+            {
+                try await wait(job, known.reason, into: &report)
+                return
+            }
             var failures: [String] = []
-            let quote = quote(spec, now: now)
+            let quote = quote(spec, book: book, blocks: blocks, now: now)
             for placement in quote.placements where !isBlocked(placement, at: clock.now) {
                 guard let failure = try await launch(placement, of: job, spec: spec) else {
                     report.placed.append(job.id)
@@ -323,6 +336,11 @@ public final class Scheduler: Service, Sendable {
                 ? quote.reason ?? "every placement is blocked after capacity refusals"
                 : "\(failures.count) placement(s) failed: " + failures.joined(separator: "; ")
             if !failures.isEmpty { report.released[job.id] = reason }
+            if failures.isEmpty,
+                let known = UnplaceableQuote(spec: spec, marketVersion: version, blocks: blocks, reason: reason)
+            {
+                unplaceable.withLock { $0[job.id] = known }
+            }
             try await wait(job, reason, into: &report)
         } catch let error as JobSpecError {
             _ = try? await nodes.finish(
@@ -449,13 +467,20 @@ public final class Scheduler: Service, Sendable {
     }
 
     private func quote(_ spec: JobSpec, now: Date) -> Quote {
-        let blocks = blocklist.withLock { list in
+        quote(spec, book: market.current, blocks: blocks(at: now), now: now)
+    }
+
+    private func quote(_ spec: JobSpec, book: OfferBook, blocks: CapacityBlocklist, now: Date) -> Quote {
+        let excluded: ((Offer) -> Bool)? = blocks.isEmpty(at: now) ? nil : { blocks.isBlocked($0, at: now) }
+        return planner.quote(spec, book: book, now: now, limit: settings.placementsPerPass, excluding: excluded)
+    }
+
+    /// The blocks in force at `now`, the expired ones pruned.
+    private func blocks(at now: Date) -> CapacityBlocklist {
+        blocklist.withLock { list in
             list.prune(now: now)
             return list
         }
-        let excluded: ((Offer) -> Bool)? = blocks.isEmpty(at: now) ? nil : { blocks.isBlocked($0, at: now) }
-        return planner.quote(
-            spec, book: market.current, now: now, limit: settings.placementsPerPass, excluding: excluded)
     }
 
     private func isBlocked(_ placement: Placement, at now: Date) -> Bool {
