@@ -7,7 +7,7 @@ import Foundation
 /// provider (Vast) re-polled every `--repoll-seconds`, then runs `wrk` (Debian's) for
 /// `--seconds`: searches, quotes and job lists at once over `--connections` kept-alive
 /// connections in all (three quarters searching). Reports each kind's req/s and p50/p99/max, and
-/// how many of Vast's polls landed during the run.
+/// how many of Vast's polls landed during the run, and the daemon's CPU per request.
 ///
 /// The bench's tokens get a high request rate (`server.rate_limit_per_s`): the limiter still
 /// runs on every request, only its limit is out of the way.
@@ -92,12 +92,14 @@ struct ApiBenchmark: AsyncParsableCommand {
         }
         let runs = every.filter { chosen.contains($0.kind) }
         let pollsBefore = try await api.polls(provider: "vast")
+        let cpuBefore = daemon.cpuSeconds
         let processes = try runs.map {
             try $0.start(baseURL: api.baseURL, token: member, seconds: seconds, folder: folder)
         }
         try await Task.sleep(for: .seconds(seconds / 2))
         let limits = try await api.probeLimits(token: member)
         let outputs = processes.map { $0.waitForOutput() }
+        let cpuAfter = daemon.cpuSeconds
         let pollsDuring = try await api.polls(provider: "vast") - pollsBefore
         await api.shutdown()
         var fields: [(String, JSONLine.Value)] = [
@@ -106,8 +108,18 @@ struct ApiBenchmark: AsyncParsableCommand {
             ("polls_landed_during_load", .int(pollsDuring)),
             ("limits_held_under_load", .object(JSONLine(limits.map { ($0, .bool($1)) }))),
         ]
+        var requests = 0
         for (run, output) in zip(runs, outputs) {
-            fields.append((run.kind, .object(try LoadRun.result(kind: run.kind, output: output))))
+            let result = try LoadRun.result(kind: run.kind, output: output)
+            requests += result.requests
+            fields.append((run.kind, .object(result.figures)))
+        }
+        if let cpuBefore, let cpuAfter, requests > 0 {
+            // What a request costs the daemon, polls included: steadier than req/s on a shared machine.
+            fields += [
+                ("daemon_cpu_seconds", .number(cpuAfter - cpuBefore)),
+                ("daemon_cpu_ms_per_request", .number((cpuAfter - cpuBefore) * 1000 / Double(requests))),
+            ]
         }
         print(JSONLine(fields).text)
         try? FileManager.default.removeItem(at: folder)

@@ -25,6 +25,17 @@ final class ChildProcess {
 
     var isRunning: Bool { process.isRunning }
 
+    /// Seconds of CPU it has used, user and system (Linux's `/proc`), nil once it has exited.
+    var cpuSeconds: Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let afterName = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the name: state is field 3, utime and stime fields 14 and 15, in clock ticks.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Everything it wrote to standard output, once it has exited.
     func waitForOutput() -> String {
         let data = output.fileHandleForReading.readDataToEndOfFile()
