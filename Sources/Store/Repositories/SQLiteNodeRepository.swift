@@ -277,39 +277,43 @@ public struct SQLiteNodeRepository: NodeRepository {
             node.lastHeartbeatAt = date
             node.address = heartbeat.address ?? node.address
             try node.update(db, columns: ["last_heartbeat_at", "address"])
-            if HeartbeatRules.startsNode(node.state) {
-                node = try db.applying(.start, toNode: id, reason: "the agent reported in", at: date)
-            }
-            if !heartbeat.shardsDone.isEmpty, node.state != .failed {
-                try db.execute(
-                    sql: """
-                        UPDATE shard SET state = 'done', progress = 1, updated_at = ?
-                        WHERE job_id = ? AND node_id = ? AND state != 'done' AND idx IN (SELECT value FROM json_each(?))
-                        """,
-                    arguments: [
-                        date, node.jobId, id, "[" + heartbeat.shardsDone.map(String.init).joined(separator: ",") + "]",
-                    ])
-            }
             guard var job = try JobRecord.fetchOne(db, key: node.jobId) else {
                 throw StoreError.notFound(entity: "job", id: node.jobId)
             }
-            if let uri = heartbeat.checkpointURI,
-                HeartbeatRules.keepsCheckpoint(reportedAt: heartbeat.checkpointAt ?? date, newest: job.lastCheckpointAt)
-            {
-                job.lastCheckpointUri = uri
-                job.lastCheckpointAt = heartbeat.checkpointAt ?? date
+            let shardsLeft = try Int.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT idx FROM shard WHERE job_id = ? AND node_id = ? AND state != 'done' ORDER BY idx"),
+                arguments: [job.id, id])
+            let plan = HeartbeatPlan(
+                node: node.state, rank: node.rank, job: job.state, newestCheckpoint: job.lastCheckpointAt,
+                nodeShardsLeft: Set(shardsLeft), shards: try db.shardCounts(ofJob: job.id),
+                reportedDone: heartbeat.shardsDone,
+                reportedCheckpoint: heartbeat.checkpointURI.map {
+                    HeartbeatPlan.Checkpoint(uri: $0, completedAt: heartbeat.checkpointAt ?? date)
+                },
+                exitCode: heartbeat.status == .exited ? heartbeat.exitCode : nil)
+            if plan.startsNode {
+                node = try db.applying(.start, toNode: id, reason: "the agent reported in", at: date)
+            }
+            if !plan.shardsDone.isEmpty {
+                try db.execute(
+                    sql: """
+                        UPDATE shard SET state = 'done', progress = 1, updated_at = ?
+                        WHERE job_id = ? AND idx IN (SELECT value FROM json_each(?))
+                        """,
+                    arguments: [date, job.id, "[" + plan.shardsDone.map(String.init).joined(separator: ",") + "]"])
+            }
+            if let checkpoint = plan.checkpoint {
+                job.lastCheckpointUri = checkpoint.uri
+                job.lastCheckpointAt = checkpoint.completedAt
                 try job.update(db, columns: ["last_checkpoint_uri", "last_checkpoint_at"])
                 var event = EventRecord(
                     jobId: job.id, nodeId: id, kind: "job.checkpoint",
-                    message: "node \(node.rank) checkpointed to \(uri)",
-                    at: date)
+                    message: "node \(node.rank) checkpointed to \(checkpoint.uri)", at: date)
                 try event.insert(db)
             }
             var terminating: [NodeRecord] = []
-            switch HeartbeatRules.outcome(
-                job: job.state, node: node.state, rank: node.rank, shards: try db.shardCounts(ofJob: job.id),
-                exitCode: heartbeat.status == .exited ? heartbeat.exitCode : nil)
-            {
+            switch plan.jobOutcome {
             case .succeed(let reason):
                 job = try db.applying(.succeed, toJob: job.id, reason: reason, at: date)
                 terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
@@ -320,9 +324,7 @@ public struct SQLiteNodeRepository: NodeRepository {
                 break
             }
             if let updated = try NodeRecord.fetchOne(db, key: id) { node = updated }
-            let assigned = try Int.fetchAll(
-                db, sql: "SELECT idx FROM shard WHERE job_id = ? AND node_id = ? AND state != 'done' ORDER BY idx",
-                arguments: [job.id, id])
+            let assigned = shardsLeft.filter { !plan.shardsDone.contains($0) }
             let gang = try NodeRecord.filter(Column("job_id") == job.id).fetchAll(db)
             let rendezvous = Rendezvous.of(
                 gang.map {
