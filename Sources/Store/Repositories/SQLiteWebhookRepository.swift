@@ -51,12 +51,13 @@ public struct SQLiteWebhookRepository: WebhookRepository {
     /// first, then the latest.
     private static func node(_ db: Database, provider: String, instanceID: String) throws -> NodeRecord? {
         let suffix = "/" + instanceID
+        let ended = NodeState.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return try NodeRecord.fetchOne(
             db,
             sql: """
                 SELECT * FROM node WHERE provider_id = ?
                   AND (native_instance_id = ? OR substr(native_instance_id, -?) = ?)
-                ORDER BY state IN ('terminated', 'failed'), requested_at DESC, rowid DESC LIMIT 1
+                ORDER BY state IN (\(ended)), requested_at DESC, rowid DESC LIMIT 1
                 """,
             arguments: [provider, instanceID, suffix.unicodeScalars.count, suffix])
     }
