@@ -279,11 +279,7 @@ public final class Scheduler: Service, Sendable {
     }
 
     /// The newest attempt's nodes: the last node requested at each rank (`nodes` in request order).
-    static func currentGang(_ nodes: [NodeRecord]) -> [NodeRecord] {
-        var newest: [Int: NodeRecord] = [:]
-        for node in nodes { newest[node.rank] = node }
-        return newest.values.sorted { $0.rank < $1.rank }
-    }
+    static func currentGang(_ nodes: [NodeRecord]) -> [NodeRecord] { CurrentGang.of(nodes, rank: \.rank) }
 
     private func place(_ job: JobRecord, into report: inout SchedulingPass) async {
         do {

@@ -369,21 +369,16 @@ public struct SQLiteNodeRepository: NodeRepository {
     public func resume(job id: String, at date: Date) async throws -> (job: JobRecord, terminating: [NodeRecord]) {
         try await database.pool.write { db in
             let all = try NodeRecord.filter(Column("job_id") == id).order(Column.rowID).fetchAll(db)
-            var newest: [Int: String] = [:]
-            for node in all { newest[node.rank] = node.id }
-            let stale = all.filter {
-                newest[$0.rank] != $0.id && $0.state.isActive
-            }
-            let terminating = try stale.map { try db.applying(.terminate, toNode: $0.id, reason: "replaced", at: date) }
             guard let job = try JobRecord.fetchOne(db, key: id) else {
                 throw StoreError.notFound(entity: "job", id: id)
             }
-            let lost = job.lastCheckpointAt.map { Int(date.timeIntervalSince($0)) }
-            let reason =
-                "every rank runs again; "
-                + (lost.map { "resumed from \(job.lastCheckpointUri ?? "the last checkpoint"), \($0) s of work lost" }
-                    ?? "no checkpoint was reported: the work restarts")
-            return (try db.applying(.resume, toJob: id, reason: reason, at: date), terminating)
+            let resumption = JobResumption(
+                nodes: all.map { ($0.id, $0.rank, $0.state) }, checkpointURI: job.lastCheckpointUri,
+                checkpointAt: job.lastCheckpointAt, now: date)
+            let terminating = try resumption.replaced.map {
+                try db.applying(.terminate, toNode: $0, reason: "replaced", at: date)
+            }
+            return (try db.applying(.resume, toJob: id, reason: resumption.reason, at: date), terminating)
         }
     }
 }
