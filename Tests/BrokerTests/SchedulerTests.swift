@@ -107,6 +107,23 @@ struct SchedulerTests {
         #expect(timeline.contains { $0.contains("no capacity (region): sold out") })
     }
 
+    @Test("a capacity block outlives a restart: the restarted scheduler does not launch into it")
+    func blocksOutliveARestart() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:cheap", dollars: 10), harness.offer("vast:sibling", dollars: 11)])
+        harness.providers["vast"]!.refuse(
+            "vast:cheap", with: .insufficientCapacity(scope: .region, message: "sold out"))
+        let first = try await harness.submit()
+        #expect(await harness.fleet.scheduler.pass().waiting[first.id] != nil)
+
+        let restarted = harness.restartedFleet()
+        let second = try await harness.submit()
+        let pass = await restarted.scheduler.pass()
+        #expect(pass.placed.isEmpty)
+        #expect(pass.waiting[second.id] != nil)
+        #expect(harness.providers["vast"]!.launches.count == 1)
+    }
+
     @Test("a launch the provider rate-limited is sent again, not failed over")
     func rateLimitedLaunchIsRetried() async throws {
         let harness = try await FleetHarness()

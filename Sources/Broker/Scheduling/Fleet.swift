@@ -26,7 +26,8 @@ public struct Fleet: Sendable {
         self.reconciler = reconciler
         let scheduler = Scheduler(
             jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database),
-            offers: SQLiteOfferRepository(database: database, catalog: catalog), market: market,
+            offers: SQLiteOfferRepository(database: database, catalog: catalog),
+            blocks: SQLiteCapacityBlockRepository(database: database), market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
             unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() })
         wakeScheduler.target.withLock { $0 = scheduler }

@@ -27,6 +27,9 @@ public final class Scheduler: Service, Sendable {
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let blocklist: Mutex<CapacityBlocklist>
+    /// Where the blocks are kept: read at every pass (another broker's blocks count too), written
+    /// on every block.
+    private let storedBlocks: any CapacityBlockRepository
     /// Queued jobs' last quotes that found nowhere to launch, by job id (queued jobs only).
     private let unplaceable = Mutex<[String: UnplaceableQuote]>([:])
     private let onNodesChanged: @Sendable () -> Void
@@ -38,7 +41,7 @@ public final class Scheduler: Service, Sendable {
 
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository, offers: any OfferRepository,
-        market: LiveMarket,
+        blocks: any CapacityBlockRepository, market: LiveMarket,
         provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
         settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
         catalog: GPUCatalog = .standard, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {}
@@ -57,6 +60,7 @@ public final class Scheduler: Service, Sendable {
         self.planner = PlacementPlanner(catalog: catalog)
         self.logger = logger
         self.blocklist = Mutex(CapacityBlocklist(durations: settings.blockDurations))
+        self.storedBlocks = blocks
         self.onNodesChanged = onNodesChanged
     }
 
@@ -77,6 +81,12 @@ public final class Scheduler: Service, Sendable {
     public func pass() async -> SchedulingPass {
         var report = SchedulingPass()
         do {
+            let now = clock.now
+            let stored = try await storedBlocks.blocks(at: now)
+            blocklist.withLock { list in
+                let blocks = list.blocks(at: now).merging(stored) { max($0, $1) }
+                list = CapacityBlocklist(durations: settings.blockDurations, blocks: blocks)
+            }
             for job in try await jobs.jobs(in: [.provisioning], limit: 1000) {
                 await check(job, into: &report)
             }
@@ -119,7 +129,7 @@ public final class Scheduler: Service, Sendable {
                     report.started.append(job.id)
                 }
             case .release(let reason, let stuck):
-                for node in gang where stuck.contains(node.id) { block(node, now: now) }
+                for node in gang where stuck.contains(node.id) { await block(node, now: now) }
                 _ = try await nodes.releaseGang(ofJob: job.id, reason: reason, at: now)
                 report.released[job.id] = reason
                 logger.notice("gang released", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
@@ -130,10 +140,23 @@ public final class Scheduler: Service, Sendable {
     }
 
     /// Blocks the offer a stalled node was launched on.
-    private func block(_ node: NodeRecord, now: Date) {
+    private func block(_ node: NodeRecord, now: Date) async {
         guard let offer = OfferID(node.offerId) else { return }
-        let key = CapacityBlocklist.Key(.offer, provider: node.providerId, region: node.region, offer: offer)
-        blocklist.withLock { $0.block(key, now: now) }
+        await block(
+            CapacityBlocklist.Key(.offer, provider: node.providerId, region: node.region, offer: offer), now: now)
+    }
+
+    /// Blocks `key` from `now` here and in the store; returns when the block ends. A block the store
+    /// could not keep still holds in this process.
+    @discardableResult
+    private func block(_ key: CapacityBlocklist.Key, now: Date) async -> Date {
+        let until = blocklist.withLock { $0.block(key, now: now).until }
+        do {
+            try await storedBlocks.block(key, until: until, now: now)
+        } catch {
+            logger.error("could not store a capacity block", metadata: ["block": "\(key)", "error": "\(error)"])
+        }
+        return until
     }
 
     /// One step of a migrating job (see ``BrokerCore/MigrationCheck``): replace the ranks that lost
@@ -168,7 +191,7 @@ public final class Scheduler: Service, Sendable {
             case .replace(let ranks, let stayIn, let avoid, let stalled):
                 for node in gang {
                     guard let reason = stalled[node.id] else { continue }
-                    block(node, now: now)
+                    await block(node, now: now)
                     _ = try await nodes.apply(.terminate, toNode: node.id, reason: reason, at: now)
                 }
                 try await replace(
@@ -539,10 +562,10 @@ public final class Scheduler: Service, Sendable {
                 _ = try await nodes.recordLaunch(
                     node: record.id, nativeInstanceID: instance.nativeID, launchedAt: now, at: now)
             case .failure(let error):
-                let scope = Self.blockScope(for: error)
-                let block = blocklist.withLock { $0.block(scope, of: offer, now: clock.now) }
+                let key = CapacityBlocklist.Key(Self.blockScope(for: error), of: offer)
+                let until = await block(key, now: clock.now)
                 failures.append(
-                    "node \(record.rank) on \(offer.id): \(error) (blocked \(block.key) until \(RFC3339.string(from: block.until)))"
+                    "node \(record.rank) on \(offer.id): \(error) (blocked \(key) until \(RFC3339.string(from: until)))"
                 )
                 _ = try await nodes.apply(.fail, toNode: record.id, reason: "\(error)", at: clock.now)
             }

@@ -24,6 +24,11 @@ public struct CapacityBlocklist: Sendable, Equatable {
 
         /// The key covering, at `scope`, the offer `offer` of `provider` in `region`.
         public init(_ scope: Scope, provider: String, region: String, offer: OfferID) {
+            self.init(scope: scope, provider: provider, region: region, offer: offer)
+        }
+
+        /// A key as stored: `region` and `offer` are kept only where `scope` uses them.
+        public init(scope: Scope, provider: String, region: String?, offer: OfferID?) {
             self.scope = scope
             self.provider = provider
             self.region = scope == .region ? region : nil
@@ -73,6 +78,15 @@ public struct CapacityBlocklist: Sendable, Equatable {
     public init(durations: Durations = Durations()) {
         self.durations = durations
     }
+
+    /// A blocklist of `blocks` (each key's end), as stored.
+    public init(durations: Durations = Durations(), blocks: [Key: Date]) {
+        self.durations = durations
+        until = blocks
+    }
+
+    /// The blocks in force at `now`, each with its end.
+    public func blocks(at now: Date) -> [Key: Date] { until.filter { $0.value > now } }
 
     /// Blocks `scope` of `offer` from `now` for the scope's duration (extending an existing block,
     /// never shortening it). Returns the key and when it ends.

@@ -157,6 +157,22 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-07 capacity blocks") { db in
+            // Where the scheduler will not launch for a while after a refusal: kept across restarts
+            // and shared by the brokers on one database. Unused parts of a key are '' (a key column
+            // that is NULL would never conflict).
+            try db.execute(
+                sql: """
+                    CREATE TABLE capacity_block (
+                        scope TEXT NOT NULL CHECK (scope IN ('offer', 'region', 'provider')),
+                        provider_id TEXT NOT NULL CHECK (length(provider_id) > 0),
+                        region TEXT NOT NULL DEFAULT '',
+                        offer_id TEXT NOT NULL DEFAULT '',
+                        until DATETIME NOT NULL,
+                        PRIMARY KEY (scope, provider_id, region, offer_id)
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -18,6 +18,9 @@ struct FleetHarness {
     let jobs: SQLiteJobRepository
     let nodes: SQLiteNodeRepository
     let settings: SchedulerSettings
+    private let provisioners: Provisioners
+    private let agent: AgentDelivery?
+    private let unreachable: [String: String]
 
     init(
         providers: [FakeInstanceProvider] = [FakeInstanceProvider("vast"), FakeInstanceProvider("aws")],
@@ -40,12 +43,22 @@ struct FleetHarness {
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: now)
         self.providers = Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
+        provisioners = Provisioners(providers + others)
+        self.agent = agent
+        self.unreachable = unreachable
         fleet = Fleet(
-            database: database, market: market, provisioners: Provisioners(providers + others),
-            transport: UnusedTransport(),
+            database: database, market: market, provisioners: provisioners, transport: UnusedTransport(),
             clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
         jobs = SQLiteJobRepository(database: database)
         nodes = SQLiteNodeRepository(database: database)
+    }
+
+    /// The fleet of a restarted daemon: the same database, market, providers and clock, and
+    /// nothing the first fleet held in memory.
+    func restartedFleet() -> Fleet {
+        Fleet(
+            database: database, market: market, provisioners: provisioners, transport: UnusedTransport(),
+            clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
     }
 
     func offer(
