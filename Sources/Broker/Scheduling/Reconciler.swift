@@ -4,7 +4,6 @@ import Logging
 import Providers
 import ServiceLifecycle
 import Store
-import Synchronization
 
 /// Makes each provider's instances and the broker's nodes agree, periodically and on request:
 /// lists the provider's tagged instances, asks ``BrokerCore/Reconciliation`` what to do, and does
@@ -21,8 +20,6 @@ public final class Reconciler: Service, Sendable {
     private let settings: SchedulerSettings
     private let logger: Logger
     private let wakeSignal = WakeSignal()
-    /// Nodes the last pass found missing or stopped (a second pass in a row makes them vanished).
-    private let missing = Mutex<Set<String>>([])
     private let onNodesChanged: @Sendable () -> Void
 
     /// - Parameter onNodesChanged: called after a pass that started, lost or adopted nodes (the
@@ -64,7 +61,8 @@ public final class Reconciler: Service, Sendable {
                 let instances = try await provisioner.instances(transport: transport)
                 let live = try await nodes.liveNodes(provider: provider)
                 let known = try await nodes.knownNodeIDs(among: instances.map(\.nodeID))
-                let previouslyMissing = missing.withLock { $0 }
+                // Found missing or stopped at the last pass (a second pass in a row makes them vanished).
+                let previouslyMissing = Set(live.filter { $0.missingSince != nil }.map(\.id))
                 let actions = Reconciliation.plan(
                     Reconciliation.Inputs(
                         nodes: live.map(\.view), instances: instances.map(Self.sighting), knownNodeIDs: known,
@@ -75,8 +73,7 @@ public final class Reconciler: Service, Sendable {
                     actions.compactMap { action -> String? in
                         if case .noteMissing(let id) = action { id } else { nil }
                     })
-                let liveIDs = Set(live.map(\.id))
-                missing.withLock { $0 = $0.subtracting(liveIDs).union(nowMissing) }
+                try await nodes.recordMissing(nowMissing, among: live.map(\.id), at: listedAt)
                 var taken: [ReconcileActionTaken] = []
                 for action in actions {
                     // Agree that a node is gone only if asking the provider once more just worked.

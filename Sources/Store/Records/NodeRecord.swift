@@ -38,6 +38,9 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var address: String?
     /// When the provider was first seen running its instance.
     public var instanceRunningAt: Date?
+    /// When the reconciler first found its instance missing or stopped, while it still is (nil:
+    /// found at the last look, or never looked for).
+    public var missingSince: Date?
 
     /// The intent to launch `offer` as rank `rank` of `jobID` with `bid` (none: the ask, no bid),
     /// stored before the provider is called.
@@ -65,6 +68,7 @@ public struct NodeRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
         self.terminatedAt = nil
         self.address = nil
         self.instanceRunningAt = nil
+        self.missingSince = nil
     }
 
     public var pricePerHour: Money { Money(microdollars: pricePerHourMicros) }

@@ -197,6 +197,22 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
+    public func recordMissing(_ missing: Set<String>, among looked: [String], at date: Date) async throws {
+        guard !looked.isEmpty else { return }
+        let missingIDs = looked.filter(missing.contains)
+        let seenIDs = looked.filter { !missing.contains($0) }
+        try await database.pool.write { db in
+            if !missingIDs.isEmpty {
+                try NodeRecord.filter(keys: missingIDs).filter(Column("missing_since") == nil)
+                    .updateAll(db, Column("missing_since").set(to: date))
+            }
+            if !seenIDs.isEmpty {
+                try NodeRecord.filter(keys: seenIDs).filter(Column("missing_since") != nil)
+                    .updateAll(db, Column("missing_since").set(to: nil))
+            }
+        }
+    }
+
     public func node(id: String) async throws -> NodeRecord? {
         try await database.pool.read { db in try NodeRecord.fetchOne(db, key: id) }
     }

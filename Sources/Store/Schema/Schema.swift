@@ -173,6 +173,11 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-07 missing nodes") { db in
+            // When the reconciler first found a live node's instance missing or stopped (cleared once
+            // seen): a node missing at two passes in a row has vanished, whichever broker made them.
+            try db.execute(sql: "ALTER TABLE node ADD COLUMN missing_since DATETIME")
+        }
         return migrator
     }
 

@@ -20,6 +20,8 @@ final class FakeInstanceProvider: InstanceProvisioner {
         var launches: [LaunchRequest] = []
         var terminations: [String] = []
         var counter = 0
+        /// Instances left out of listings (a glitch of the provider's API), still running.
+        var hidden: Set<String> = []
     }
 
     init(
@@ -59,7 +61,9 @@ final class FakeInstanceProvider: InstanceProvisioner {
     }
 
     func instances(transport: any HTTPTransport) async throws(ProviderError) -> [ProviderInstance] {
-        state.withLock { Array($0.instances.values).sorted { $0.nativeID < $1.nativeID } }
+        state.withLock { state in
+            state.instances.values.filter { !state.hidden.contains($0.nativeID) }.sorted { $0.nativeID < $1.nativeID }
+        }
     }
 
     func terminate(nativeID: String, transport: any HTTPTransport) async throws(ProviderError) {
@@ -83,6 +87,15 @@ final class FakeInstanceProvider: InstanceProvisioner {
     /// The instance disappears from the listing (as if the provider reclaimed it and forgot it).
     func remove(_ nativeID: String) {
         state.withLock { _ = $0.instances.removeValue(forKey: nativeID) }
+    }
+
+    /// The instance is left out of listings until ``unhide(_:)``, running all the while.
+    func hide(_ nativeID: String) {
+        state.withLock { _ = $0.hidden.insert(nativeID) }
+    }
+
+    func unhide(_ nativeID: String) {
+        state.withLock { _ = $0.hidden.remove(nativeID) }
     }
 
     /// Every instance not terminated moves to `status`.
