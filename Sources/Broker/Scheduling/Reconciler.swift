@@ -73,7 +73,10 @@ public final class Reconciler: Service, Sendable {
                     actions.compactMap { action -> String? in
                         if case .noteMissing(let id) = action { id } else { nil }
                     })
-                try await nodes.recordMissing(nowMissing, among: live.map(\.id), at: listedAt)
+                try await nodes.recordMissing(
+                    live.filter { $0.missingSince == nil && nowMissing.contains($0.id) }.map(\.id),
+                    foundAgain: live.filter { $0.missingSince != nil && !nowMissing.contains($0.id) }.map(\.id),
+                    at: listedAt)
                 var taken: [ReconcileActionTaken] = []
                 for action in actions {
                     // Agree that a node is gone only if asking the provider once more just worked.

@@ -61,10 +61,9 @@ public protocol NodeRepository: Sendable {
     func nodes(ofJob id: String) async throws -> [NodeRecord]
     /// Every node not yet terminated or failed, of one provider or all.
     func liveNodes(provider: String?) async throws -> [NodeRecord]
-    /// Records what one look at a provider's instances found of its live nodes `looked`: the
-    /// `missing` ones are missing since `date` (or since they first were, when they still are),
-    /// the others were there.
-    func recordMissing(_ missing: Set<String>, among looked: [String], at date: Date) async throws
+    /// Records what a look at a provider's instances found: the nodes `missing` from it are
+    /// missing since `date` (or since they first were), those `foundAgain` are missing no more.
+    func recordMissing(_ missing: [String], foundAgain: [String], at date: Date) async throws
     func node(id: String) async throws -> NodeRecord?
     /// Brings every node's, job's and team's spend up to `now` from the nodes' launch-time prices.
     func accrueSpend(at now: Date) async throws

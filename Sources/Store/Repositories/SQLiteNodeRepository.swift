@@ -197,18 +197,15 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
-    public func recordMissing(_ missing: Set<String>, among looked: [String], at date: Date) async throws {
-        guard !looked.isEmpty else { return }
-        let missingIDs = looked.filter(missing.contains)
-        let seenIDs = looked.filter { !missing.contains($0) }
+    public func recordMissing(_ missing: [String], foundAgain: [String], at date: Date) async throws {
+        guard !missing.isEmpty || !foundAgain.isEmpty else { return }
         try await database.pool.write { db in
-            if !missingIDs.isEmpty {
-                try NodeRecord.filter(keys: missingIDs).filter(Column("missing_since") == nil)
+            if !missing.isEmpty {
+                try NodeRecord.filter(keys: missing).filter(Column("missing_since") == nil)
                     .updateAll(db, Column("missing_since").set(to: date))
             }
-            if !seenIDs.isEmpty {
-                try NodeRecord.filter(keys: seenIDs).filter(Column("missing_since") != nil)
-                    .updateAll(db, Column("missing_since").set(to: nil))
+            if !foundAgain.isEmpty {
+                try NodeRecord.filter(keys: foundAgain).updateAll(db, Column("missing_since").set(to: nil))
             }
         }
     }
@@ -340,7 +337,8 @@ public struct SQLiteNodeRepository: NodeRepository {
                 break
             }
             if let updated = try NodeRecord.fetchOne(db, key: id) { node = updated }
-            let assigned = shardsLeft.filter { !plan.shardsDone.contains($0) }
+            let finished = Set(plan.shardsDone)
+            let assigned = shardsLeft.filter { !finished.contains($0) }
             let gang = try NodeRecord.filter(Column("job_id") == job.id).fetchAll(db)
             let rendezvous = Rendezvous.of(
                 gang.map {
