@@ -13,15 +13,21 @@ public struct MarketConfiguration: Sendable {
     public var instanceTimings: InstanceTimings
     /// The spot availability traces spot capacity follows; nil: spot capacity is always there.
     public var spotReplay: SpotTraceReplay?
+    /// The seed of the ids launched instances get; nil: ``seed``. Real providers never hand out an
+    /// id twice, and a broker keeps every id it was given: a simulated market restarted against
+    /// the same broker's database must not either (`gridbroker sim` draws a fresh one each start).
+    public var instanceIDSeed: UInt64?
 
     public init(
         seed: UInt64 = 1, totalOffers: Int = 10_000, faults: [SimulatedProvider: FaultPlan] = [:],
-        instanceTimings: InstanceTimings = InstanceTimings(), spotReplay: SpotTraceReplay? = nil
+        instanceTimings: InstanceTimings = InstanceTimings(), spotReplay: SpotTraceReplay? = nil,
+        instanceIDSeed: UInt64? = nil
     ) {
         self.seed = seed
         self.totalOffers = totalOffers
         self.faults = faults
         self.instanceTimings = instanceTimings
         self.spotReplay = spotReplay
+        self.instanceIDSeed = instanceIDSeed
     }
 }

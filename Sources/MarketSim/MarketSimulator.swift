@@ -55,7 +55,8 @@ public struct MarketSimulator: Sendable {
                 SpotZones(zones: SpotZones.zones(of: market), replay: $0, start: clock.now.timeIntervalSince1970)
             } ?? SpotZones()
         self.instances = InstanceRegistry(
-            seed: configuration.seed, timings: configuration.instanceTimings, spotZones: spotZones)
+            seed: configuration.instanceIDSeed ?? configuration.seed, timings: configuration.instanceTimings,
+            spotZones: spotZones)
         self.agents = agents.map(SimulatedAgents.init(simulation:))
         self.nodes = execution.map(NodeProcesses.init(execution:))
     }

@@ -31,7 +31,11 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 9400
     @Option(help: "About how many offers the market holds in total.") var offers = 10_000
-    @Option(help: "The seed of the market: the same seed gives the same market.") var seed: UInt64 = 1
+    @Option(
+        help:
+            "The seed of the market: the same seed gives the same market (launched instances get fresh ids at each start, as a provider never reuses one)."
+    )
+    var seed: UInt64 = 1
     @Option(help: "Seconds a launched instance takes to boot.") var bootSeconds: Double = 20
     @Option(help: "Seconds a terminated instance takes to shut down.") var shutdownSeconds: Double = 5
     @Option(help: "The broker to send signed reclaim notices to (its base URL), for reclaims with notice.")
@@ -158,7 +162,7 @@ struct SimCommand: AsyncParsableCommand {
                 seed: seed, totalOffers: offers,
                 instanceTimings: InstanceTimings(
                     bootSeconds: max(0, bootSeconds), shutdownSeconds: max(0, shutdownSeconds)),
-                spotReplay: replay),
+                spotReplay: replay, instanceIDSeed: UInt64.random(in: .min ... .max)),
             notices: try noticeSender(client: client), agents: agents, execution: execution)
         let summary = simulator.summary
         let counts = SimulatedProvider.allCases.map { "\($0.rawValue) \(summary.offers[$0] ?? 0)" }
