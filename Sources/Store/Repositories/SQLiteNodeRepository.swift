@@ -336,10 +336,11 @@ public struct SQLiteNodeRepository: NodeRepository {
             case nil:
                 break
             }
-            if let updated = try NodeRecord.fetchOne(db, key: id) { node = updated }
             let finished = Set(plan.shardsDone)
             let assigned = shardsLeft.filter { !finished.contains($0) }
+            // The node as the job's end left it, from the gang's read rather than one of its own.
             let gang = try NodeRecord.filter(Column("job_id") == job.id).fetchAll(db)
+            node = gang.first { $0.id == id } ?? node
             let rendezvous = Rendezvous.of(
                 gang.map {
                     Rendezvous.Member(
