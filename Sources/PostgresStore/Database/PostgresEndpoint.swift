@@ -1,0 +1,49 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+import Store
+
+/// A `postgres://user:password@host:port/database?sslmode=…` URL, read into a client
+/// configuration. `sslmode` is `disable`, `prefer` (the default) or `require`.
+struct PostgresEndpoint {
+    let configuration: PostgresClient.Configuration
+    /// The URL without its password, for messages and logs.
+    let location: String
+
+    init(url: String) throws {
+        func refuse(_ why: String) -> StoreError {
+            StoreError.cannotOpen(path: Self.redacted(url), reason: why)
+        }
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme else {
+            throw refuse("not a URL (expected postgres://user:password@host:port/database)")
+        }
+        guard scheme == "postgres" || scheme == "postgresql" else {
+            throw refuse("scheme '\(scheme)' is not postgres:// or postgresql://")
+        }
+        guard let user = parts.user, !user.isEmpty else { throw refuse("the URL names no user") }
+        let database = String(parts.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty else { throw refuse("the URL names no database (…/database)") }
+        let host = parts.host ?? ""
+        let query = Dictionary(
+            (parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        let tls: PostgresClient.Configuration.TLS
+        switch query["sslmode"] ?? "prefer" {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require": tls = .require(.makeClientConfiguration())
+        case let other: throw refuse("sslmode '\(other)' is not disable, prefer or require")
+        }
+        guard !host.isEmpty else { throw refuse("the URL names no host") }
+        configuration = .init(
+            host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database, tls: tls
+        )
+        location = Self.redacted(url)
+    }
+
+    /// `url` with its password replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? "postgres://***"
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import PostgresStore
+@testable import Store
+
+/// The backends the store contract runs on: SQLite always, PostgreSQL when the run was given a
+/// server (`scripts/test` starts one and sets `GRIDBROKER_TEST_POSTGRES_URL`).
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static let postgresURL = ProcessInfo.processInfo.environment["GRIDBROKER_TEST_POSTGRES_URL"]
+
+    static var available: [StoreBackend] { postgresURL == nil ? [.sqlite] : allCases }
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` on one new, empty database, opened once.
+    func withStore(_ body: (StoreUnderTest) async throws -> Void) async throws {
+        try await withDatabase { open in try await body(try await open()) }
+    }
+
+    /// Runs `body` on one new, empty database; `open` connects to it again, as another broker
+    /// (or the same one after a restart) would. Everything opened is closed afterwards.
+    func withDatabase(_ body: (_ open: @Sendable () async throws -> StoreUnderTest) async throws -> Void)
+        async throws
+    {
+        switch self {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-store-\(UUID())")
+            try DataDirectory.prepare(folder.path)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("gridbroker.sqlite").path
+            try await body { StoreUnderTest(sqlite: try BrokerDatabase.open(at: path)) }
+        case .postgres:
+            guard let url = Self.postgresURL else { throw StoreError.cannotOpen(path: "postgres", reason: "no URL") }
+            let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let opened = Mutex<[PostgresBrokerDatabase]>([])
+            let outcome: Result<Void, any Error>
+            do {
+                try await body {
+                    let database = try await PostgresBrokerDatabase.open(url: url, schema: schema)
+                    opened.withLock { $0.append(database) }
+                    return StoreUnderTest(postgres: database)
+                }
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            let databases = opened.withLock { $0 }
+            if let first = databases.first { _ = try? await first.rows("DROP SCHEMA \(unescaped: schema) CASCADE") }
+            for database in databases { await database.close() }
+            try outcome.get()
+        }
+    }
+}
+
+/// One backend's repositories, as the contract tests use them.
+struct StoreUnderTest: Sendable {
+    let jobs: any JobRepository
+    let teams: any TeamRepository
+    let tokens: any TokenRepository
+    let blocks: any CapacityBlockRepository
+
+    init(sqlite database: BrokerDatabase) {
+        jobs = SQLiteJobRepository(database: database)
+        teams = SQLiteTeamRepository(database: database)
+        tokens = SQLiteTokenRepository(database: database)
+        blocks = SQLiteCapacityBlockRepository(database: database)
+    }
+
+    init(postgres database: PostgresBrokerDatabase) {
+        jobs = PostgresJobRepository(database: database)
+        teams = PostgresTeamRepository(database: database)
+        tokens = PostgresTokenRepository(database: database)
+        blocks = PostgresCapacityBlockRepository(database: database)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import PostgresStore
+@testable import Store
+
+@Suite("PostgreSQL database: URLs, migrations by several brokers at once, newer databases refused")
+struct PostgresBrokerDatabaseTests {
+    @Test(arguments: [
+        ("mysql://u@localhost/db", "scheme 'mysql' is not postgres:// or postgresql://"),
+        ("postgres://localhost/db", "the URL names no user"),
+        ("postgres://u@localhost", "the URL names no database (…/database)"),
+        ("postgres://u:hunter2@localhost/db?sslmode=verify", "sslmode 'verify' is not disable, prefer or require"),
+    ])
+    func aBadURLIsRefusedByNameWithoutItsPassword(url: String, reason: String) async throws {
+        let error = await #expect(throws: StoreError.self) { try await PostgresBrokerDatabase.open(url: url) }
+        guard case .cannotOpen(let location, let why) = error else {
+            Issue.record("expected cannotOpen, got \(String(describing: error))")
+            return
+        }
+        #expect(why == reason)
+        #expect(!location.contains("hunter2"))
+    }
+
+    @Test func aSchemaThatIsNotAPlainNameIsRefused() async throws {
+        await #expect(throws: StoreError.self) {
+            try await PostgresBrokerDatabase.open(url: "postgres://u@localhost/db", schema: "x; DROP TABLE job")
+        }
+    }
+
+    @Test(.enabled(if: StoreBackend.postgresURL != nil))
+    func brokersStartingTogetherMigrateOnceAndANewerDatabaseIsRefused() async throws {
+        let url = try #require(StoreBackend.postgresURL)
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let opened = try await withThrowingTaskGroup(of: PostgresBrokerDatabase.self) { group in
+            for _ in 0..<3 { group.addTask { try await PostgresBrokerDatabase.open(url: url, schema: schema) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(opened.map(\.migrationsApplied.count).sorted() == [0, 0, PostgresSchema.migrations.count])
+        #expect(await opened[0].isMigrated())
+
+        _ = try await opened[0].rows("INSERT INTO gridbroker_migration (identifier) VALUES ('2099-01-01 future')")
+        await #expect(
+            throws: StoreError.databaseIsNewer(path: opened[0].location, unknownMigrations: ["2099-01-01 future"])
+        ) {
+            try await PostgresBrokerDatabase.open(url: url, schema: schema)
+        }
+        _ = try await opened[0].rows("DROP SCHEMA \(unescaped: schema) CASCADE")
+        for database in opened { await database.close() }
+    }
+}
