@@ -63,12 +63,16 @@ struct StoreUnderTest: Sendable {
     let teams: any TeamRepository
     let tokens: any TokenRepository
     let blocks: any CapacityBlockRepository
+    let providers: any ProviderRepository
+    let sessions: any SessionRepository
 
     init(sqlite database: BrokerDatabase) {
         jobs = SQLiteJobRepository(database: database)
         teams = SQLiteTeamRepository(database: database)
         tokens = SQLiteTokenRepository(database: database)
         blocks = SQLiteCapacityBlockRepository(database: database)
+        providers = SQLiteProviderRepository(database: database)
+        sessions = SQLiteSessionRepository(database: database)
     }
 
     init(postgres database: PostgresBrokerDatabase) {
@@ -76,5 +80,7 @@ struct StoreUnderTest: Sendable {
         teams = PostgresTeamRepository(database: database)
         tokens = PostgresTokenRepository(database: database)
         blocks = PostgresCapacityBlockRepository(database: database)
+        providers = PostgresProviderRepository(database: database)
+        sessions = PostgresSessionRepository(database: database)
     }
 }
