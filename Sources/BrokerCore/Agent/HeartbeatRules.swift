@@ -11,6 +11,29 @@ public enum HeartbeatRules {
     public enum JobOutcome: Sendable, Equatable {
         case succeed(reason: String)
         case fail(reason: String)
+
+        /// The job's move.
+        public var event: JobEvent {
+            switch self {
+            case .succeed: .succeed
+            case .fail: .fail
+            }
+        }
+
+        /// Why, for the job's timeline.
+        public var reason: String {
+            switch self {
+            case .succeed(let reason), .fail(let reason): reason
+            }
+        }
+
+        /// Why its live nodes terminate.
+        public var nodesReason: String {
+            switch self {
+            case .succeed: "job succeeded"
+            case .fail: "job failed"
+            }
+        }
     }
 
     /// A node's first report is its start: a node runs once its agent does.

@@ -11,6 +11,7 @@ struct PostgresColumns {
 
     subscript<Value: PostgresDecodable>(_ name: String) -> Value {
         get throws {
+            guard row.contains(name) else { throw StoreError.corruptRecord("the row has no column \(name)") }
             do {
                 return try row[name].decode(Value.self)
             } catch {

@@ -7,10 +7,7 @@ import Store
 /// first, so two brokers moving one job take turns) and its timeline event together.
 extension PostgresConnection {
     func applying(_ event: JobEvent, toJob id: String, reason: String?, at date: Date) async throws -> JobRecord {
-        guard let row = try await rows("SELECT * FROM job WHERE id = \(id) FOR UPDATE").first else {
-            throw StoreError.notFound(entity: "job", id: id)
-        }
-        var job = try JobRecord(postgres: row)
+        guard var job = try await job(id: id, locked: true) else { throw StoreError.notFound(entity: "job", id: id) }
         let from = job.state
         do {
             job.state = try from.applying(event)
@@ -32,6 +29,94 @@ extension PostgresConnection {
                 jobId: id, kind: "job.state", fromState: from.rawValue, toState: job.state.rawValue,
                 message: reason ?? "\(event.rawValue): \(from.rawValue) → \(job.state.rawValue)", at: date))
         return job
+    }
+
+    func applying(_ event: NodeEvent, toNode id: String, reason: String?, at date: Date) async throws -> NodeRecord {
+        guard var node = try await node(id: id, locked: true) else { throw StoreError.notFound(entity: "node", id: id) }
+        let from = node.state
+        do {
+            node.state = try from.applying(event)
+        } catch {
+            throw StoreError.invalidTransition(error.description)
+        }
+        if let reason { node.reason = reason }
+        if node.state.isTerminal { node.terminatedAt = date }
+        try await run(
+            """
+            UPDATE node SET state = \(node.state.rawValue), reason = \(node.reason), terminated_at = \(node.terminatedAt)
+            WHERE id = \(id)
+            """)
+        try await insert(
+            EventRecord(
+                jobId: node.jobId, nodeId: id, providerId: node.providerId, kind: "node.state",
+                fromState: from.rawValue, toState: node.state.rawValue,
+                message: "node \(node.rank): "
+                    + (reason ?? "\(event.rawValue): \(from.rawValue) → \(node.state.rawValue)"),
+                at: date))
+        return node
+    }
+
+    /// Asks for every live node of `jobID` to go: nodes not yet terminating move to terminating.
+    func terminatingNodes(ofJob jobID: String, reason: String, at date: Date) async throws -> [NodeRecord] {
+        let live = try await rows(
+            """
+            SELECT * FROM node WHERE job_id = \(jobID) AND state = ANY(\(NodeState.active.rawValues))
+            ORDER BY rank FOR UPDATE
+            """)
+        var terminating: [NodeRecord] = []
+        for row in live {
+            terminating.append(
+                try await applying(.terminate, toNode: try row.record(NodeRecord.self).id, reason: reason, at: date))
+        }
+        return terminating
+    }
+
+    /// Moves a node that is being lost and, in the same transaction, its job as ``NodeLoss`` says.
+    func losing(_ event: NodeEvent, node id: String, reason: String, at date: Date) async throws -> NodeRecord {
+        let node = try await applying(event, toNode: id, reason: reason, at: date)
+        if let job = try await job(id: node.jobId, locked: true),
+            let change = NodeLoss.jobChange(job: job.state, event: event, rank: node.rank, reason: reason)
+        {
+            _ = try await applying(change.event, toJob: job.id, reason: change.reason, at: date)
+        }
+        return node
+    }
+
+    /// How many shards `jobID` has, and how many are done.
+    func shardCounts(ofJob jobID: String) async throws -> (total: Int, done: Int) {
+        let row = try await rows(
+            "SELECT count(*), count(*) FILTER (WHERE state = 'done') FROM shard WHERE job_id = \(jobID)"
+        ).first
+        guard let (total, done) = try row?.decode((Int64, Int64).self) else { return (0, 0) }
+        return (Int(total), Int(done))
+    }
+
+    /// The node `id`, locked until the transaction ends when `locked`.
+    func node(id: String, locked: Bool = false) async throws -> NodeRecord? {
+        try await rows("SELECT * FROM node WHERE id = \(id) \(unescaped: locked ? "FOR UPDATE" : "")").first
+            .map { try $0.record(NodeRecord.self) }
+    }
+
+    /// The job `id`, locked until the transaction ends when `locked`.
+    func job(id: String, locked: Bool = false) async throws -> JobRecord? {
+        try await rows("SELECT * FROM job WHERE id = \(id) \(unescaped: locked ? "FOR UPDATE" : "")").first
+            .map { try $0.record(JobRecord.self) }
+    }
+
+    func insert(_ node: NodeRecord) async throws {
+        try await run(
+            """
+            INSERT INTO node (id, job_id, rank, provider_id, offer_id, native_instance_id, market, gpu, gpu_count, region,
+                price_per_hour_micros, bid_micros, state, reason, replaces_node_id, agent_token_hash, address,
+                spend_micros, requested_at, launched_at, instance_running_at, last_heartbeat_at, terminated_at,
+                missing_since)
+            VALUES (\(node.id), \(node.jobId), \(node.rank), \(node.providerId), \(node.offerId),
+                \(node.nativeInstanceId), \(node.market.rawValue), \(node.gpu), \(node.gpuCount), \(node.region),
+                \(node.pricePerHourMicros), \(node.bidMicros), \(node.state.rawValue), \(node.reason),
+                \(node.replacesNodeId), \(node.agentTokenHash), \(node.address), \(node.spendMicros),
+                \(node.requestedAt), \(node.launchedAt), \(node.instanceRunningAt), \(node.lastHeartbeatAt),
+                \(node.terminatedAt), \(node.missingSince))
+            """)
     }
 
     func insert(_ event: EventRecord) async throws {

@@ -8,6 +8,12 @@ import Store
 public struct PostgresJobRepository: JobRepository {
     private let database: PostgresBrokerDatabase
 
+    /// The `job` columns, in the order the insert gives them.
+    private static let columns = """
+        id, team_id, name, spec, state, reason, priority, deadline, spend_micros, idempotency_key, request_hash,
+        created_at, updated_at, started_at, finished_at, last_checkpoint_uri, last_checkpoint_at
+        """
+
     public init(database: PostgresBrokerDatabase) {
         self.database = database
     }
@@ -19,7 +25,7 @@ public struct PostgresJobRepository: JobRepository {
             // nothing and answers with the first's job.
             let inserted = try await connection.rows(
                 """
-                INSERT INTO job (\(unescaped: JobRecord.postgresColumns))
+                INSERT INTO job (\(unescaped: Self.columns))
                 VALUES (\(job.id), \(job.teamId), \(job.name), \(job.spec), \(job.state.rawValue), \(job.reason),
                     \(job.priority), \(job.deadline), \(job.spendMicros), \(job.idempotencyKey), \(job.requestHash),
                     \(job.createdAt), \(job.updatedAt), \(job.startedAt), \(job.finishedAt),
@@ -34,7 +40,7 @@ public struct PostgresJobRepository: JobRepository {
                         "SELECT * FROM job WHERE team_id = \(job.teamId) AND idempotency_key = \(key)"
                     ).first
                 else { throw StoreError.conflict("Idempotency-Key '\(key)' is being used by another request") }
-                let earlier = try JobRecord(postgres: row)
+                let earlier = try row.record(JobRecord.self)
                 guard earlier.requestHash == job.requestHash else {
                     throw StoreError.conflict("Idempotency-Key '\(key)' was already used with a different request")
                 }
@@ -59,7 +65,7 @@ public struct PostgresJobRepository: JobRepository {
     }
 
     public func job(id: String) async throws -> JobRecord? {
-        try await database.rows("SELECT * FROM job WHERE id = \(id)").first.map(JobRecord.init(postgres:))
+        try await database.rows("SELECT * FROM job WHERE id = \(id)").first.map { try $0.record(JobRecord.self) }
     }
 
     public func jobs(in states: Set<JobState>, limit: Int) async throws -> [JobRecord] {
@@ -68,7 +74,7 @@ public struct PostgresJobRepository: JobRepository {
             SELECT * FROM job WHERE state = ANY(\(states.map(\.rawValue)))
             ORDER BY priority DESC, created_at, id LIMIT \(limit)
             """
-        ).map(JobRecord.init(postgres:))
+        ).map { try $0.record(JobRecord.self) }
     }
 
     public func apply(_ event: JobEvent, toJob id: String, reason: String?, at date: Date) async throws -> JobRecord {
@@ -76,7 +82,9 @@ public struct PostgresJobRepository: JobRepository {
     }
 
     public func events(ofJob id: String) async throws -> [EventRecord] {
-        try await database.rows("SELECT * FROM event WHERE job_id = \(id) ORDER BY id").map(EventRecord.init(postgres:))
+        try await database.rows("SELECT * FROM event WHERE job_id = \(id) ORDER BY id").map {
+            try $0.record(EventRecord.self)
+        }
     }
 
     public func marketPilot(job id: String) async throws -> AutoMarketPilot? {
@@ -118,7 +126,7 @@ public struct PostgresJobRepository: JobRepository {
             let columns = PostgresColumns(row)
             let total: Int64 = try columns["shards_total"]
             let done: Int64 = try columns["shards_done"]
-            return ListedJob(job: try JobRecord(postgres: row), shards: (Int(total), Int(done)))
+            return ListedJob(job: try row.record(JobRecord.self), shards: (Int(total), Int(done)))
         }
     }
 }

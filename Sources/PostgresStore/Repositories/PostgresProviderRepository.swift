@@ -37,11 +37,13 @@ public struct PostgresProviderRepository: ProviderRepository {
     }
 
     public func providers() async throws -> [ProviderRecord] {
-        try await database.rows("SELECT * FROM provider ORDER BY id").map(ProviderRecord.init(postgres:))
+        try await database.rows("SELECT * FROM provider ORDER BY id").map { try $0.record(ProviderRecord.self) }
     }
 
     public func provider(id: String) async throws -> ProviderRecord? {
-        try await database.rows("SELECT * FROM provider WHERE id = \(id)").first.map(ProviderRecord.init(postgres:))
+        try await database.rows("SELECT * FROM provider WHERE id = \(id)").first.map {
+            try $0.record(ProviderRecord.self)
+        }
     }
 
     public func setEnabled(_ enabled: Bool, provider id: String) async throws -> ProviderRecord {
@@ -50,7 +52,7 @@ public struct PostgresProviderRepository: ProviderRepository {
                 "UPDATE provider SET enabled = \(enabled) WHERE id = \(id) RETURNING *"
             ).first
         else { throw StoreError.notFound(entity: "provider", id: id) }
-        return try ProviderRecord(postgres: row)
+        return try row.record(ProviderRecord.self)
     }
 
     public func recordPoll(_ outcome: PollOutcome, provider id: String) async throws {

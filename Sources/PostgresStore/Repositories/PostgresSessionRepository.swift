@@ -42,7 +42,7 @@ public struct PostgresSessionRepository: SessionRepository {
             ).first
         else { return nil }
         let columns = PostgresColumns(row)
-        let token = try APITokenRecord(postgres: row)
+        let token = try row.record(APITokenRecord.self)
         let session = ConsoleSessionRecord(
             id: try columns["session_id"], tokenId: token.id, secretHash: try columns["secret_hash"],
             createdAt: try columns["session_created_at"], expiresAt: try columns["expires_at"])

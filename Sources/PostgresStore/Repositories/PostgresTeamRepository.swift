@@ -20,7 +20,7 @@ public struct PostgresTeamRepository: TeamRepository {
     }
 
     public func team(id: String) async throws -> TeamRecord? {
-        try await database.rows("SELECT * FROM team WHERE id = \(id)").first.map(TeamRecord.init(postgres:))
+        try await database.rows("SELECT * FROM team WHERE id = \(id)").first.map { try $0.record(TeamRecord.self) }
     }
 
     public func ensure(_ team: TeamRecord) async throws -> TeamRecord {
@@ -33,19 +33,19 @@ public struct PostgresTeamRepository: TeamRepository {
                 """)
             let rows = try await connection.rows("SELECT * FROM team WHERE id = \(team.id)")
             guard let stored = rows.first else { throw StoreError.notFound(entity: "team", id: team.id) }
-            return try TeamRecord(postgres: stored)
+            return try stored.record(TeamRecord.self)
         }
     }
 
     public func teams() async throws -> [TeamRecord] {
-        try await database.rows("SELECT * FROM team ORDER BY name").map(TeamRecord.init(postgres:))
+        try await database.rows("SELECT * FROM team ORDER BY name").map { try $0.record(TeamRecord.self) }
     }
 
     public func setBudget(_ budget: Money?, team id: String) async throws -> TeamRecord {
         let rows = try await database.rows(
             "UPDATE team SET budget_micros = \(budget?.microdollars) WHERE id = \(id) RETURNING *")
         guard let row = rows.first else { throw StoreError.notFound(entity: "team", id: id) }
-        return try TeamRecord(postgres: row)
+        return try row.record(TeamRecord.self)
     }
 }
 

@@ -29,7 +29,7 @@ public struct PostgresTokenRepository: TokenRepository {
 
     public func activeToken(hash tokenHash: String) async throws -> APITokenRecord? {
         try await database.rows("SELECT * FROM api_token WHERE token_hash = \(tokenHash) AND revoked_at IS NULL")
-            .first.map(APITokenRecord.init(postgres:))
+            .first.map { try $0.record(APITokenRecord.self) }
     }
 
     public func recordUses(_ uses: [String: Date]) async throws {
@@ -47,7 +47,9 @@ public struct PostgresTokenRepository: TokenRepository {
     }
 
     public func token(id: String) async throws -> APITokenRecord? {
-        try await database.rows("SELECT * FROM api_token WHERE id = \(id)").first.map(APITokenRecord.init(postgres:))
+        try await database.rows("SELECT * FROM api_token WHERE id = \(id)").first.map {
+            try $0.record(APITokenRecord.self)
+        }
     }
 
     public func tokens(team: String?) async throws -> [APITokenRecord] {
@@ -55,7 +57,7 @@ public struct PostgresTokenRepository: TokenRepository {
             """
             SELECT * FROM api_token WHERE \(team)::text IS NULL OR team_id = \(team) ORDER BY created_at, id
             """
-        ).map(APITokenRecord.init(postgres:))
+        ).map { try $0.record(APITokenRecord.self) }
     }
 
     public func revoke(id: String, at date: Date) async throws -> APITokenRecord {
@@ -63,7 +65,7 @@ public struct PostgresTokenRepository: TokenRepository {
         let rows = try await database.rows(
             "UPDATE api_token SET revoked_at = coalesce(revoked_at, \(date)) WHERE id = \(id) RETURNING *")
         guard let row = rows.first else { throw StoreError.notFound(entity: "token", id: id) }
-        return try APITokenRecord(postgres: row)
+        return try row.record(APITokenRecord.self)
     }
 
     public func hasActiveAdmin() async throws -> Bool {

@@ -243,22 +243,7 @@ public struct SQLiteNodeRepository: NodeRepository {
             let launched = try NodeRecord.filter(
                 sql: "launched_at IS NOT NULL AND job_id IN (SELECT id FROM job WHERE team_id = ?)", arguments: [id]
             ).fetchAll(db)
-            let byJob = Dictionary(grouping: launched, by: \.jobId)
-            let lines = jobs.map { job in
-                let nodes = byJob[job.id] ?? []
-                return UsageReport.JobLine(
-                    id: job.id, name: job.name, state: job.state,
-                    spend: max(job.spend, nodes.reduce(.zero) { $0 + $1.spend(at: now) }),
-                    burnPerHour: nodes.filter { $0.state.isBilling }.reduce(.zero) { $0 + $1.pricePerHour })
-            }
-            let providers = Dictionary(grouping: launched, by: \.providerId).sorted { $0.key < $1.key }.map {
-                provider, nodes in
-                UsageReport.ProviderLine(
-                    provider: provider, spend: nodes.reduce(.zero) { $0 + $1.spend(at: now) }, nodes: nodes.count)
-            }
-            return UsageReport(
-                teamID: team.id, teamName: team.name, budget: team.budget,
-                spend: max(team.spend, lines.reduce(.zero) { $0 + $1.spend }), jobs: lines, providers: providers)
+            return UsageReport(team: team, jobs: jobs, launchedNodes: launched, at: now)
         }
     }
 
@@ -298,13 +283,8 @@ public struct SQLiteNodeRepository: NodeRepository {
                     sql: "SELECT idx FROM shard WHERE job_id = ? AND node_id = ? AND state != 'done' ORDER BY idx"),
                 arguments: [job.id, id])
             let plan = HeartbeatPlan(
-                node: node.state, rank: node.rank, job: job.state, newestCheckpoint: job.lastCheckpointAt,
-                nodeShardsLeft: Set(shardsLeft), shards: try db.shardCounts(ofJob: job.id),
-                reportedDone: heartbeat.shardsDone,
-                reportedCheckpoint: heartbeat.checkpointURI.map {
-                    HeartbeatPlan.Checkpoint(uri: $0, completedAt: heartbeat.checkpointAt ?? date)
-                },
-                exitCode: heartbeat.status == .exited ? heartbeat.exitCode : nil)
+                heartbeat, node: node, job: job, nodeShardsLeft: Set(shardsLeft),
+                shards: try db.shardCounts(ofJob: job.id), at: date)
             if plan.startsNode {
                 node = try db.applying(.start, toNode: id, reason: "the agent reported in", at: date)
             }
@@ -326,31 +306,13 @@ public struct SQLiteNodeRepository: NodeRepository {
                 try event.insert(db)
             }
             var terminating: [NodeRecord] = []
-            switch plan.jobOutcome {
-            case .succeed(let reason):
-                job = try db.applying(.succeed, toJob: job.id, reason: reason, at: date)
-                terminating = try db.terminatingNodes(ofJob: job.id, reason: "job succeeded", at: date)
-            case .fail(let reason):
-                job = try db.applying(.fail, toJob: job.id, reason: reason, at: date)
-                terminating = try db.terminatingNodes(ofJob: job.id, reason: "job failed", at: date)
-            case nil:
-                break
+            if let outcome = plan.jobOutcome {
+                job = try db.applying(outcome.event, toJob: job.id, reason: outcome.reason, at: date)
+                terminating = try db.terminatingNodes(ofJob: job.id, reason: outcome.nodesReason, at: date)
             }
-            let finished = Set(plan.shardsDone)
-            let assigned = shardsLeft.filter { !finished.contains($0) }
-            // The node as the job's end left it, from the gang's read rather than one of its own.
             let gang = try NodeRecord.filter(Column("job_id") == job.id).fetchAll(db)
-            node = gang.first { $0.id == id } ?? node
-            let rendezvous = Rendezvous.of(
-                gang.map {
-                    Rendezvous.Member(
-                        id: $0.id, rank: $0.rank, state: $0.state, requestedAt: $0.requestedAt, address: $0.address)
-                })
             return HeartbeatOutcome(
-                node: node, job: job, nodesInJob: rendezvous.size, assignedShards: assigned,
-                masterAddress: rendezvous.master, terminating: terminating,
-                gangPreempting: gang.contains { $0.state == .preempting }
-            )
+                node: node, job: job, gang: gang, shardsLeft: shardsLeft, plan: plan, terminating: terminating)
         }
     }
 

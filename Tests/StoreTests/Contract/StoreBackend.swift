@@ -65,6 +65,7 @@ struct StoreUnderTest: Sendable {
     let blocks: any CapacityBlockRepository
     let providers: any ProviderRepository
     let sessions: any SessionRepository
+    let nodes: any NodeRepository
 
     init(sqlite database: BrokerDatabase) {
         jobs = SQLiteJobRepository(database: database)
@@ -73,6 +74,7 @@ struct StoreUnderTest: Sendable {
         blocks = SQLiteCapacityBlockRepository(database: database)
         providers = SQLiteProviderRepository(database: database)
         sessions = SQLiteSessionRepository(database: database)
+        nodes = SQLiteNodeRepository(database: database)
     }
 
     init(postgres database: PostgresBrokerDatabase) {
@@ -82,5 +84,6 @@ struct StoreUnderTest: Sendable {
         blocks = PostgresCapacityBlockRepository(database: database)
         providers = PostgresProviderRepository(database: database)
         sessions = PostgresSessionRepository(database: database)
+        nodes = PostgresNodeRepository(database: database)
     }
 }
