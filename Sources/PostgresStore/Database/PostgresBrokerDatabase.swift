@@ -79,6 +79,7 @@ public final class PostgresBrokerDatabase: Sendable {
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back
     /// when it throws (its error is rethrown as it is). A transaction the server aborted for a
     /// serialization failure or a deadlock is run again, up to five times.
+    @discardableResult
     func transaction<Result: Sendable>(
         _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {

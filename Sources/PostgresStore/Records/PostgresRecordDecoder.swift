@@ -101,18 +101,7 @@ private struct Columns<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return row[column]
     }
 
-    /// `pricePerHourMicros` → `price_per_hour_micros`, as GRDB's `convertToSnakeCase` names columns.
-    static func column(_ key: Key) -> String {
-        var name = ""
-        for character in key.stringValue {
-            if character.isUppercase {
-                name += "_" + character.lowercased()
-            } else {
-                name.append(character)
-            }
-        }
-        return name
-    }
+    static func column(_ key: Key) -> String { PostgresColumnName.of(key.stringValue) }
 }
 
 /// One column, for a type that decodes from a single value.

@@ -103,22 +103,6 @@ extension PostgresConnection {
             .map { try $0.record(JobRecord.self) }
     }
 
-    func insert(_ node: NodeRecord) async throws {
-        try await run(
-            """
-            INSERT INTO node (id, job_id, rank, provider_id, offer_id, native_instance_id, market, gpu, gpu_count, region,
-                price_per_hour_micros, bid_micros, state, reason, replaces_node_id, agent_token_hash, address,
-                spend_micros, requested_at, launched_at, instance_running_at, last_heartbeat_at, terminated_at,
-                missing_since)
-            VALUES (\(node.id), \(node.jobId), \(node.rank), \(node.providerId), \(node.offerId),
-                \(node.nativeInstanceId), \(node.market.rawValue), \(node.gpu), \(node.gpuCount), \(node.region),
-                \(node.pricePerHourMicros), \(node.bidMicros), \(node.state.rawValue), \(node.reason),
-                \(node.replacesNodeId), \(node.agentTokenHash), \(node.address), \(node.spendMicros),
-                \(node.requestedAt), \(node.launchedAt), \(node.instanceRunningAt), \(node.lastHeartbeatAt),
-                \(node.terminatedAt), \(node.missingSince))
-            """)
-    }
-
     func insert(_ event: EventRecord) async throws {
         try await run(
             """

@@ -8,12 +8,6 @@ import Store
 public struct PostgresJobRepository: JobRepository {
     private let database: PostgresBrokerDatabase
 
-    /// The `job` columns, in the order the insert gives them.
-    private static let columns = """
-        id, team_id, name, spec, state, reason, priority, deadline, spend_micros, idempotency_key, request_hash,
-        created_at, updated_at, started_at, finished_at, last_checkpoint_uri, last_checkpoint_at
-        """
-
     public init(database: PostgresBrokerDatabase) {
         self.database = database
     }
@@ -23,16 +17,8 @@ public struct PostgresJobRepository: JobRepository {
         return try await database.transaction { connection in
             // Two submits under one key: the second waits for the first's commit, then inserts
             // nothing and answers with the first's job.
-            let inserted = try await connection.rows(
-                """
-                INSERT INTO job (\(unescaped: Self.columns))
-                VALUES (\(job.id), \(job.teamId), \(job.name), \(job.spec), \(job.state.rawValue), \(job.reason),
-                    \(job.priority), \(job.deadline), \(job.spendMicros), \(job.idempotencyKey), \(job.requestHash),
-                    \(job.createdAt), \(job.updatedAt), \(job.startedAt), \(job.finishedAt),
-                    \(job.lastCheckpointUri), \(job.lastCheckpointAt))
-                ON CONFLICT (team_id, idempotency_key) DO NOTHING
-                RETURNING id
-                """)
+            let inserted = try await connection.insert(
+                job, into: "job", "ON CONFLICT (team_id, idempotency_key) DO NOTHING RETURNING id")
             guard !inserted.isEmpty else {
                 let key = job.idempotencyKey ?? ""
                 guard

@@ -20,7 +20,7 @@ public struct PostgresNodeRepository: NodeRepository {
             let job = try await connection.applying(
                 .provision, toJob: id, reason: placement.map { "provisioning " + $0 }, at: date)
             for node in nodes {
-                try await connection.insert(node)
+                try await connection.insert(node, into: "node")
                 try await connection.insert(
                     EventRecord(
                         jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
@@ -350,7 +350,7 @@ public struct PostgresNodeRepository: NodeRepository {
         try await database.transaction { connection in
             _ = try await connection.job(id: id, locked: true)
             for node in nodes {
-                try await connection.insert(node)
+                try await connection.insert(node, into: "node")
                 try await connection.insert(
                     EventRecord(
                         jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",

@@ -14,12 +14,7 @@ public struct PostgresSessionRepository: SessionRepository {
         do {
             try await database.transaction { connection in
                 try await connection.run("DELETE FROM console_session WHERE expires_at <= \(session.createdAt)")
-                try await connection.run(
-                    """
-                    INSERT INTO console_session (id, token_id, secret_hash, created_at, expires_at)
-                    VALUES (\(session.id), \(session.tokenId), \(session.secretHash), \(session.createdAt),
-                        \(session.expiresAt))
-                    """)
+                try await connection.insert(session, into: "console_session")
             }
         } catch let error as PSQLError where error.sqlState == "23503" {
             // The only foreign key: the token the session acts for.

@@ -12,7 +12,7 @@ public struct PostgresTeamRepository: TeamRepository {
 
     public func create(_ team: TeamRecord) async throws -> TeamRecord {
         do {
-            try await database.transaction { try await $0.insert(team) }
+            try await database.transaction { try await $0.insert(team, into: "team") }
         } catch let error as PSQLError where error.isUniqueViolation {
             throw StoreError.conflict("a team named '\(team.name)' already exists")
         }
@@ -25,12 +25,7 @@ public struct PostgresTeamRepository: TeamRepository {
 
     public func ensure(_ team: TeamRecord) async throws -> TeamRecord {
         try await database.transaction { connection in
-            try await connection.run(
-                """
-                INSERT INTO team (id, name, budget_micros, spend_micros, created_at)
-                VALUES (\(team.id), \(team.name), \(team.budgetMicros), \(team.spendMicros), \(team.createdAt))
-                ON CONFLICT (id) DO NOTHING
-                """)
+            try await connection.insert(team, into: "team", "ON CONFLICT (id) DO NOTHING")
             let rows = try await connection.rows("SELECT * FROM team WHERE id = \(team.id)")
             guard let stored = rows.first else { throw StoreError.notFound(entity: "team", id: team.id) }
             return try stored.record(TeamRecord.self)
@@ -46,15 +41,5 @@ public struct PostgresTeamRepository: TeamRepository {
             "UPDATE team SET budget_micros = \(budget?.microdollars) WHERE id = \(id) RETURNING *")
         guard let row = rows.first else { throw StoreError.notFound(entity: "team", id: id) }
         return try row.record(TeamRecord.self)
-    }
-}
-
-extension PostgresConnection {
-    func insert(_ team: TeamRecord) async throws {
-        try await run(
-            """
-            INSERT INTO team (id, name, budget_micros, spend_micros, created_at)
-            VALUES (\(team.id), \(team.name), \(team.budgetMicros), \(team.spendMicros), \(team.createdAt))
-            """)
     }
 }

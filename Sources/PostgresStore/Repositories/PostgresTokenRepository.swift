@@ -13,12 +13,7 @@ public struct PostgresTokenRepository: TokenRepository {
     public func issue(_ token: APITokenRecord) async throws -> APITokenRecord {
         do {
             try await database.transaction { connection in
-                try await connection.run(
-                    """
-                    INSERT INTO api_token (id, team_id, role, name, token_hash, created_at, last_used_at, revoked_at)
-                    VALUES (\(token.id), \(token.teamId), \(token.role.rawValue), \(token.name), \(token.tokenHash),
-                        \(token.createdAt), \(token.lastUsedAt), \(token.revokedAt))
-                    """)
+                try await connection.insert(token, into: "api_token")
             }
         } catch let error as PSQLError where error.sqlState == "23503" {
             // The only foreign key: the member token's team.
