@@ -7,7 +7,7 @@ public struct SQLitePoolRepository: PoolRepository {
     /// The provider kind of a pool's provider row; config syncs leave these rows alone.
     public static let providerKind = "pool"
     /// The kind of the config-listed pools that owner pools replaced.
-    static let retiredStaticKind = "static"
+    public static let retiredStaticKind = "static"
 
     private let database: BrokerDatabase
 

@@ -66,6 +66,7 @@ struct StoreUnderTest: Sendable {
     let providers: any ProviderRepository
     let sessions: any SessionRepository
     let nodes: any NodeRepository
+    let pools: any PoolRepository
 
     init(sqlite database: BrokerDatabase) {
         jobs = SQLiteJobRepository(database: database)
@@ -75,6 +76,7 @@ struct StoreUnderTest: Sendable {
         providers = SQLiteProviderRepository(database: database)
         sessions = SQLiteSessionRepository(database: database)
         nodes = SQLiteNodeRepository(database: database)
+        pools = SQLitePoolRepository(database: database)
     }
 
     init(postgres database: PostgresBrokerDatabase) {
@@ -85,5 +87,6 @@ struct StoreUnderTest: Sendable {
         providers = PostgresProviderRepository(database: database)
         sessions = PostgresSessionRepository(database: database)
         nodes = PostgresNodeRepository(database: database)
+        pools = PostgresPoolRepository(database: database)
     }
 }
