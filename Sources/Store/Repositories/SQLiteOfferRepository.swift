@@ -113,26 +113,11 @@ public struct SQLiteOfferRepository: OfferRepository {
         row.bind(offer.raw)
     }
 
-    /// Series key: (gpu, region, market).
-    private struct Series: Hashable {
-        var gpu: String
-        var region: String
-        var market: String
-    }
-
-    /// Inserts a point for every series of `offers` whose cheapest price per GPU-hour differs from
-    /// the series' last point. Returns how many.
+    /// Inserts the price points of `offers` (see ``BrokerCore/ListingHistory``). Returns how many.
     private static func recordPriceChanges(_ db: Database, offers: [Offer], provider: String, at now: Date) throws
         -> Int
     {
-        var cheapest: [Series: Int64] = [:]
-        for offer in offers {
-            let key = Series(gpu: offer.gpu.name, region: offer.region, market: offer.market.rawValue)
-            let price = offer.pricePerGPUHour.microdollars
-            if let known = cheapest[key], known <= price { continue }
-            cheapest[key] = price
-        }
-        var latest: [Series: Int64] = [:]
+        var latest: [ListingHistory.PriceSeries: Int64] = [:]
         let rows = try Row.fetchCursor(
             db,
             sql: """
@@ -141,46 +126,33 @@ public struct SQLiteOfferRepository: OfferRepository {
                 """,
             arguments: [provider])
         while let row = try rows.next() {
-            latest[Series(gpu: row[0], region: row[1], market: row[2])] = row[3]
+            guard let market = Market(rawValue: row[2]) else { continue }
+            latest[ListingHistory.PriceSeries(gpu: row[0], region: row[1], market: market)] = row[3]
         }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO price_point (provider_id, gpu, region, market, price_per_gpu_hour_micros, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """)
-        var recorded = 0
-        for (series, price) in cheapest where latest[series] != price {
-            try insert.execute(arguments: [provider, series.gpu, series.region, series.market, price, now])
-            recorded += 1
+        let points = ListingHistory.pricePoints(of: offers, latest: latest)
+        for (series, price) in points {
+            try insert.execute(arguments: [provider, series.gpu, series.region, series.market.rawValue, price, now])
         }
-        return recorded
+        return points.count
     }
 
-    /// Spot capacity series key: (gpu, gpu count, region).
-    private struct CapacitySeries: Hashable {
-        var gpu: String
-        var gpuCount: Int
-        var region: String
-    }
-
-    /// Inserts a point for every spot series of the provider whose node count differs from its
-    /// last point: the poll's sum of `available`, or 0 for a series the poll no longer has.
+    /// Inserts the spot capacity points of `offers` (see ``BrokerCore/ListingHistory``) and keeps
+    /// each series' latest count.
     private static func recordSpotCapacityChanges(_ db: Database, offers: [Offer], provider: String, at now: Date)
         throws
     {
-        var counts: [CapacitySeries: Int] = [:]
-        for offer in offers where offer.market == .spot {
-            counts[CapacitySeries(gpu: offer.gpu.name, gpuCount: offer.gpuCount, region: offer.region), default: 0] +=
-                offer.available
-        }
-        var latest: [CapacitySeries: Int] = [:]
+        var latest: [ListingHistory.CapacitySeries: Int] = [:]
         let rows = try Row.fetchCursor(
             db, sql: "SELECT gpu, gpu_count, region, available FROM spot_capacity_latest WHERE provider_id = ?",
             arguments: [provider])
         while let row = try rows.next() {
-            latest[CapacitySeries(gpu: row[0], gpuCount: row[1], region: row[2])] = row[3]
+            latest[ListingHistory.CapacitySeries(gpu: row[0], gpuCount: row[1], region: row[2])] = row[3]
         }
-        for series in latest.keys where counts[series] == nil { counts[series] = 0 }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO spot_capacity (provider_id, gpu, gpu_count, region, available, recorded_at)
@@ -191,7 +163,7 @@ public struct SQLiteOfferRepository: OfferRepository {
                 INSERT INTO spot_capacity_latest (provider_id, gpu, gpu_count, region, available) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (provider_id, gpu, gpu_count, region) DO UPDATE SET available = excluded.available
                 """)
-        for (series, count) in counts where latest[series] != count {
+        for (series, count) in ListingHistory.capacityPoints(of: offers, latest: latest) {
             let arguments: StatementArguments = [provider, series.gpu, series.gpuCount, series.region, count]
             try insert.execute(arguments: arguments + [now])
             try remember.execute(arguments: arguments)
@@ -291,11 +263,19 @@ public struct SQLiteOfferRepository: OfferRepository {
         }
         return Offer(
             id: id,
-            gpu: known ? (catalog.model(named: gpuName).map(GPUName.known) ?? .unknown(gpuName)) : .unknown(gpuName),
+            gpu: catalog.storedGPU(gpuName, known: known),
             gpuCount: row["gpu_count"], gpuMemoryGB: row["gpu_memory_gb"], interconnect: row["interconnect"],
             vcpus: row["vcpus"], memoryGB: row["memory_gb"], diskGB: row["disk_gb"], region: row["region"],
             country: row["country"], market: market, pricePerHour: Money(microdollars: row["price_per_hour_micros"]),
             available: row["available"], reliability: row["reliability"], firstSeenAt: row["first_seen_at"],
             lastSeenAt: row["seen_at"], raw: row["raw"])
+    }
+}
+
+extension GPUCatalog {
+    /// A stored offer's GPU: the catalog's model of that name when it was known at ingest (and
+    /// still is), otherwise the name as the provider gave it.
+    public func storedGPU(_ name: String, known: Bool) -> GPUName {
+        known ? (model(named: name).map(GPUName.known) ?? .unknown(name)) : .unknown(name)
     }
 }

@@ -67,6 +67,7 @@ struct StoreUnderTest: Sendable {
     let sessions: any SessionRepository
     let nodes: any NodeRepository
     let pools: any PoolRepository
+    let offers: any OfferRepository
 
     init(sqlite database: BrokerDatabase) {
         jobs = SQLiteJobRepository(database: database)
@@ -77,6 +78,7 @@ struct StoreUnderTest: Sendable {
         sessions = SQLiteSessionRepository(database: database)
         nodes = SQLiteNodeRepository(database: database)
         pools = SQLitePoolRepository(database: database)
+        offers = SQLiteOfferRepository(database: database)
     }
 
     init(postgres database: PostgresBrokerDatabase) {
@@ -88,5 +90,6 @@ struct StoreUnderTest: Sendable {
         sessions = PostgresSessionRepository(database: database)
         nodes = PostgresNodeRepository(database: database)
         pools = PostgresPoolRepository(database: database)
+        offers = PostgresOfferRepository(database: database)
     }
 }
