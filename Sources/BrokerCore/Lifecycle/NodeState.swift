@@ -83,7 +83,8 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// The states with ``isLive`` and ``isActive``, for the queries that filter by state.
+    /// The states with ``isLive``, ``isActive`` and ``isTerminal``, for the queries that filter by state.
     public static let live = Set(allCases.filter(\.isLive))
     public static let active = Set(allCases.filter(\.isActive))
+    public static let terminal = Set(allCases.filter(\.isTerminal))
 }

@@ -27,8 +27,8 @@ public struct SQLiteWebhookRepository: WebhookRepository {
                 }
                 var event = EventRecord(
                     jobId: node.jobId, nodeId: node.id, providerId: provider, kind: "node.notice",
-                    message: "node \(node.rank): \(Self.describe(notice))",
-                    data: try Self.data(of: notice, deliveryID: deliveryID), at: date)
+                    message: "node \(node.rank): \(notice.timelineMessage)",
+                    data: try notice.timelineData(deliveryID: deliveryID), at: date)
                 try event.insert(db)
                 let preempts = notice.kind.reclaims && node.state == .running
                 if preempts { node = try db.losing(.preempt, node: node.id, reason: notice.summary, at: date) }
@@ -51,7 +51,7 @@ public struct SQLiteWebhookRepository: WebhookRepository {
     /// first, then the latest.
     private static func node(_ db: Database, provider: String, instanceID: String) throws -> NodeRecord? {
         let suffix = "/" + instanceID
-        let ended = NodeState.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let ended = NodeState.terminal.rawValues.map { "'\($0)'" }.joined(separator: ", ")
         return try NodeRecord.fetchOne(
             db,
             sql: """
@@ -60,34 +60,5 @@ public struct SQLiteWebhookRepository: WebhookRepository {
                 ORDER BY state IN (\(ended)), requested_at DESC, rowid DESC LIMIT 1
                 """,
             arguments: [provider, instanceID, suffix.unicodeScalars.count, suffix])
-    }
-
-    private static func describe(_ notice: InterruptionNotice) -> String {
-        var text = "\(notice.summary) for instance \(notice.instanceID)"
-        if let notBefore = notice.notBefore { text += ", not before \(RFC3339.string(from: notBefore))" }
-        return text
-    }
-
-    /// The notice's facts as the event's JSON `data`.
-    private static func data(of notice: InterruptionNotice, deliveryID: String) throws -> String {
-        struct Facts: Encodable {
-            let deliveryID: String
-            let instanceID: String
-            let kind: String
-            let notBefore: String?
-
-            enum CodingKeys: String, CodingKey {
-                case deliveryID = "delivery_id"
-                case instanceID = "instance_id"
-                case kind
-                case notBefore = "not_before"
-            }
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let facts = Facts(
-            deliveryID: deliveryID, instanceID: notice.instanceID, kind: notice.kind.rawValue,
-            notBefore: notice.notBefore.map(RFC3339.string(from:)))
-        return String(decoding: try encoder.encode(facts), as: UTF8.self)
     }
 }

@@ -68,6 +68,7 @@ struct StoreUnderTest: Sendable {
     let nodes: any NodeRepository
     let pools: any PoolRepository
     let offers: any OfferRepository
+    let webhooks: any WebhookRepository
 
     init(sqlite database: BrokerDatabase) {
         jobs = SQLiteJobRepository(database: database)
@@ -79,6 +80,7 @@ struct StoreUnderTest: Sendable {
         nodes = SQLiteNodeRepository(database: database)
         pools = SQLitePoolRepository(database: database)
         offers = SQLiteOfferRepository(database: database)
+        webhooks = SQLiteWebhookRepository(database: database)
     }
 
     init(postgres database: PostgresBrokerDatabase) {
@@ -91,5 +93,6 @@ struct StoreUnderTest: Sendable {
         nodes = PostgresNodeRepository(database: database)
         pools = PostgresPoolRepository(database: database)
         offers = PostgresOfferRepository(database: database)
+        webhooks = PostgresWebhookRepository(database: database)
     }
 }
