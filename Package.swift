@@ -164,6 +164,7 @@ let package = Package(
                 "CurlHTTP",
                 "MarketSim",
                 "NodeAgent",
+                "PostgresStore",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

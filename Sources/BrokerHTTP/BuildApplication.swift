@@ -11,7 +11,7 @@ import Store
 
 /// What the HTTP layer serves from.
 public struct APIDependencies: Sendable {
-    public var database: BrokerDatabase
+    public var store: BrokerStore
     public var metrics: PrometheusCollectorRegistry
     public var offers: any OfferRepository
     public var market: LiveMarket
@@ -70,32 +70,29 @@ public struct APIDependencies: Sendable {
     }
 
     public init(
-        database: BrokerDatabase, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
+        store: BrokerStore, metrics: PrometheusCollectorRegistry, market: LiveMarket = LiveMarket(),
         offers: (any OfferRepository)? = nil, providers: (any ProviderRepository)? = nil,
         pollers: PollerDirectory = PollerDirectory([]), catalog: GPUCatalog = .standard,
         clock: any BrokerClock = SystemClock(), fleet: FleetSignals = .none, webhookVerifier: WebhookVerifier? = nil
     ) {
-        self.database = database
+        self.store = store
         self.metrics = metrics
-        self.offers = offers ?? SQLiteOfferRepository(database: database, catalog: catalog)
+        self.offers = offers ?? store.offers(catalog: catalog)
         self.market = market
-        self.providers = providers ?? SQLiteProviderRepository(database: database)
+        self.providers = providers ?? store.providers
         self.pollers = pollers
         self.catalog = catalog
         self.clock = clock
-        self.jobs = SQLiteJobRepository(database: database)
-        self.nodes = SQLiteNodeRepository(database: database)
+        self.jobs = store.jobs
+        self.nodes = store.nodes
         self.fleet = fleet
-        self.webhooks = SQLiteWebhookRepository(database: database)
-        self.teams = SQLiteTeamRepository(database: database)
-        self.tokens = SQLiteTokenRepository(database: database)
+        self.webhooks = store.webhooks
+        self.teams = store.teams
+        self.tokens = store.tokens
         self.authenticator = TokenAuthenticator(tokens: tokens, clock: clock)
-        self.sessions = SQLiteSessionRepository(database: database)
-        self.pools = OwnerPools(
-            pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
-            clock: clock)
-        self.machines = PoolMachines(
-            pools: SQLitePoolRepository(database: database), market: market, clock: clock, machineTimeout: .seconds(30))
+        self.sessions = store.sessions
+        self.pools = OwnerPools(pools: store.pools, nodes: store.nodes, clock: clock)
+        self.machines = PoolMachines(pools: store.pools, market: market, clock: clock, machineTimeout: .seconds(30))
         self.webhookVerifier = webhookVerifier
         self.nodeLogs = NodeLogStore(
             folder: FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-logs-\(UUID())"),
@@ -115,7 +112,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         middleware: TokenAuthMiddleware(
             authenticator: dependencies.authenticator, clock: dependencies.clock,
             rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit), sessions: dependencies.consoleSessions))
-    HealthRoutes(database: dependencies.database).register(on: router)
+    HealthRoutes(store: dependencies.store).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OpenAPIRoutes().register(on: router)
     OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)

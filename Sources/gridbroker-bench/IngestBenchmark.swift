@@ -95,7 +95,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let market = try await MarketData.start(
-            configuration: endToEnd, database: pollDatabase, transport: client, clock: SystemClock(),
+            configuration: endToEnd, store: .sqlite(pollDatabase), transport: client, clock: SystemClock(),
             environment: SimulatedProviders.environment, logger: logger)
         let pollStart = ContinuousClock.now
         let reports = try await withThrowingTaskGroup(of: PollReport?.self) { group in

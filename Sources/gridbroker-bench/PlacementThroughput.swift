@@ -27,7 +27,7 @@ struct PlacementThroughput {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let fleet = Fleet(
-            database: database, market: LiveMarket(book),
+            store: .sqlite(database), market: LiveMarket(book),
             provisioners: Provisioners(simulated.providers.map { adapters.provisioner(for: $0) }), transport: transport,
             clock: clock, settings: simulated.configuration.schedulerSettings,
             agent: AgentDelivery(brokerURL: simulated.configuration.server.agentURL, sha256: BenchAgent.sha256),

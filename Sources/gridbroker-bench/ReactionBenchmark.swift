@@ -34,12 +34,12 @@ struct ReactionBenchmark: AsyncParsableCommand {
         // A long interval: only wake-ups (the webhook's) make the scheduler act.
         let settings = SchedulerSettings(interval: .seconds(3600), reconcileInterval: .seconds(3600))
         let fleet = Fleet(
-            database: database, market: LiveMarket(OfferBook(offers: Self.market(offers, at: clock.now))),
+            store: .sqlite(database), market: LiveMarket(OfferBook(offers: Self.market(offers, at: clock.now))),
             provisioners: Provisioners([provider]), transport: UnusedTransport(), clock: clock, settings: settings,
             agent: AgentDelivery(brokerURL: settings.agentBrokerURL, sha256: BenchAgent.sha256), logger: logger)
         let key = SymmetricKey(data: Array("gridbroker-bench-webhook-secret!".utf8))
         var dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), clock: clock, fleet: fleet.signals,
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: clock, fleet: fleet.signals,
             webhookVerifier: WebhookVerifier(keys: [key]))
         // The background load stands for many teams' clients: one token must not be held to one client's rate.
         dependencies.rateLimit = TokenBucket.Limit(perSecond: 1_000_000, burst: 1_000_000)

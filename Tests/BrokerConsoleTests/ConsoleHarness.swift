@@ -33,7 +33,7 @@ struct ConsoleHarness {
         for id in ["team_a", "team_b"] {
             _ = try await teams.create(TeamRecord(id: id, name: id, budget: nil, createdAt: Self.start))
         }
-        dependencies = APIDependencies(database: database, metrics: PrometheusCollectorRegistry(), clock: clock)
+        dependencies = APIDependencies(store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: clock)
     }
 
     /// A new API token: an admin token, or a member token of `team`.

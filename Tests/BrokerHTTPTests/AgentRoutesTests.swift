@@ -13,6 +13,7 @@ import Testing
 struct AgentRoutesTests {
     private static let now = Date(timeIntervalSince1970: 1_795_000_000)
     private let dependencies: APIDependencies
+    private let database: BrokerDatabase
     private let nodes: SQLiteNodeRepository
     private let token = AgentToken()
     private let jobID: String
@@ -22,7 +23,7 @@ struct AgentRoutesTests {
     init() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-agent-\(UUID())")
         try DataDirectory.prepare(folder.path)
-        let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
+        database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: Self.now)
         try await SQLiteProviderRepository(database: database).sync([
             ProviderRecord(
@@ -40,7 +41,7 @@ struct AgentRoutesTests {
         _ = try await nodes.beginProvisioning(job: jobID, nodes: [node], at: Self.now)
         _ = try await nodes.recordLaunch(node: nodeID, nativeInstanceID: "7", launchedAt: Self.now, at: Self.now)
         dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
     }
 
     private static let offer = Offer(
@@ -103,7 +104,7 @@ struct AgentRoutesTests {
         _ = try await beat(#"{"status":"running"}"#)
         _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
         _ = try await beat(#"{"status":"running","shards_done":[1,2]}"#)
-        let authorization = try await TestToken.issue(dependencies.database, team: DefaultTeam.id)
+        let authorization = try await TestToken.issue(database, team: DefaultTeam.id)
         let app = Application(router: buildRouter(dependencies))
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -136,7 +137,7 @@ struct AgentRoutesTests {
         _ = try await nodes.start(job: jobID, ifRunning: [nodeID], shards: [nodeID: [0, 1, 2, 3]], at: Self.now)
         let reply = try answer(try await beat(#"{"status":"exited","exit_code":3}"#).1)
         #expect(reply.commands == [.stop])
-        let events = try await SQLiteJobRepository(database: dependencies.database).events(ofJob: jobID)
+        let events = try await SQLiteJobRepository(database: database).events(ofJob: jobID)
         #expect(events.contains { $0.message == "node 0's command exited with code 3" })
     }
 
@@ -147,7 +148,7 @@ struct AgentRoutesTests {
         _ = try await nodes.terminate(node: nodeID, reason: "operator", at: Self.now)
         let reply = try answer(try await beat(#"{"status":"exited","exit_code":143}"#).1)
         #expect(reply.commands == [.stop])
-        let job = try await SQLiteJobRepository(database: dependencies.database).job(id: jobID)
+        let job = try await SQLiteJobRepository(database: database).job(id: jobID)
         #expect(job?.state == .migrating)
     }
 
@@ -157,7 +158,7 @@ struct AgentRoutesTests {
         let peerToken = AgentToken()
         var peer = NodeRecord(id: "node_agent_peer", jobID: jobID, rank: 1, offer: Self.offer, requestedAt: Self.now)
         peer.agentTokenHash = peerToken.hash
-        try await dependencies.database.pool.write { [peer] db in try peer.insert(db) }
+        try await database.pool.write { [peer] db in try peer.insert(db) }
         _ = try await nodes.recordLaunch(node: peer.id, nativeInstanceID: "8", launchedAt: Self.now, at: Self.now)
         _ = try await beat(#"{"status":"running"}"#)
         _ = try await beat(#"{"status":"running"}"#, token: peerToken.token)
@@ -166,7 +167,7 @@ struct AgentRoutesTests {
         _ = try await nodes.preempt(node: peer.id, reason: "spot interruption notice", at: Self.now)
         // Rank 0's torchrun loses its peer and exits 1: the job migrates on, it does not fail.
         _ = try await beat(#"{"status":"exited","exit_code":1}"#)
-        let job = try await SQLiteJobRepository(database: dependencies.database).job(id: jobID)
+        let job = try await SQLiteJobRepository(database: database).job(id: jobID)
         #expect(job?.state == .migrating)
     }
 

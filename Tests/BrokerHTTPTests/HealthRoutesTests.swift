@@ -15,7 +15,7 @@ struct HealthRoutesTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-http-\(UUID())")
         try DataDirectory.prepare(folder.path)
         let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
-        let dependencies = APIDependencies(database: database, metrics: PrometheusCollectorRegistry())
+        let dependencies = APIDependencies(store: .sqlite(database), metrics: PrometheusCollectorRegistry())
         return (Application(router: buildRouter(dependencies)), database)
     }
 

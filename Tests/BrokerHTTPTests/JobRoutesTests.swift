@@ -27,7 +27,7 @@ struct JobRoutesTests {
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: Self.now)
         let counter = submitted
         dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now),
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now),
             fleet: FleetSignals(jobSubmitted: { counter.value.add(1, ordering: .relaxed) }, jobEnded: {}))
         authorization = try await TestToken.issue(database, team: DefaultTeam.id)
     }

@@ -42,7 +42,7 @@ struct OfferRoutesTests {
                 at: Self.seen)
         }
         dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), market: try await .loading(from: offers),
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), market: try await .loading(from: offers),
             offers: offers, providers: providers)
         authorization = try await TestToken.issue(database)
     }

@@ -20,7 +20,7 @@ struct OpenAPIDocumentTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-openapi-\(UUID())")
         try DataDirectory.prepare(folder.path)
         let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
-        return buildRouter(APIDependencies(database: database, metrics: PrometheusCollectorRegistry()))
+        return buildRouter(APIDependencies(store: .sqlite(database), metrics: PrometheusCollectorRegistry()))
     }
 
     /// "GET /v1/jobs/{id}" for every operation under the document's `paths`.

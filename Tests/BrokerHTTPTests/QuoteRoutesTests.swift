@@ -26,7 +26,7 @@ struct QuoteRoutesTests {
             Self.offer("aws", "c", gpu: "H100 SXM", dollars: 14, region: "us-east-1a", country: "US", available: 2),
         ])
         dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), market: LiveMarket(book),
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), market: LiveMarket(book),
             clock: ManualClock(now: Self.now))
         authorization = try await TestToken.issue(database)
     }

@@ -19,7 +19,8 @@ struct RateLimitTests {
         let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: now)
         let clock = ManualClock(now: now)
-        var dependencies = APIDependencies(database: database, metrics: PrometheusCollectorRegistry(), clock: clock)
+        var dependencies = APIDependencies(
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: clock)
         dependencies.rateLimit = TokenBucket.Limit(perSecond: 0.5, burst: 3)
         let busy = try await TestToken.issue(database, team: DefaultTeam.id, name: "busy")
         let other = try await TestToken.issue(database, team: DefaultTeam.id, name: "other")

@@ -15,16 +15,17 @@ import Testing
 struct RequestLimitsTests {
     private static let now = Date(timeIntervalSince1970: 1_795_000_000)
     private let dependencies: APIDependencies
+    private let database: BrokerDatabase
     /// A member token of the default team: the limits hold for authenticated requests too.
     private let authorization: HTTPFields
 
     init() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-limits-\(UUID())")
         try DataDirectory.prepare(folder.path)
-        let database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
+        database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
         try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: Self.now)
         dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now))
         authorization = try await TestToken.issue(database, team: DefaultTeam.id)
     }
 
@@ -74,7 +75,7 @@ struct RequestLimitsTests {
     @Test("a flood of bad requests from one token leaves the server answering good ones from another")
     func floodOfBadRequests() async throws {
         let app = Application(router: buildRouter(dependencies))
-        let other = try await TestToken.issue(dependencies.database, team: DefaultTeam.id, name: "other")
+        let other = try await TestToken.issue(database, team: DefaultTeam.id, name: "other")
         try await app.test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<400 {

@@ -73,7 +73,7 @@ struct WebhookRoutesTests {
                 id: id, timestamp: timestamp, body: Array(body.utf8), key: key),
         ]
         let dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now),
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: ManualClock(now: Self.now),
             webhookVerifier: verifier)
         let app = Application(router: buildRouter(dependencies))
         return try await app.test(.router) { client in

@@ -255,6 +255,17 @@ struct ConfigurationLoaderTests {
                     source: source, line: testCase.line, keyPath: testCase.keyPath, message: testCase.message))
     }
 
+    @Test("database.url selects PostgreSQL, from the file or GRIDBROKER_DATABASE_URL, and nothing else")
+    func databaseURL() throws {
+        #expect(try embeddedDefault.database.url == nil)
+        let url = "postgres://broker:secret@db.internal:5432/gridbroker?sslmode=require"
+        #expect(try parse("database: {url: \"\(url)\"}").database.url == url)
+        #expect(try parse("{}", environment: ["GRIDBROKER_DATABASE_URL": url]).database.url == url)
+        let refused = error("database: {url: \"mysql://db/gridbroker\"}")
+        #expect(refused?.keyPath == "database.url")
+        #expect(refused?.message == "must be a postgres:// URL (leave it out for the embedded SQLite)")
+    }
+
     @Test func schedulerSettingsTakeEachProvidersLaunchTimeout() throws {
         let configuration = try parse(
             """

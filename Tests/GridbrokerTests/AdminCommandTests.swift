@@ -26,6 +26,17 @@ struct AdminCommandTests {
             to: directory.appendingPathComponent("cli.yaml"), atomically: true, encoding: .utf8)
     }
 
+    @Test("db backup and db check on a PostgreSQL database say what to use instead, without the password")
+    func fileCommandsOnPostgres() async throws {
+        let postgres = ["GRIDBROKER_DATABASE_URL": "postgres://broker:hunter2@127.0.0.1:9/gridbroker"]
+        for command in [["db", "backup", folder.appendingPathComponent("copy.sqlite").path], ["db", "check"]] {
+            let refused = try await run(command, postgres)
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("the database is PostgreSQL (database.url)"))
+            #expect(refused.output.contains("pg_dump") && !refused.output.contains("hunter2"))
+        }
+    }
+
     @Test func anOperatorSetsUpATeamWhoseMemberWorksOnlyWithinIt() async throws {
         let config = folder.appendingPathComponent("gridbroker.yaml").path
         try "server: {host: 127.0.0.1, port: 0}\ndata_dir: ./var\n".write(

@@ -30,7 +30,15 @@ struct SimulatedAgentsEndToEndTests {
         try await SimulatedMarketDaemon.json(client, method, url, body: body, token: token)
     }
 
-    @Test func theSimulatedAgentWorksThroughTheShardsAndTheJobSucceeds() async throws {
+    /// The embedded SQLite database, and PostgreSQL (a schema of its own) when the run has a server.
+    static let databases: [[String: String]] =
+        [[:]]
+        + (ProcessInfo.processInfo.environment["GRIDBROKER_TEST_POSTGRES_URL"].map { url in
+            [["GRIDBROKER_DATABASE_URL": url + "&schema=e2e_" + UUID().uuidString.prefix(8).lowercased()]]
+        } ?? [])
+
+    @Test(arguments: databases)
+    func theSimulatedAgentWorksThroughTheShardsAndTheJobSucceeds(database: [String: String]) async throws {
         let simProcess = try GridbrokerProcess(
             [
                 "sim", "--port", "0", "--offers", "3000", "--seed", "5", "--boot-seconds", "1", "--shutdown-seconds",
@@ -42,13 +50,13 @@ struct SimulatedAgentsEndToEndTests {
         let sim = "http://127.0.0.1:\(simPort)"
         let apiPort = try SimulatedMarketDaemon.freePort()
         let configPath = try SimulatedMarketDaemon.config(in: folder, simPort: simPort, apiPort: apiPort)
-        let admin = try await GridbrokerProcess.bootstrapToken(config: configPath, in: folder)
+        let admin = try await GridbrokerProcess.bootstrapToken(config: configPath, in: folder, environment: database)
         let daemon = try GridbrokerProcess(
             ["serve", "--config", configPath], in: folder,
-            environment: [
+            environment: database.merging([
                 "SIMULATED_MARKET_API_KEY": "test-key", "GRIDBROKER_SCHEDULER_INTERVAL_S": "1",
                 "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1",
-            ])
+            ]) { $1 })
         let api = "http://127.0.0.1:\(try await daemon.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#))"
         _ = try await daemon.waitForLog("offers=[1-9][0-9]* provider=vast .*polled")
 

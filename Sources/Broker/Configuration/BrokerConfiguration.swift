@@ -16,6 +16,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var logs: LogsConfiguration
     public var datasets: DatasetsConfiguration
     public var pools: PoolsConfiguration
+    public var database: DatabaseConfiguration
 
     public init(
         server: ServerConfiguration = .init(),
@@ -27,7 +28,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
         webhooks: WebhookConfiguration = .init(),
         logs: LogsConfiguration = .init(),
         datasets: DatasetsConfiguration = .init(),
-        pools: PoolsConfiguration = .init()
+        pools: PoolsConfiguration = .init(),
+        database: DatabaseConfiguration = .init()
     ) {
         self.server = server
         self.dataDirectory = dataDirectory
@@ -39,6 +41,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
         self.logs = logs
         self.datasets = datasets
         self.pools = pools
+        self.database = database
     }
 
     /// The SQLite file inside the data directory.
@@ -96,6 +99,18 @@ public struct LogsConfiguration: Sendable, Equatable {
 }
 
 /// Where jobs' dataset manifests may come from.
+/// Which database holds the broker's state.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    /// A `postgres://` URL selects PostgreSQL (several brokers may share it); nil keeps the
+    /// embedded SQLite file in the data directory. Set it through `GRIDBROKER_DATABASE_URL` to keep
+    /// the password out of the file; it is never logged with its password.
+    public var url: String?
+
+    public init(url: String? = nil) {
+        self.url = url
+    }
+}
+
 public struct DatasetsConfiguration: Sendable, Equatable {
     /// The folder a manifest named by a path must be in (`<data_dir>/manifests` when nil): a team
     /// cannot make the broker read its other files.

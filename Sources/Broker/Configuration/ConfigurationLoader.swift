@@ -116,13 +116,20 @@ public struct ConfigurationLoader: Sendable {
         let poolsConfiguration = PoolsConfiguration(
             machineTimeoutSeconds: try pools.int("machine_timeout_s", default: 30, range: 5...86_400))
         try pools.finish()
+        var database = try root.nested("database")
+        let databaseConfiguration = DatabaseConfiguration(url: try database.string("url"))
+        if let url = databaseConfiguration.url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            throw database.error("must be a postgres:// URL (leave it out for the embedded SQLite)", key: "url")
+        }
+        try database.finish()
         try root.finish()
 
         return BrokerConfiguration(
             server: serverConfiguration, dataDirectory: dataDirectory, logLevel: logLevel,
             providers: providers, ownerPools: ownerPools, scheduler: schedulerConfiguration,
             webhooks: webhookConfiguration,
-            logs: logsConfiguration, datasets: datasetsConfiguration, pools: poolsConfiguration)
+            logs: logsConfiguration, datasets: datasetsConfiguration, pools: poolsConfiguration,
+            database: databaseConfiguration)
     }
 
     private func readProvider(_ entry: inout ConfigurationReader) throws -> ProviderConfiguration {

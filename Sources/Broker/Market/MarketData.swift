@@ -15,10 +15,10 @@ public struct MarketData: Sendable {
     /// Registers the configured providers in the store, loads the live offers it holds, and builds
     /// the pollers.
     public static func start(
-        configuration: BrokerConfiguration, database: BrokerDatabase, transport: any HTTPTransport,
+        configuration: BrokerConfiguration, store: BrokerStore, transport: any HTTPTransport,
         clock: any BrokerClock, environment: [String: String], logger: Logger
     ) async throws -> MarketData {
-        let providers = SQLiteProviderRepository(database: database)
+        let providers = store.providers
         try await providers.sync(
             configuration.providers.map { provider in
                 ProviderRecord(
@@ -27,7 +27,7 @@ public struct MarketData: Sendable {
                     offerExpiryS: provider.offerExpirySeconds, createdAt: clock.now)
             })
         let sources = ProviderAdapters(environment: environment)
-        let offers = SQLiteOfferRepository(database: database)
+        let offers = store.offers()
         let market = try await LiveMarket.loading(from: offers)
         let pollers = configuration.providers.map { provider in
             let missing = sources.missingCredentials(for: provider)

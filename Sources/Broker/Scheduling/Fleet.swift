@@ -13,21 +13,20 @@ public struct Fleet: Sendable {
     public let accountant: Accountant
 
     public init(
-        database: BrokerDatabase, market: LiveMarket, provisioners: Provisioners, transport: any HTTPTransport,
+        store: BrokerStore, market: LiveMarket, provisioners: Provisioners, transport: any HTTPTransport,
         clock: any BrokerClock, settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
         catalog: GPUCatalog = .standard, logger: Logger
     ) {
-        let jobs = SQLiteJobRepository(database: database)
-        let nodes = SQLiteNodeRepository(database: database)
+        let jobs = store.jobs
+        let nodes = store.nodes
         let wakeScheduler = SchedulerWakeup()
         let reconciler = Reconciler(
             nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
             settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() })
         self.reconciler = reconciler
         let scheduler = Scheduler(
-            jobs: jobs, nodes: nodes, teams: SQLiteTeamRepository(database: database),
-            offers: SQLiteOfferRepository(database: database, catalog: catalog),
-            blocks: SQLiteCapacityBlockRepository(database: database), market: market,
+            jobs: jobs, nodes: nodes, teams: store.teams, offers: store.offers(catalog: catalog), blocks: store.blocks,
+            market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
             unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() })
         wakeScheduler.target.withLock { $0 = scheduler }
@@ -41,16 +40,16 @@ public struct Fleet: Sendable {
     /// exists. Nodes get `agent` (none: every launch is refused); providers whose nodes could not
     /// reach the broker are refused too.
     public static func start(
-        configuration: BrokerConfiguration, database: BrokerDatabase, market: LiveMarket, transport: any HTTPTransport,
+        configuration: BrokerConfiguration, store: BrokerStore, market: LiveMarket, transport: any HTTPTransport,
         clock: any BrokerClock, environment: [String: String], agent: AgentBinary?, pools: PoolMachines? = nil,
         logger: Logger
     ) async throws -> Fleet {
-        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
+        try await DefaultTeam.ensure(in: store.teams, at: clock.now)
         let adapters = ProviderAdapters(environment: environment)
         let provisioners = configuration.providers.map { adapters.provisioner(for: $0) }
         let settings = configuration.schedulerSettings
         return Fleet(
-            database: database, market: market, provisioners: Provisioners(provisioners, pools: pools),
+            store: store, market: market, provisioners: Provisioners(provisioners, pools: pools),
             transport: transport,
             clock: clock, settings: settings,
             agent: agent?.delivery(brokerURL: settings.agentBrokerURL, heartbeat: settings.agentInterval),

@@ -8,11 +8,11 @@ import Store
 /// List it first in the `ServiceGroup`: services shut down in reverse order, so the HTTP server
 /// finishes its in-flight requests before the database goes away.
 public struct DatabaseService: Service {
-    private let database: BrokerDatabase
+    private let store: BrokerStore
     private let logger: Logger
 
-    public init(database: BrokerDatabase, logger: Logger) {
-        self.database = database
+    public init(store: BrokerStore, logger: Logger) {
+        self.store = store
         self.logger = logger
     }
 
@@ -20,10 +20,11 @@ public struct DatabaseService: Service {
         // Returns on graceful shutdown; throws CancellationError if the group is cancelled instead.
         try? await gracefulShutdown()
         do {
-            try database.close()
-            logger.info("database closed", metadata: ["path": "\(database.path)"])
+            try await store.close()
+            logger.info("database closed", metadata: ["database": "\(store.location)"])
         } catch {
-            logger.error("database did not close cleanly", metadata: ["path": "\(database.path)", "error": "\(error)"])
+            logger.error(
+                "database did not close cleanly", metadata: ["database": "\(store.location)", "error": "\(error)"])
             throw error
         }
     }

@@ -31,7 +31,7 @@ public final class PostgresBrokerDatabase: Sendable {
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`).
     ///
     /// - Parameters:
-    ///   - schema: the schema to work in (`public` when nil); tests give each its own.
+    ///   - schema: the schema to work in, created if need be (else the URL's `schema`, else `public`).
     ///   - migrate: apply pending migrations; when false, a database that needs them is refused.
     /// - Throws: ``StoreError/cannotOpen(path:reason:)`` for a bad URL or a server that cannot be
     ///   reached, ``StoreError/databaseIsNewer(path:unknownMigrations:)`` for a database this build
@@ -41,6 +41,7 @@ public final class PostgresBrokerDatabase: Sendable {
     {
         let endpoint = try PostgresEndpoint(url: url)
         var configuration = endpoint.configuration
+        let schema = schema ?? endpoint.schema
         if let schema {
             guard schema.wholeMatch(of: /[a-z_][a-z0-9_]{0,62}/) != nil else {
                 throw StoreError.cannotOpen(

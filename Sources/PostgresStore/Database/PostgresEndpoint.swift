@@ -3,12 +3,14 @@ import NIOSSL
 import PostgresNIO
 import Store
 
-/// A `postgres://user:password@host:port/database?sslmode=…` URL, read into a client
-/// configuration. `sslmode` is `disable`, `prefer` (the default) or `require`.
+/// A `postgres://user:password@host:port/database?sslmode=…&schema=…` URL, read into a client
+/// configuration. `sslmode` is `disable`, `prefer` (the default) or `require`; `schema` names the
+/// schema to work in (`public` when not given).
 struct PostgresEndpoint {
     let configuration: PostgresClient.Configuration
     /// The URL without its password, for messages and logs.
     let location: String
+    let schema: String?
 
     init(url: String) throws {
         func refuse(_ why: String) -> StoreError {
@@ -38,6 +40,7 @@ struct PostgresEndpoint {
             host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database, tls: tls
         )
         location = Self.redacted(url)
+        schema = query["schema"]
     }
 
     /// `url` with its password replaced by `***`.

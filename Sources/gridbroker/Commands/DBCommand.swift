@@ -17,7 +17,7 @@ struct DBCommand: ParsableCommand {
         @Argument(help: "The new file.") var destination: String
 
         func run() throws {
-            let source = try location.path(prepare: false)
+            let source = try location.target(prepare: false).sqlitePath(for: "db backup")
             try CommandFailure.reporting { try DatabaseMaintenance.backup(from: source, to: destination) }
             print("\(source): backed up to \(destination)")
         }
@@ -31,7 +31,7 @@ struct DBCommand: ParsableCommand {
         @OptionGroup var location: DatabaseOption
 
         func run() throws {
-            let path = try location.path(prepare: false)
+            let path = try location.target(prepare: false).sqlitePath(for: "db check")
             let problems = try CommandFailure.reporting { try DatabaseMaintenance.problems(at: path) }
             guard problems.isEmpty else {
                 for problem in problems { print(problem) }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Broker
 import Store
 
-/// Which database file a host-side command opens: `--database PATH`, else the config's
-/// `<data_dir>/gridbroker.sqlite`.
+/// Which database a host-side command opens: `--database PATH` (a SQLite file), else the config's
+/// (`database.url`, or `<data_dir>/gridbroker.sqlite`).
 struct DatabaseOption: ParsableArguments {
     @OptionGroup var options: ConfigOption
 
@@ -12,11 +12,11 @@ struct DatabaseOption: ParsableArguments {
     )
     var database: String?
 
-    /// The file's path; with `prepare`, the config's data directory is created if needed.
-    func path(prepare: Bool) throws -> String {
-        if let database { return database }
+    /// The database; with `prepare`, the config's data directory is created if needed.
+    func target(prepare: Bool) throws -> DatabaseTarget {
+        if let database { return .sqlite(path: database) }
         let configuration = try options.load()
         if prepare { try CommandFailure.reporting { try DataDirectory.prepare(configuration.dataDirectory) } }
-        return configuration.databasePath
+        return DatabaseTarget(configuration)
     }
 }

@@ -26,9 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "gridbroker")
 
         try CommandFailure.reporting { try DataDirectory.prepare(configuration.dataDirectory) }
-        let database = try CommandFailure.reporting {
-            try BrokerDatabase.open(at: configuration.databasePath, migrate: true, logger: logger)
-        }
+        let store = try await DatabaseTarget(configuration).open(logger: logger).store
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
@@ -55,30 +53,27 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("\(problem); launches there are refused")
         }
         do {
-            try await OwnerPools(
-                pools: SQLitePoolRepository(database: database), nodes: SQLiteNodeRepository(database: database),
-                clock: clock
-            ).declare(configuration.ownerPools)
+            try await OwnerPools(pools: store.pools, nodes: store.nodes, clock: clock).declare(configuration.ownerPools)
         } catch {
             throw CommandFailure("owner_pools: \(error)")
         }
         let market = try await MarketData.start(
-            configuration: configuration, database: database, transport: client, clock: clock,
+            configuration: configuration, store: store, transport: client, clock: clock,
             environment: environment, logger: logger)
         let machines = PoolMachines(
-            pools: SQLitePoolRepository(database: database), market: market.market, clock: clock,
+            pools: store.pools, market: market.market, clock: clock,
             machineTimeout: .seconds(configuration.pools.machineTimeoutSeconds))
         let fleet = try await Fleet.start(
-            configuration: configuration, database: database, market: market.market, transport: client, clock: clock,
+            configuration: configuration, store: store, market: market.market, transport: client, clock: clock,
             environment: environment, agent: agent, pools: machines, logger: logger)
         // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
         // client, the database last.
         var dependencies = APIDependencies(
-            database: database, metrics: registry, market: market.market, pollers: market.directory,
+            store: store, metrics: registry, market: market.market, pollers: market.directory,
             clock: clock, fleet: fleet.signals, webhookVerifier: webhookVerifier)
         let services: [any Service] =
             [
-                DatabaseService(database: database, logger: logger), HTTPClientService(client: client),
+                DatabaseService(store: store, logger: logger), HTTPClientService(client: client),
                 TokenUseRecorder(authenticator: dependencies.authenticator, logger: logger),
             ] + market.pollers + [PoolOfferService(machines: machines, logger: logger)] + fleet.services
         dependencies.agent = agent
@@ -99,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             })
         logger.info(
             "gridbroker \(BrokerVersion.current) starting",
-            metadata: ["database": "\(configuration.databasePath)", "providers": "\(configuration.providers.count)"])
+            metadata: ["database": "\(store.location)", "providers": "\(configuration.providers.count)"])
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         logger.notice("stopped")
     }

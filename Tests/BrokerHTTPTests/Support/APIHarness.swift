@@ -52,7 +52,7 @@ struct APIHarness {
         ])
         let counter = signals
         dependencies = APIDependencies(
-            database: database, metrics: PrometheusCollectorRegistry(), clock: clock,
+            store: .sqlite(database), metrics: PrometheusCollectorRegistry(), clock: clock,
             fleet: FleetSignals(
                 jobSubmitted: {}, jobEnded: { counter.value.add(1, ordering: .relaxed) },
                 nodeReclaimed: { counter.value.add(1, ordering: .relaxed) }))

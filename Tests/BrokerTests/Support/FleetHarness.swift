@@ -47,7 +47,7 @@ struct FleetHarness {
         self.agent = agent
         self.unreachable = unreachable
         fleet = Fleet(
-            database: database, market: market, provisioners: provisioners, transport: UnusedTransport(),
+            store: .sqlite(database), market: market, provisioners: provisioners, transport: UnusedTransport(),
             clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
         jobs = SQLiteJobRepository(database: database)
         nodes = SQLiteNodeRepository(database: database)
@@ -57,7 +57,7 @@ struct FleetHarness {
     /// nothing the first fleet held in memory.
     func restartedFleet() -> Fleet {
         Fleet(
-            database: database, market: market, provisioners: provisioners, transport: UnusedTransport(),
+            store: .sqlite(database), market: market, provisioners: provisioners, transport: UnusedTransport(),
             clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
     }
 

@@ -82,8 +82,11 @@ final class GridbrokerProcess {
     }
 
     /// The first admin token of the database `config` names (`gridbroker admin bootstrap`).
-    static func bootstrapToken(config: String, in directory: URL) async throws -> String {
-        let (status, output) = try await run(["admin", "bootstrap", "--config", config], in: directory)
+    static func bootstrapToken(config: String, in directory: URL, environment: [String: String] = [:]) async throws
+        -> String
+    {
+        let (status, output) = try await run(
+            ["admin", "bootstrap", "--config", config], in: directory, environment: environment)
         guard status == 0, let token = output.firstMatch(of: /gbt_[A-Za-z0-9_-]{43}/) else {
             throw Failure.timedOut(waitingFor: "an admin token from 'gridbroker admin bootstrap'", stderr: output)
         }

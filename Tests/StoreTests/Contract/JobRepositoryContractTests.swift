@@ -144,7 +144,7 @@ struct JobRepositoryContractTests {
     }
 }
 
-extension StoreUnderTest {
+extension BrokerStore {
     /// The jobs, with the team `team_1` ("vision", $900 budget) created first.
     func jobsOfOneTeam(at date: Date) async throws -> any JobRepository {
         _ = try await teams.create(

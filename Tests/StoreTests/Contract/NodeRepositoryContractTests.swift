@@ -12,7 +12,7 @@ struct NodeRepositoryContractTests {
 
     /// Provider `vast`, team `team_1` and the queued job `job_1`, provisioning `count` nodes
     /// (`node_0`…, agent tokens `agent_0`…) of 8 × H100 at $16/h; returns the nodes.
-    private func provisioning(_ store: StoreUnderTest, count: Int = 2) async throws -> [NodeRecord] {
+    private func provisioning(_ store: BrokerStore, count: Int = 2) async throws -> [NodeRecord] {
         try await store.providers.sync([
             ProviderRecord(
                 id: "vast", kind: "vast", baseUrl: "http://127.0.0.1/vast", enabled: true, pollIntervalS: 60,
@@ -38,7 +38,7 @@ struct NodeRepositoryContractTests {
 
     /// Launches, boots and starts every node (first heartbeats), and starts the job with shards
     /// 0-1 on node_0 and 2-3 on node_1.
-    private func running(_ store: StoreUnderTest) async throws -> [NodeRecord] {
+    private func running(_ store: BrokerStore) async throws -> [NodeRecord] {
         let nodes = try await provisioning(store)
         for node in nodes {
             _ = try await store.nodes.recordLaunch(

@@ -174,8 +174,8 @@ private final class OfferMarket: Sendable {
     private let start: Date
 
     /// Providers vast, lambda and aws, no offers yet.
-    init(_ store: StoreUnderTest, start: Date) async throws {
-        offers = store.offers
+    init(_ store: BrokerStore, start: Date) async throws {
+        offers = store.offers()
         self.start = start
         try await store.providers.sync(
             ["vast", "lambda", "aws"].map {

@@ -18,13 +18,13 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// Runs `body` on one new, empty database, opened once.
-    func withStore(_ body: (StoreUnderTest) async throws -> Void) async throws {
+    func withStore(_ body: (BrokerStore) async throws -> Void) async throws {
         try await withDatabase { open in try await body(try await open()) }
     }
 
     /// Runs `body` on one new, empty database; `open` connects to it again, as another broker
     /// (or the same one after a restart) would. Everything opened is closed afterwards.
-    func withDatabase(_ body: (_ open: @Sendable () async throws -> StoreUnderTest) async throws -> Void)
+    func withDatabase(_ body: (_ open: @Sendable () async throws -> BrokerStore) async throws -> Void)
         async throws
     {
         switch self {
@@ -33,7 +33,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try DataDirectory.prepare(folder.path)
             defer { try? FileManager.default.removeItem(at: folder) }
             let path = folder.appendingPathComponent("gridbroker.sqlite").path
-            try await body { StoreUnderTest(sqlite: try BrokerDatabase.open(at: path)) }
+            try await body { .sqlite(try BrokerDatabase.open(at: path)) }
         case .postgres:
             guard let url = Self.postgresURL else { throw StoreError.cannotOpen(path: "postgres", reason: "no URL") }
             let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
@@ -43,7 +43,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 try await body {
                     let database = try await PostgresBrokerDatabase.open(url: url, schema: schema)
                     opened.withLock { $0.append(database) }
-                    return StoreUnderTest(postgres: database)
+                    return .postgres(database)
                 }
                 outcome = .success(())
             } catch {
@@ -54,45 +54,5 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             for database in databases { await database.close() }
             try outcome.get()
         }
-    }
-}
-
-/// One backend's repositories, as the contract tests use them.
-struct StoreUnderTest: Sendable {
-    let jobs: any JobRepository
-    let teams: any TeamRepository
-    let tokens: any TokenRepository
-    let blocks: any CapacityBlockRepository
-    let providers: any ProviderRepository
-    let sessions: any SessionRepository
-    let nodes: any NodeRepository
-    let pools: any PoolRepository
-    let offers: any OfferRepository
-    let webhooks: any WebhookRepository
-
-    init(sqlite database: BrokerDatabase) {
-        jobs = SQLiteJobRepository(database: database)
-        teams = SQLiteTeamRepository(database: database)
-        tokens = SQLiteTokenRepository(database: database)
-        blocks = SQLiteCapacityBlockRepository(database: database)
-        providers = SQLiteProviderRepository(database: database)
-        sessions = SQLiteSessionRepository(database: database)
-        nodes = SQLiteNodeRepository(database: database)
-        pools = SQLitePoolRepository(database: database)
-        offers = SQLiteOfferRepository(database: database)
-        webhooks = SQLiteWebhookRepository(database: database)
-    }
-
-    init(postgres database: PostgresBrokerDatabase) {
-        jobs = PostgresJobRepository(database: database)
-        teams = PostgresTeamRepository(database: database)
-        tokens = PostgresTokenRepository(database: database)
-        blocks = PostgresCapacityBlockRepository(database: database)
-        providers = PostgresProviderRepository(database: database)
-        sessions = PostgresSessionRepository(database: database)
-        nodes = PostgresNodeRepository(database: database)
-        pools = PostgresPoolRepository(database: database)
-        offers = PostgresOfferRepository(database: database)
-        webhooks = PostgresWebhookRepository(database: database)
     }
 }

@@ -10,7 +10,7 @@ struct WebhookRepositoryContractTests {
 
     /// Job `job_1` with two running nodes of provider `aws`: `node_0` on `us-east-2/i-0aaa` and
     /// `node_1` on `us-east-2/i-0bbb`.
-    private func twoRunningNodes(_ store: StoreUnderTest) async throws {
+    private func twoRunningNodes(_ store: BrokerStore) async throws {
         try await store.providers.sync([
             ProviderRecord(
                 id: "aws", kind: "aws", baseUrl: "http://127.0.0.1:9400/aws", enabled: true, pollIntervalS: 60,

@@ -17,9 +17,8 @@ struct AdminBootstrapCommand: AsyncParsableCommand {
     @Flag(help: "Issue another admin token even though one exists (the old ones stay valid).") var again = false
 
     func run() async throws {
-        let path = try location.path(prepare: true)
-        let store = try CommandFailure.reporting { try BrokerDatabase.open(at: path, migrate: true) }
-        let tokens = SQLiteTokenRepository(database: store)
+        let store = try await location.target(prepare: true).open().store
+        let tokens = store.tokens
         let issued: APITokens.Issued
         do {
             if try await tokens.hasActiveAdmin(), !again {
@@ -30,10 +29,10 @@ struct AdminBootstrapCommand: AsyncParsableCommand {
             issued = try await APITokens(tokens: tokens, clock: SystemClock()).issue(
                 name: name, role: .admin, team: nil)
         } catch {
-            try? store.close()
+            try? await store.close()
             throw error as? CommandFailure ?? CommandFailure(error)
         }
-        try? store.close()
+        try? await store.close()
         FileHandle.standardError.write(
             Data("issued admin token \(issued.record.id) '\(name)'; it is shown only now:\n".utf8))
         print(issued.token)

@@ -1,0 +1,66 @@
+import BrokerCore
+import Foundation
+
+/// The broker's store, whichever database holds it: every repository, and what the daemon asks of
+/// the database itself (is it ready, close it). SQLite is the embedded default
+/// (``sqlite(_:)``); PostgreSQL, for several brokers on one database, is PostgresStore's.
+public struct BrokerStore: Sendable {
+    /// Where the database is, for messages (a path, or a URL without its password).
+    public let location: String
+    public let jobs: any JobRepository
+    public let nodes: any NodeRepository
+    public let teams: any TeamRepository
+    public let tokens: any TokenRepository
+    public let providers: any ProviderRepository
+    public let webhooks: any WebhookRepository
+    public let sessions: any SessionRepository
+    public let pools: any PoolRepository
+    public let blocks: any CapacityBlockRepository
+    private let offerRepository: @Sendable (GPUCatalog) -> any OfferRepository
+    private let readiness: @Sendable () async -> Bool
+    private let closing: @Sendable () async throws -> Void
+
+    public init(
+        location: String, jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository,
+        tokens: any TokenRepository, providers: any ProviderRepository, webhooks: any WebhookRepository,
+        sessions: any SessionRepository, pools: any PoolRepository, blocks: any CapacityBlockRepository,
+        offers: @escaping @Sendable (GPUCatalog) -> any OfferRepository,
+        isReady: @escaping @Sendable () async -> Bool, close: @escaping @Sendable () async throws -> Void
+    ) {
+        self.location = location
+        self.jobs = jobs
+        self.nodes = nodes
+        self.teams = teams
+        self.tokens = tokens
+        self.providers = providers
+        self.webhooks = webhooks
+        self.sessions = sessions
+        self.pools = pools
+        self.blocks = blocks
+        self.offerRepository = offers
+        self.readiness = isReady
+        self.closing = close
+    }
+
+    /// The offers, their GPUs read through `catalog`.
+    public func offers(catalog: GPUCatalog = .standard) -> any OfferRepository { offerRepository(catalog) }
+
+    /// Whether the database answers and its schema is complete: what `/readyz` reports.
+    public func isReady() async -> Bool { await readiness() }
+
+    /// Closes the database; later use fails.
+    public func close() async throws { try await closing() }
+
+    /// The store on a SQLite database.
+    public static func sqlite(_ database: BrokerDatabase) -> BrokerStore {
+        BrokerStore(
+            location: database.path, jobs: SQLiteJobRepository(database: database),
+            nodes: SQLiteNodeRepository(database: database), teams: SQLiteTeamRepository(database: database),
+            tokens: SQLiteTokenRepository(database: database), providers: SQLiteProviderRepository(database: database),
+            webhooks: SQLiteWebhookRepository(database: database),
+            sessions: SQLiteSessionRepository(database: database),
+            pools: SQLitePoolRepository(database: database), blocks: SQLiteCapacityBlockRepository(database: database),
+            offers: { SQLiteOfferRepository(database: database, catalog: $0) }, isReady: { database.isMigrated() },
+            close: { try database.close() })
+    }
+}
