@@ -11,6 +11,7 @@ extension BrokerStore {
             webhooks: PostgresWebhookRepository(database: database),
             sessions: PostgresSessionRepository(database: database), pools: PostgresPoolRepository(database: database),
             blocks: PostgresCapacityBlockRepository(database: database),
+            leases: PostgresLeaseRepository(database: database),
             offers: { PostgresOfferRepository(database: database, catalog: $0) },
             isReady: { await database.isMigrated() }, close: { await database.close() })
     }

@@ -16,6 +16,9 @@ public struct BrokerStore: Sendable {
     public let sessions: any SessionRepository
     public let pools: any PoolRepository
     public let blocks: any CapacityBlockRepository
+    /// The leases through which brokers sharing the database take turns; nil where a broker is
+    /// alone on its database (SQLite), so every piece of work is its own.
+    public let leases: (any LeaseRepository)?
     private let offerRepository: @Sendable (GPUCatalog) -> any OfferRepository
     private let readiness: @Sendable () async -> Bool
     private let closing: @Sendable () async throws -> Void
@@ -24,7 +27,7 @@ public struct BrokerStore: Sendable {
         location: String, jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository,
         tokens: any TokenRepository, providers: any ProviderRepository, webhooks: any WebhookRepository,
         sessions: any SessionRepository, pools: any PoolRepository, blocks: any CapacityBlockRepository,
-        offers: @escaping @Sendable (GPUCatalog) -> any OfferRepository,
+        leases: (any LeaseRepository)?, offers: @escaping @Sendable (GPUCatalog) -> any OfferRepository,
         isReady: @escaping @Sendable () async -> Bool, close: @escaping @Sendable () async throws -> Void
     ) {
         self.location = location
@@ -37,6 +40,7 @@ public struct BrokerStore: Sendable {
         self.sessions = sessions
         self.pools = pools
         self.blocks = blocks
+        self.leases = leases
         self.offerRepository = offers
         self.readiness = isReady
         self.closing = close
@@ -60,6 +64,7 @@ public struct BrokerStore: Sendable {
             webhooks: SQLiteWebhookRepository(database: database),
             sessions: SQLiteSessionRepository(database: database),
             pools: SQLitePoolRepository(database: database), blocks: SQLiteCapacityBlockRepository(database: database),
+            leases: nil,
             offers: { SQLiteOfferRepository(database: database, catalog: $0) }, isReady: { database.isMigrated() },
             close: { try database.close() })
     }

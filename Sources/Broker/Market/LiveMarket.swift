@@ -48,6 +48,17 @@ public final class LiveMarket: Sendable {
         return stored
     }
 
+    /// Sets `provider`'s offers to `stored`, the live offers another broker's poll of it, listed at
+    /// `listedAt`, left in the store: this broker's book follows polls it does not make.
+    public func follow(provider: String, stored: [Offer], listedAt: Date) {
+        changes.withLock { _ in
+            let updated = current.updated(
+                provider: provider, listing: stored, at: listedAt, expiredBefore: .distantFuture
+            ).book
+            book.withLock { $0 = (updated, $0.version + 1) }
+        }
+    }
+
     /// Sets `provider`'s offers to `seen`, those of its others seen before `cutoff` gone: an owner
     /// pool's machines, which are not stored.
     public func record(provider: String, seen: [Offer], expiredBefore cutoff: Date) {

@@ -16,7 +16,7 @@ public struct MarketData: Sendable {
     /// the pollers.
     public static func start(
         configuration: BrokerConfiguration, store: BrokerStore, transport: any HTTPTransport,
-        clock: any BrokerClock, environment: [String: String], logger: Logger
+        clock: any BrokerClock, environment: [String: String], leases: WorkLeases? = nil, logger: Logger
     ) async throws -> MarketData {
         let providers = store.providers
         try await providers.sync(
@@ -40,7 +40,8 @@ public struct MarketData: Sendable {
                 source: sources.source(for: provider), transport: transport, offers: offers, market: market,
                 providers: providers,
                 clock: clock, schedule: PollSchedule(interval: .seconds(provider.pollIntervalSeconds)),
-                expiry: .seconds(provider.offerExpirySeconds), logger: logger)
+                expiry: .seconds(provider.offerExpirySeconds), logger: logger,
+                lease: leases?.lease("poll:\(provider.id)"))
         }
         return MarketData(market: market, pollers: pollers)
     }

@@ -22,6 +22,8 @@ public final class ProviderPoller: Service, Sendable {
     private let clock: any BrokerClock
     private let expiry: Duration
     private let logger: Logger
+    /// Held before each pass when several brokers share the database; nil: always this broker's.
+    private let lease: WorkLease?
     private let metrics: PollerMetrics
     private let trigger = WakeSignal()
     private let state: Mutex<State>
@@ -35,8 +37,9 @@ public final class ProviderPoller: Service, Sendable {
     public init(
         source: any PricingSource, transport: any HTTPTransport, offers: any OfferRepository, market: LiveMarket,
         providers: any ProviderRepository, clock: any BrokerClock, schedule: PollSchedule, expiry: Duration,
-        logger: Logger
+        logger: Logger, lease: WorkLease? = nil
     ) {
+        self.lease = lease
         self.providerID = source.providerID
         self.source = source
         self.transport = transport
@@ -61,6 +64,7 @@ public final class ProviderPoller: Service, Sendable {
                 delay = await self.pollIfEnabled()
             }
         }
+        await lease?.release()
         // Whoever still waits for a poll will not get one.
         let waiters = state.withLock { state in
             defer { state.waiters = [:] }
@@ -102,9 +106,29 @@ public final class ProviderPoller: Service, Sendable {
             for waiter in waiters.values { waiter.resume(returning: nil) }
             return state.withLock { $0.schedule.interval }
         }
+        // Another broker on the database polls it while it holds the provider's lease: follow.
+        guard await lease?.isHeld() ?? true else {
+            await followStoredOffers()
+            for waiter in waiters.values { waiter.resume(returning: nil) }
+            return state.withLock { $0.schedule.interval }
+        }
         let (report, delay) = await withTaskExecutorPreference(PollingExecutor.shared) { await poll() }
         for waiter in waiters.values { waiter.resume(returning: report) }
         return delay
+    }
+
+    /// Takes into the book the offers another broker's poll stored, once it listed anew.
+    private func followStoredOffers() async {
+        do {
+            guard let listed = try await offers.listingTimes()[providerID],
+                market.current.listedAt(provider: providerID).map({ listed > $0 }) ?? true
+            else { return }
+            let stored = try await offers.liveOffers(provider: providerID)
+            market.follow(provider: providerID, stored: stored, listedAt: listed)
+            logger.debug("followed another broker's poll", metadata: ["offers": "\(stored.count)"])
+        } catch {
+            logger.warning("cannot read another broker's poll", metadata: ["error": "\(error)"])
+        }
     }
 
     private func poll() async -> (PollReport, Duration) {

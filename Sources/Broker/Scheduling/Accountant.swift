@@ -16,13 +16,17 @@ public final class Accountant: Service, Sendable {
     private let catalog: GPUCatalog
     private let logger: Logger
     private let onStop: @Sendable () -> Void
+    /// Held before each pass when several brokers share the database; nil: always this broker's.
+    private let lease: WorkLease?
     private let wakeSignal = WakeSignal()
     private let metrics = FleetMetrics()
 
     public init(
         jobs: any JobRepository, nodes: any NodeRepository, clock: any BrokerClock, settings: SchedulerSettings,
-        catalog: GPUCatalog = .standard, logger: Logger, onStop: @escaping @Sendable () -> Void = {}
+        catalog: GPUCatalog = .standard, logger: Logger, onStop: @escaping @Sendable () -> Void = {},
+        lease: WorkLease? = nil
     ) {
+        self.lease = lease
         self.jobs = jobs
         self.nodes = nodes
         self.clock = clock
@@ -35,10 +39,11 @@ public final class Accountant: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.pass()
+                if await self.lease?.isHeld() ?? true { await self.pass() }
                 await self.wakeSignal.wait(upTo: self.settings.accountingInterval)
             }
         }
+        await lease?.release()
     }
 
     /// Accrues spend and applies the budgets; returns the jobs it stopped, with why.

@@ -15,25 +15,27 @@ public struct Fleet: Sendable {
     public init(
         store: BrokerStore, market: LiveMarket, provisioners: Provisioners, transport: any HTTPTransport,
         clock: any BrokerClock, settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
-        catalog: GPUCatalog = .standard, logger: Logger
+        catalog: GPUCatalog = .standard, leases: WorkLeases? = nil, logger: Logger
     ) {
         let jobs = store.jobs
+        let lease = { (name: String) in leases?.lease(name) }
         let nodes = store.nodes
         let wakeScheduler = SchedulerWakeup()
         let reconciler = Reconciler(
             nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
-            settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() })
+            settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() }, lease: lease("reconciler"))
         self.reconciler = reconciler
         let scheduler = Scheduler(
             jobs: jobs, nodes: nodes, teams: store.teams, offers: store.offers(catalog: catalog), blocks: store.blocks,
             market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
-            unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() })
+            unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() },
+            lease: lease("scheduler"))
         wakeScheduler.target.withLock { $0 = scheduler }
         self.scheduler = scheduler
         self.accountant = Accountant(
             jobs: jobs, nodes: nodes, clock: clock, settings: settings, catalog: catalog, logger: logger,
-            onStop: { reconciler.wake() })
+            onStop: { reconciler.wake() }, lease: lease("accountant"))
     }
 
     /// The fleet of the configured providers and of the owner pools' machines: the default team
@@ -42,7 +44,7 @@ public struct Fleet: Sendable {
     public static func start(
         configuration: BrokerConfiguration, store: BrokerStore, market: LiveMarket, transport: any HTTPTransport,
         clock: any BrokerClock, environment: [String: String], agent: AgentBinary?, pools: PoolMachines? = nil,
-        logger: Logger
+        leases: WorkLeases? = nil, logger: Logger
     ) async throws -> Fleet {
         try await DefaultTeam.ensure(in: store.teams, at: clock.now)
         let adapters = ProviderAdapters(environment: environment)
@@ -53,7 +55,7 @@ public struct Fleet: Sendable {
             transport: transport,
             clock: clock, settings: settings,
             agent: agent?.delivery(brokerURL: settings.agentBrokerURL, heartbeat: settings.agentInterval),
-            unreachable: NodeReachability.problems(configuration), logger: logger)
+            unreachable: NodeReachability.problems(configuration), leases: leases, logger: logger)
     }
 
     /// In start order: the reconciler first, so a restarted daemon adopts or cleans up what it

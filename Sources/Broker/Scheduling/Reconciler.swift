@@ -21,14 +21,17 @@ public final class Reconciler: Service, Sendable {
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let onNodesChanged: @Sendable () -> Void
+    /// Held before each pass when several brokers share the database; nil: always this broker's.
+    private let lease: WorkLease?
 
     /// - Parameter onNodesChanged: called after a pass that started, lost or adopted nodes (the
     ///   scheduler then decides about their jobs at once).
     public init(
         nodes: any NodeRepository, provisioners: Provisioners, transport: any HTTPTransport,
         clock: any BrokerClock, settings: SchedulerSettings, logger: Logger,
-        onNodesChanged: @escaping @Sendable () -> Void = {}
+        onNodesChanged: @escaping @Sendable () -> Void = {}, lease: WorkLease? = nil
     ) {
+        self.lease = lease
         self.nodes = nodes
         self.provisioners = provisioners
         self.transport = transport
@@ -41,11 +44,12 @@ public final class Reconciler: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let report = await self.pass()
+                let inTransition = await self.lease?.isHeld() ?? true ? await self.pass().inTransition : false
                 await self.wakeSignal.wait(
-                    upTo: report.inTransition ? self.settings.interval : self.settings.reconcileInterval)
+                    upTo: inTransition ? self.settings.interval : self.settings.reconcileInterval)
             }
         }
+        await lease?.release()
     }
 
     /// Asks for a pass now (a job was cancelled, a gang released).

@@ -33,6 +33,8 @@ public final class Scheduler: Service, Sendable {
     /// Queued jobs' last quotes that found nowhere to launch, by job id (queued jobs only).
     private let unplaceable = Mutex<[String: UnplaceableQuote]>([:])
     private let onNodesChanged: @Sendable () -> Void
+    /// Held before each pass when several brokers share the database; nil: always this broker's.
+    private let lease: WorkLease?
     private let metrics = FleetMetrics()
     /// How nodes get their agent; nil refuses every launch (there is no agent to deliver).
     private let agent: AgentDelivery?
@@ -44,8 +46,10 @@ public final class Scheduler: Service, Sendable {
         blocks: any CapacityBlockRepository, market: LiveMarket,
         provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
         settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
-        catalog: GPUCatalog = .standard, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {}
+        catalog: GPUCatalog = .standard, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {},
+        lease: WorkLease? = nil
     ) {
+        self.lease = lease
         self.agent = agent
         self.unreachable = unreachable
         self.jobs = jobs
@@ -67,10 +71,11 @@ public final class Scheduler: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.pass()
+                if await self.lease?.isHeld() ?? true { await self.pass() }
                 await self.wakeSignal.wait(upTo: self.settings.interval)
             }
         }
+        await lease?.release()
     }
 
     /// Asks for a pass now (a job was submitted, the market changed).

@@ -58,6 +58,9 @@ public struct OfferBook: Sendable {
     /// Live offers in the book.
     public var count: Int { all.byPrice.count }
 
+    /// When `provider`'s last poll that listed its offers listed them.
+    public func listedAt(provider: String) -> Date? { listedAt[provider] }
+
     /// Live offers per provider.
     public var offerCounts: [String: Int] { slotsByProvider.mapValues(\.count) }
 

@@ -12,7 +12,19 @@ import Store
 /// comes from identity columns.
 enum PostgresSchema {
     static let migrations: [(identifier: String, sql: String)] = [
-        ("2026-12-07 initial schema", initialSchemaSQL)
+        ("2026-12-07 initial schema", initialSchemaSQL),
+        // Who does which shared work (a provider's polls, the scheduler's passes) until when.
+        (
+            "2026-12-07 leases",
+            """
+            CREATE TABLE lease (
+                name TEXT PRIMARY KEY,
+                owner TEXT NOT NULL,
+                token TEXT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            );
+            """
+        ),
     ]
 
     /// Refuses a database from a newer build, then applies what is pending (or refuses, when

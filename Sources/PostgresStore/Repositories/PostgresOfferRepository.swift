@@ -180,14 +180,14 @@ public struct PostgresOfferRepository: OfferRepository {
         }
     }
 
-    public func liveOffers() async throws -> [Offer] {
+    public func liveOffers(provider: String?) async throws -> [Offer] {
         // A listed offer was last seen when its provider last listed.
         try await database.rows(
             """
             SELECT offer.*,
                 CASE WHEN listed THEN coalesce(offer_listing.listed_at, last_seen_at) ELSE last_seen_at END AS seen_at
             FROM offer LEFT JOIN offer_listing USING (provider_id)
-            WHERE withdrawn_at IS NULL
+            WHERE withdrawn_at IS NULL AND (\(provider)::text IS NULL OR provider_id = \(provider))
             """
         ).map(offer(from:))
     }

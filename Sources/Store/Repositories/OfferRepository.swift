@@ -10,8 +10,9 @@ public protocol OfferRepository: Sendable {
     /// (GPU, region, market) series whose cheapest price per GPU-hour changed.
     func ingest(_ changes: OfferChanges, listing: [Offer], provider: String, at now: Date) async throws
         -> IngestSummary
-    /// Every live offer (not withdrawn): what the in-memory ``BrokerCore/OfferBook`` starts from.
-    func liveOffers() async throws -> [Offer]
+    /// Every live offer (not withdrawn), or one provider's: what the in-memory
+    /// ``BrokerCore/OfferBook`` starts from, and what a broker that does not poll `provider` reads.
+    func liveOffers(provider: String?) async throws -> [Offer]
     /// When each provider's last successful poll listed its offers.
     func listingTimes() async throws -> [String: Date]
     /// Price points, oldest first.
@@ -19,6 +20,11 @@ public protocol OfferRepository: Sendable {
     /// The spot capacity points of the series of `gpus` (catalog names) with `gpuCount` GPUs per
     /// node recorded since `since`, oldest first (each is the series' node count until its next).
     func spotCapacity(gpus: [String], gpuCount: Int, since: Date) async throws -> [SpotCapacityPoint]
+}
+
+extension OfferRepository {
+    /// Every live offer (not withdrawn).
+    public func liveOffers() async throws -> [Offer] { try await liveOffers(provider: nil) }
 }
 
 /// What one ingest changed.

@@ -193,7 +193,7 @@ public struct SQLiteOfferRepository: OfferRepository {
         }
     }
 
-    public func liveOffers() async throws -> [Offer] {
+    public func liveOffers(provider: String?) async throws -> [Offer] {
         try await database.pool.read { db in
             // A listed offer was last seen when its provider last listed.
             try Row.fetchAll(
@@ -201,8 +201,8 @@ public struct SQLiteOfferRepository: OfferRepository {
                 sql: """
                     SELECT offer.*, CASE WHEN listed THEN coalesce(offer_listing.listed_at, last_seen_at) ELSE last_seen_at END AS seen_at
                     FROM offer LEFT JOIN offer_listing USING (provider_id)
-                    WHERE withdrawn_at IS NULL
-                    """
+                    WHERE withdrawn_at IS NULL AND (?1 IS NULL OR provider_id = ?1)
+                    """, arguments: [provider]
             ).map(offer(from:))
         }
     }

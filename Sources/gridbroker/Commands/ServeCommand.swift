@@ -57,15 +57,17 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("owner_pools: \(error)")
         }
+        // Several brokers on one database (PostgreSQL) take turns at polls and passes.
+        let leases = WorkLeases(store: store, clock: clock, logger: logger)
         let market = try await MarketData.start(
             configuration: configuration, store: store, transport: client, clock: clock,
-            environment: environment, logger: logger)
+            environment: environment, leases: leases, logger: logger)
         let machines = PoolMachines(
             pools: store.pools, market: market.market, clock: clock,
             machineTimeout: .seconds(configuration.pools.machineTimeoutSeconds))
         let fleet = try await Fleet.start(
             configuration: configuration, store: store, market: market.market, transport: client, clock: clock,
-            environment: environment, agent: agent, pools: machines, logger: logger)
+            environment: environment, agent: agent, pools: machines, leases: leases, logger: logger)
         // Started in this order, stopped in reverse: the fleet and the pollers first, then the HTTP
         // client, the database last.
         var dependencies = APIDependencies(
@@ -75,7 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
             [
                 DatabaseService(store: store, logger: logger), HTTPClientService(client: client),
                 TokenUseRecorder(authenticator: dependencies.authenticator, logger: logger),
-            ] + market.pollers + [PoolOfferService(machines: machines, logger: logger)] + fleet.services
+            ] + (leases.map { [$0] } ?? []) + market.pollers + [PoolOfferService(machines: machines, logger: logger)]
+            + fleet.services
         dependencies.agent = agent
         dependencies.machines = machines
         dependencies.nodeLogs = NodeLogStore(
