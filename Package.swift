@@ -181,6 +181,7 @@ let package = Package(
                 "CurlHTTP",
                 "MarketSim",
                 "Providers",
+                "PostgresStore",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,9 +1,26 @@
 import Broker
 import Foundation
+import PostgresStore
 import Store
 
 /// A new broker database in a temporary folder, with `providers` registered.
 enum BenchDatabase {
+    /// A new broker store with `providers` registered: PostgreSQL in a schema of its own at
+    /// `postgresURL`, else a fresh SQLite database.
+    static func freshStore(_ providers: [ProviderConfiguration], postgresURL: String?) async throws -> BrokerStore {
+        guard let postgresURL else { return .sqlite(try fresh(providers)) }
+        let schema = "bench_" + UUID().uuidString.prefix(8).lowercased()
+        let store = BrokerStore.postgres(try await PostgresBrokerDatabase.open(url: postgresURL, schema: schema))
+        try await store.providers.sync(
+            providers.map { provider in
+                ProviderRecord(
+                    id: provider.id, kind: provider.kind.rawValue, baseUrl: provider.baseURL ?? "", enabled: true,
+                    pollIntervalS: provider.pollIntervalSeconds, offerExpiryS: provider.offerExpirySeconds,
+                    createdAt: Date())
+            })
+        return store
+    }
+
     static func fresh(_ providers: [ProviderConfiguration]) throws -> BrokerDatabase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-bench-\(UUID())")
         try DataDirectory.prepare(folder.path)

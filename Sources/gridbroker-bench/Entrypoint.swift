@@ -13,6 +13,7 @@ struct GridBrokerBench: AsyncParsableCommand {
             QueryBenchmark.self,
             QuoteBenchmark.self,
             ReactionBenchmark.self,
+            StoreBenchmark.self,
             CatalogGenerator.self,
         ])
 }

@@ -18,22 +18,24 @@ struct PlacementThroughput {
     /// GPU models spread over the jobs, so no one model's capacity runs out.
     static let models = ["RTX4090", "RTX3090", "A100-80GB", "H100", "L40S", "A10", "RTXA6000", "L4"]
 
-    static func measure(simulated: SimulatedProviders, book: OfferBook, jobs: Int, transport: any HTTPTransport)
-        async throws -> PlacementThroughput
-    {
-        let database = try BenchDatabase.fresh(simulated.providers)
+    /// Places `jobs` jobs with one scheduler pass on `store` (a fresh SQLite database when nil).
+    static func measure(
+        simulated: SimulatedProviders, book: OfferBook, jobs: Int, transport: any HTTPTransport,
+        store given: BrokerStore? = nil
+    ) async throws -> PlacementThroughput {
+        let store = try given ?? .sqlite(BenchDatabase.fresh(simulated.providers))
         let clock = SystemClock()
         let adapters = ProviderAdapters(environment: SimulatedProviders.environment)
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let fleet = Fleet(
-            store: .sqlite(database), market: LiveMarket(book),
+            store: store, market: LiveMarket(book),
             provisioners: Provisioners(simulated.providers.map { adapters.provisioner(for: $0) }), transport: transport,
             clock: clock, settings: simulated.configuration.schedulerSettings,
             agent: AgentDelivery(brokerURL: simulated.configuration.server.agentURL, sha256: BenchAgent.sha256),
             logger: logger)
-        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: clock.now)
-        let repository = SQLiteJobRepository(database: database)
+        try await DefaultTeam.ensure(in: store.teams, at: clock.now)
+        let repository = store.jobs
         let encoder = JSONEncoder()
         for index in 0..<jobs {
             let spec = JobSpec(

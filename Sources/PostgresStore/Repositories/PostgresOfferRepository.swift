@@ -3,8 +3,8 @@ import Foundation
 import PostgresNIO
 import Store
 
-/// ``Store/OfferRepository`` on PostgreSQL. A poll's new and changed offers go in multi-row
-/// upserts of up to 1,000 rows each, in one transaction with the listing, the withdrawals and the
+/// ``Store/OfferRepository`` on PostgreSQL. A poll's new and changed offers go in upserts of a
+/// column array each (`unnest`), in one transaction with the listing, the withdrawals and the
 /// history points.
 public struct PostgresOfferRepository: OfferRepository {
     private let database: PostgresBrokerDatabase
@@ -32,8 +32,7 @@ public struct PostgresOfferRepository: OfferRepository {
                     """)
             }
             for start in stride(from: 0, to: upserted.count, by: Self.rowsPerUpsert) {
-                try await connection.run(
-                    Self.upsert(upserted[start..<min(start + Self.rowsPerUpsert, upserted.count)]))
+                try await connection.run(Self.upsert(upserted[start..<min(start + Self.rowsPerUpsert, upserted.count)]))
             }
             for sighting in changes.unlisted {
                 try await connection.run(
@@ -60,54 +59,43 @@ public struct PostgresOfferRepository: OfferRepository {
         }
     }
 
-    /// 21 parameters a row: 1,000 rows stay well under the protocol's 65,535.
-    private static let rowsPerUpsert = 1_000
+    /// Rows per upsert: each column goes as one array, so the statement's size does not grow with them.
+    private static let rowsPerUpsert = 20_000
 
-    private static func upsert(_ offers: ArraySlice<Offer>) throws -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: offers.count * 21)
-        var rows: [String] = []
-        rows.reserveCapacity(offers.count)
-        for offer in offers {
-            let first = bindings.count
-            bindings.append(offer.id.description)
-            bindings.append(offer.providerID)
-            bindings.append(offer.id.native)
-            bindings.append(offer.gpu.name)
-            bindings.append(offer.gpu.model != nil)
-            bindings.append(offer.gpuCount)
-            bindings.append(offer.gpuMemoryGB)
-            bindings.append(offer.interconnect)
-            bindings.append(offer.vcpus)
-            bindings.append(offer.memoryGB)
-            bindings.append(offer.diskGB)
-            bindings.append(offer.region)
-            bindings.append(offer.country)
-            bindings.append(offer.market.rawValue)
-            bindings.append(offer.pricePerHour.microdollars)
-            bindings.append(offer.pricePerGPUHour.microdollars)
-            bindings.append(offer.available)
-            bindings.append(offer.reliability)
-            bindings.append(offer.firstSeenAt)
-            bindings.append(offer.lastSeenAt)
-            bindings.append(offer.raw)
-            rows.append("(" + (first + 1...first + 21).map { "$\($0)" }.joined(separator: ",") + ",TRUE)")
-        }
-        return PostgresQuery(
-            unsafeSQL: """
-                INSERT INTO offer (id, provider_id, native_id, gpu, gpu_known, gpu_count, gpu_memory_gb, interconnect,
-                    vcpus, memory_gb, disk_gb, region, country, market, price_per_hour_micros, price_per_gpu_hour_micros,
-                    available, reliability, first_seen_at, last_seen_at, raw, listed)
-                VALUES \(rows.joined(separator: ","))
-                ON CONFLICT (id) DO UPDATE SET
-                    gpu = excluded.gpu, gpu_known = excluded.gpu_known, gpu_count = excluded.gpu_count,
-                    gpu_memory_gb = excluded.gpu_memory_gb, interconnect = excluded.interconnect, vcpus = excluded.vcpus,
-                    memory_gb = excluded.memory_gb, disk_gb = excluded.disk_gb, region = excluded.region,
-                    country = excluded.country, market = excluded.market,
-                    price_per_hour_micros = excluded.price_per_hour_micros,
-                    price_per_gpu_hour_micros = excluded.price_per_gpu_hour_micros, available = excluded.available,
-                    reliability = excluded.reliability, last_seen_at = excluded.last_seen_at, withdrawn_at = NULL,
-                    raw = excluded.raw, listed = TRUE
-                """, binds: bindings)
+    /// Stands for NULL in the arrays of nullable columns (postgres-nio's arrays hold no NULL): a
+    /// control character no provider's text has, and NaN for the reliability.
+    private static let nullText = "\u{1}"
+
+    private static func upsert(_ offers: ArraySlice<Offer>) -> PostgresQuery {
+        """
+        INSERT INTO offer (id, provider_id, native_id, gpu, gpu_known, gpu_count, gpu_memory_gb, interconnect,
+            vcpus, memory_gb, disk_gb, region, country, market, price_per_hour_micros, price_per_gpu_hour_micros,
+            available, reliability, first_seen_at, last_seen_at, raw, listed)
+        SELECT id, provider_id, native_id, gpu, gpu_known, gpu_count, gpu_memory_gb,
+            nullif(interconnect, \(nullText)), vcpus, memory_gb, disk_gb, region, nullif(country, \(nullText)), market,
+            price_per_hour_micros, price_per_gpu_hour_micros, available, nullif(reliability, 'NaN'::float8),
+            first_seen_at, last_seen_at, nullif(raw, \(nullText)), TRUE
+        FROM unnest(\(offers.map(\.id.description)), \(offers.map(\.providerID)), \(offers.map(\.id.native)),
+            \(offers.map(\.gpu.name)), \(offers.map { $0.gpu.model != nil }), \(offers.map { Int64($0.gpuCount) }),
+            \(offers.map { Int64($0.gpuMemoryGB) }), \(offers.map { $0.interconnect ?? nullText }),
+            \(offers.map { Int64($0.vcpus) }), \(offers.map { Int64($0.memoryGB) }), \(offers.map { Int64($0.diskGB) }),
+            \(offers.map(\.region)), \(offers.map { $0.country ?? nullText }), \(offers.map(\.market.rawValue)),
+            \(offers.map(\.pricePerHour.microdollars)), \(offers.map(\.pricePerGPUHour.microdollars)),
+            \(offers.map { Int64($0.available) }), \(offers.map { $0.reliability ?? .nan }),
+            \(offers.map(\.firstSeenAt)), \(offers.map(\.lastSeenAt)), \(offers.map { $0.raw ?? nullText }))
+            AS listed(id, provider_id, native_id, gpu, gpu_known, gpu_count, gpu_memory_gb, interconnect, vcpus,
+                memory_gb, disk_gb, region, country, market, price_per_hour_micros, price_per_gpu_hour_micros,
+                available, reliability, first_seen_at, last_seen_at, raw)
+        ON CONFLICT (id) DO UPDATE SET
+            gpu = excluded.gpu, gpu_known = excluded.gpu_known, gpu_count = excluded.gpu_count,
+            gpu_memory_gb = excluded.gpu_memory_gb, interconnect = excluded.interconnect, vcpus = excluded.vcpus,
+            memory_gb = excluded.memory_gb, disk_gb = excluded.disk_gb, region = excluded.region,
+            country = excluded.country, market = excluded.market,
+            price_per_hour_micros = excluded.price_per_hour_micros,
+            price_per_gpu_hour_micros = excluded.price_per_gpu_hour_micros, available = excluded.available,
+            reliability = excluded.reliability, last_seen_at = excluded.last_seen_at, withdrawn_at = NULL,
+            raw = excluded.raw, listed = TRUE
+        """
     }
 
     /// Inserts the price points of `listing` (see ``BrokerCore/ListingHistory``). Returns how many.

@@ -151,11 +151,15 @@ struct OfferRepositoryContractTests {
             #expect(history.map(\.recordedAt) == [start, start.addingTimeInterval(120)])
         }
     }
-    @Test("a poll larger than one statement's rows is stored whole", arguments: StoreBackend.available)
+    @Test("a poll of thousands of offers is stored whole, missing values as missing", arguments: StoreBackend.available)
     func aLargePollIsStoredWhole(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let market = try await OfferMarket(store, start: start)
-            let listing = (0..<2_500).map { offer("vast", "\($0)", dollars: 10 + Double($0 % 7)) }
+            let listing = (0..<2_500).map { index in
+                var offer = offer("vast", "\(index)", dollars: 10 + Double(index % 7), country: index == 7 ? nil : "US")
+                if index == 7 { (offer.reliability, offer.interconnect, offer.raw) = (nil, "nvlink", #"{"id":7}"#) }
+                return offer
+            }
             #expect(try await market.ingest(listing, "vast", at: 0).upserted == 2_500)
             var repriced = listing
             repriced[2_499].pricePerHour = Money(dollars: 3)!
@@ -163,6 +167,11 @@ struct OfferRepositoryContractTests {
             let stored = try await market.live()
             #expect(stored.count == 2_500)
             #expect(stored["vast:2499"]?.pricePerHour == Money(dollars: 3))
+            let seventh = try #require(stored["vast:7"])
+            #expect(seventh.country == nil && seventh.reliability == nil)
+            #expect(seventh.interconnect == "nvlink" && seventh.raw == #"{"id":7}"#)
+            #expect(stored["vast:8"]?.interconnect == nil && stored["vast:8"]?.raw == nil)
+            #expect(stored["vast:8"]?.country == "US" && stored["vast:8"]?.reliability == 0.99)
         }
     }
 }
