@@ -2,8 +2,8 @@ import BrokerCore
 import Foundation
 
 /// A JSON object, keys in the given order, for benchmark output.
-struct JSONLine {
-    enum Value {
+struct JSONLine: Sendable {
+    enum Value: Sendable {
         case string(String)
         case int(Int)
         case bool(Bool)
