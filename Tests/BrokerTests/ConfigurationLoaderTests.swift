@@ -257,7 +257,8 @@ struct ConfigurationLoaderTests {
 
     @Test("database.url selects PostgreSQL, from the file or GRIDBROKER_DATABASE_URL, and nothing else")
     func databaseURL() throws {
-        #expect(try embeddedDefault.database.url == nil)
+        #expect(try embeddedDefault.database == DatabaseConfiguration(url: nil, leaseSeconds: 30))
+        #expect(try parse("database: {lease_s: 5}").database.leaseSeconds == 5)
         let url = "postgres://broker:secret@db.internal:5432/gridbroker?sslmode=require"
         #expect(try parse("database: {url: \"\(url)\"}").database.url == url)
         #expect(try parse("{}", environment: ["GRIDBROKER_DATABASE_URL": url]).database.url == url)

@@ -105,9 +105,13 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// embedded SQLite file in the data directory. Set it through `GRIDBROKER_DATABASE_URL` to keep
     /// the password out of the file; it is never logged with its password.
     public var url: String?
+    /// How long a broker's hold on shared work lasts unrenewed (PostgreSQL): how long the work of a
+    /// broker that died waits for another.
+    public var leaseSeconds: Int
 
-    public init(url: String? = nil) {
+    public init(url: String? = nil, leaseSeconds: Int = 30) {
         self.url = url
+        self.leaseSeconds = leaseSeconds
     }
 }
 

@@ -117,7 +117,8 @@ public struct ConfigurationLoader: Sendable {
             machineTimeoutSeconds: try pools.int("machine_timeout_s", default: 30, range: 5...86_400))
         try pools.finish()
         var database = try root.nested("database")
-        let databaseConfiguration = DatabaseConfiguration(url: try database.string("url"))
+        let databaseConfiguration = DatabaseConfiguration(
+            url: try database.string("url"), leaseSeconds: try database.int("lease_s", default: 30, range: 2...600))
         if let url = databaseConfiguration.url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
             throw database.error("must be a postgres:// URL (leave it out for the embedded SQLite)", key: "url")
         }

@@ -58,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("owner_pools: \(error)")
         }
         // Several brokers on one database (PostgreSQL) take turns at polls and passes.
-        let leases = WorkLeases(store: store, clock: clock, logger: logger)
+        let leases = WorkLeases(
+            store: store, duration: .seconds(configuration.database.leaseSeconds), clock: clock, logger: logger)
         let market = try await MarketData.start(
             configuration: configuration, store: store, transport: client, clock: clock,
             environment: environment, leases: leases, logger: logger)
