@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case corruptRecord(String)
     /// A write would break a uniqueness rule (same name, same idempotency key, ...).
     case conflict(String)
+    /// A write made under a lease that another broker holds now: it was not made.
+    case leaseLost(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return message
         case .conflict(let message):
             return message
+        case .leaseLost(let name):
+            return "the lease '\(name)' is no longer this broker's: nothing was written"
         case .corruptRecord(let message):
             return "corrupt record: \(message)"
         }

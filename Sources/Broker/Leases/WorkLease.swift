@@ -77,6 +77,9 @@ public final class WorkLease: Sendable {
         return taken != nil
     }
 
+    /// The lease as this broker last took or renewed it; nil while it does not hold it.
+    public var current: Lease? { held.withLock { $0 } }
+
     /// Gives the lease up, so another broker takes the work at once.
     public func release() async {
         guard

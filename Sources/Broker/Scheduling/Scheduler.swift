@@ -286,7 +286,8 @@ public final class Scheduler: Service, Sendable {
                     record.replacesNodeId = replaced[record.rank]
                     return record
                 }
-                try await self.nodes.beginReplacement(job: job.id, nodes: replacements, at: now)
+                try await self.nodes.beginReplacement(
+                    job: job.id, nodes: replacements, at: now, under: try self.intentLease())
                 return replacements
             }
             failures += refused
@@ -507,6 +508,15 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
+    /// The lease an intent to launch is written under: nil when this broker is alone on its
+    /// database; ``Store/StoreError/leaseLost(_:)`` when it shares it and no longer holds the
+    /// scheduler's lease (a pass that outlived it must not launch).
+    private func intentLease() throws -> Lease? {
+        guard let lease else { return nil }
+        guard let held = lease.current else { throw StoreError.leaseLost(lease.name) }
+        return held
+    }
+
     private func isBlocked(_ placement: Placement, at now: Date) -> Bool {
         let blocks = blocklist.withLock { $0 }
         return placement.nodes.contains { blocks.isBlocked($0.offer, at: now) }
@@ -517,7 +527,8 @@ public final class Scheduler: Service, Sendable {
     private func launch(_ placement: Placement, of job: JobRecord, spec: JobSpec) async throws -> String? {
         let failures = try await launch(placement.nodes, of: job, spec: spec, cap: spec.maxPricePerHour) {
             records in
-            _ = try await self.nodes.beginProvisioning(job: job.id, nodes: records, at: self.clock.now)
+            _ = try await self.nodes.beginProvisioning(
+                job: job.id, nodes: records, at: self.clock.now, under: try self.intentLease())
             return records
         }
         guard !failures.isEmpty else { return nil }

@@ -103,6 +103,18 @@ extension PostgresConnection {
             .map { try $0.record(JobRecord.self) }
     }
 
+    /// Throws ``StoreError/leaseLost(_:)`` unless `lease` (when given) is in force at `date` with
+    /// its token; holds the lease's row (`FOR SHARE`) until the transaction ends, so it is not
+    /// taken over meanwhile.
+    func holding(_ lease: Lease?, at date: Date) async throws {
+        guard let lease else { return }
+        let held = try await rows(
+            """
+            SELECT 1 FROM lease WHERE name = \(lease.name) AND token = \(lease.token) AND expires_at > \(date) FOR SHARE
+            """)
+        guard !held.isEmpty else { throw StoreError.leaseLost(lease.name) }
+    }
+
     func insert(_ event: EventRecord) async throws {
         try await run(
             """

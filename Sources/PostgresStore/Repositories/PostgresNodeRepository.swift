@@ -12,8 +12,11 @@ public struct PostgresNodeRepository: NodeRepository {
         self.database = database
     }
 
-    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date) async throws -> JobRecord {
+    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?)
+        async throws -> JobRecord
+    {
         try await database.transaction { connection in
+            try await connection.holding(lease, at: date)
             let placement = nodes.first.map {
                 "\(nodes.count) × \($0.gpuCount) \($0.gpu) on \($0.providerId) \($0.region)"
             }
@@ -346,8 +349,11 @@ public struct PostgresNodeRepository: NodeRepository {
         }
     }
 
-    public func beginReplacement(job id: String, nodes: [NodeRecord], at date: Date) async throws {
+    public func beginReplacement(job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?)
+        async throws
+    {
         try await database.transaction { connection in
+            try await connection.holding(lease, at: date)
             _ = try await connection.job(id: id, locked: true)
             for node in nodes {
                 try await connection.insert(node, into: "node")

@@ -5,8 +5,11 @@ import Foundation
 /// one transaction (the intent to launch, a gang's release, a job's end).
 public protocol NodeRepository: Sendable {
     /// Moves a queued job to provisioning and stores its nodes as `requested`: the broker's intent,
-    /// written before any provider is called.
-    func beginProvisioning(job id: String, nodes: [NodeRecord], at: Date) async throws -> JobRecord
+    /// written before any provider is called. Under `lease` (brokers sharing the database), only
+    /// while that lease is still in force with its token; otherwise ``StoreError/leaseLost(_:)``
+    /// and nothing is written, so a scheduler that lost its lease launches nothing.
+    func beginProvisioning(job id: String, nodes: [NodeRecord], at: Date, under lease: Lease?) async throws
+        -> JobRecord
     /// Records the provider's instance for a node and moves it to booting (if it is still
     /// requested: a node cancelled meanwhile keeps its state, and now its instance id). Billing
     /// counts from `launchedAt` (an adopted instance was created near the intent, not when found).
@@ -81,9 +84,21 @@ public protocol NodeRepository: Sendable {
     func recordHeartbeat(_ heartbeat: Heartbeat, node id: String, at: Date) async throws -> HeartbeatOutcome
     /// Stores replacement nodes for a migrating job (each with `replacesNodeId` set) and, in the
     /// same transaction, hands its rank's unfinished shards to each replacement; replaced nodes
-    /// still launching are sent to terminating.
-    func beginReplacement(job id: String, nodes: [NodeRecord], at: Date) async throws
+    /// still launching are sent to terminating. Under `lease`, as ``beginProvisioning(job:nodes:at:under:)``.
+    func beginReplacement(job id: String, nodes: [NodeRecord], at: Date, under lease: Lease?) async throws
     /// Resumes a migrating job whose ranks all run again: nodes that are no longer their rank's
     /// newest go to terminating, and the work lost (time since the last checkpoint) is recorded.
     func resume(job id: String, at: Date) async throws -> (job: JobRecord, terminating: [NodeRecord])
+}
+
+extension NodeRepository {
+    /// ``beginProvisioning(job:nodes:at:under:)`` by a broker alone on its database.
+    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date) async throws -> JobRecord {
+        try await beginProvisioning(job: id, nodes: nodes, at: date, under: nil)
+    }
+
+    /// ``beginReplacement(job:nodes:at:under:)`` by a broker alone on its database.
+    public func beginReplacement(job id: String, nodes: [NodeRecord], at date: Date) async throws {
+        try await beginReplacement(job: id, nodes: nodes, at: date, under: nil)
+    }
 }

@@ -10,7 +10,10 @@ public struct SQLiteNodeRepository: NodeRepository {
         self.database = database
     }
 
-    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date) async throws -> JobRecord {
+    /// `lease` is not checked: SQLite has no leases (a broker there is alone on its database).
+    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?)
+        async throws -> JobRecord
+    {
         try await database.pool.write { db in
             let placement = nodes.first.map {
                 "\(nodes.count) × \($0.gpuCount) \($0.gpu) on \($0.providerId) \($0.region)"
@@ -316,7 +319,10 @@ public struct SQLiteNodeRepository: NodeRepository {
         }
     }
 
-    public func beginReplacement(job id: String, nodes: [NodeRecord], at date: Date) async throws {
+    /// `lease` is not checked: SQLite has no leases.
+    public func beginReplacement(job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?)
+        async throws
+    {
         try await database.pool.write { db in
             for node in nodes {
                 try node.insert(db)

@@ -47,4 +47,38 @@ struct LeaseRepositoryContractTests {
             #expect(holders.compactMap { $0 }.count == 1)
         }
     }
+
+    @Test(arguments: StoreBackend.available.filter { $0 == .postgres })
+    func anIntentWrittenUnderALeaseTakenOverSinceIsRefusedWhole(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let leases = try #require(store.leases)
+            try await store.providers.sync([
+                ProviderRecord(
+                    id: "vast", kind: "vast", baseUrl: "http://127.0.0.1/vast", enabled: true, pollIntervalS: 60,
+                    offerExpiryS: 300, createdAt: start)
+            ])
+            _ = try await store.teams.create(TeamRecord(id: "team_1", name: "vision", budget: nil, createdAt: start))
+            for id in ["job_1", "job_2"] {
+                _ = try await store.jobs.submit(
+                    JobRecord(id: id, teamId: "team_1", name: "llama", spec: #"{"name":"llama"}"#, createdAt: start))
+            }
+            let offer = Offer(
+                id: OfferID(provider: "vast", native: "m1"), gpu: GPUName(resolving: "H100-SXM"), gpuCount: 8,
+                gpuMemoryGB: 80, interconnect: nil, vcpus: 64, memoryGB: 512, diskGB: 100, region: "Utah, US",
+                country: "US", market: .spot, pricePerHour: Money(dollars: 16)!, available: 4, reliability: nil,
+                firstSeenAt: start, lastSeenAt: start, raw: nil)
+            let stale = try #require(try await leases.take("scheduler", owner: "a", until: at(30), now: start))
+            // b takes the scheduler over once a's lease ran out; a's pass, late, tries to launch.
+            let current = try #require(try await leases.take("scheduler", owner: "b", until: at(70), now: at(40)))
+            let late = NodeRecord(id: "node_a", jobID: "job_1", rank: 0, offer: offer, requestedAt: at(41))
+            await #expect(throws: StoreError.leaseLost("scheduler")) {
+                try await store.nodes.beginProvisioning(job: "job_1", nodes: [late], at: at(41), under: stale)
+            }
+            #expect(try await store.jobs.job(id: "job_1")?.state == .queued)
+            #expect(try await store.nodes.nodes(ofJob: "job_1").isEmpty)
+            let placed = NodeRecord(id: "node_b", jobID: "job_2", rank: 0, offer: offer, requestedAt: at(41))
+            _ = try await store.nodes.beginProvisioning(job: "job_2", nodes: [placed], at: at(41), under: current)
+            #expect(try await store.jobs.job(id: "job_2")?.state == .provisioning)
+        }
+    }
 }
