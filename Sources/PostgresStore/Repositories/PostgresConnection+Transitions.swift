@@ -7,52 +7,29 @@ import Store
 /// first, so two brokers moving one job take turns) and its timeline event together.
 extension PostgresConnection {
     func applying(_ event: JobEvent, toJob id: String, reason: String?, at date: Date) async throws -> JobRecord {
-        guard var job = try await job(id: id, locked: true) else { throw StoreError.notFound(entity: "job", id: id) }
-        let from = job.state
-        do {
-            job.state = try from.applying(event)
-        } catch {
-            throw StoreError.invalidTransition(error.description)
-        }
-        job.reason = reason
-        job.updatedAt = date
-        if job.state == .running && job.startedAt == nil { job.startedAt = date }
-        if job.state.isTerminal { job.finishedAt = date }
+        guard let stored = try await job(id: id, locked: true) else { throw StoreError.notFound(entity: "job", id: id) }
+        let (job, record) = try stored.applying(event, reason: reason, at: date)
         try await run(
             """
             UPDATE job SET state = \(job.state.rawValue), reason = \(job.reason), updated_at = \(job.updatedAt),
                 started_at = \(job.startedAt), finished_at = \(job.finishedAt)
             WHERE id = \(id)
             """)
-        try await insert(
-            EventRecord(
-                jobId: id, kind: "job.state", fromState: from.rawValue, toState: job.state.rawValue,
-                message: reason ?? "\(event.rawValue): \(from.rawValue) → \(job.state.rawValue)", at: date))
+        try await insert(record)
         return job
     }
 
     func applying(_ event: NodeEvent, toNode id: String, reason: String?, at date: Date) async throws -> NodeRecord {
-        guard var node = try await node(id: id, locked: true) else { throw StoreError.notFound(entity: "node", id: id) }
-        let from = node.state
-        do {
-            node.state = try from.applying(event)
-        } catch {
-            throw StoreError.invalidTransition(error.description)
+        guard let stored = try await node(id: id, locked: true) else {
+            throw StoreError.notFound(entity: "node", id: id)
         }
-        if let reason { node.reason = reason }
-        if node.state.isTerminal { node.terminatedAt = date }
+        let (node, record) = try stored.applying(event, reason: reason, at: date)
         try await run(
             """
             UPDATE node SET state = \(node.state.rawValue), reason = \(node.reason), terminated_at = \(node.terminatedAt)
             WHERE id = \(id)
             """)
-        try await insert(
-            EventRecord(
-                jobId: node.jobId, nodeId: id, providerId: node.providerId, kind: "node.state",
-                fromState: from.rawValue, toState: node.state.rawValue,
-                message: "node \(node.rank): "
-                    + (reason ?? "\(event.rawValue): \(from.rawValue) → \(node.state.rawValue)"),
-                at: date))
+        try await insert(record)
         return node
     }
 

@@ -24,12 +24,7 @@ public struct PostgresNodeRepository: NodeRepository {
                 .provision, toJob: id, reason: placement.map { "provisioning " + $0 }, at: date)
             for node in nodes {
                 try await connection.insert(node, into: "node")
-                try await connection.insert(
-                    EventRecord(
-                        jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
-                        toState: node.state.rawValue,
-                        message: "node \(node.rank): launch \(node.offerId) at \(node.pricePerHour.formatted())/h",
-                        at: date))
+                try await connection.insert(node.requestedEvent("launch", at: date))
             }
             return job
         }
@@ -357,13 +352,7 @@ public struct PostgresNodeRepository: NodeRepository {
             _ = try await connection.job(id: id, locked: true)
             for node in nodes {
                 try await connection.insert(node, into: "node")
-                try await connection.insert(
-                    EventRecord(
-                        jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
-                        toState: node.state.rawValue,
-                        message:
-                            "node \(node.rank): replacement on \(node.offerId) at \(node.pricePerHour.formatted())/h",
-                        at: date))
+                try await connection.insert(node.requestedEvent("replacement on", at: date))
                 // The rank's unfinished shards, wherever an earlier attempt left them.
                 try await connection.run(
                     """

@@ -21,11 +21,7 @@ public struct SQLiteNodeRepository: NodeRepository {
             let job = try db.applying(.provision, toJob: id, reason: placement.map { "provisioning " + $0 }, at: date)
             for node in nodes {
                 try node.insert(db)
-                var event = EventRecord(
-                    jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
-                    toState: node.state.rawValue,
-                    message: "node \(node.rank): launch \(node.offerId) at \(node.pricePerHour.formatted())/h", at: date
-                )
+                var event = node.requestedEvent("launch", at: date)
                 try event.insert(db)
             }
             return job
@@ -326,11 +322,7 @@ public struct SQLiteNodeRepository: NodeRepository {
         try await database.pool.write { db in
             for node in nodes {
                 try node.insert(db)
-                var event = EventRecord(
-                    jobId: id, nodeId: node.id, providerId: node.providerId, kind: "node.requested",
-                    toState: node.state.rawValue,
-                    message: "node \(node.rank): replacement on \(node.offerId) at \(node.pricePerHour.formatted())/h",
-                    at: date)
+                var event = node.requestedEvent("replacement on", at: date)
                 try event.insert(db)
                 // The rank's unfinished shards, wherever an earlier attempt left them.
                 try db.execute(

@@ -6,43 +6,21 @@ import GRDB
 /// operation of the repositories moves jobs and nodes the same way.
 extension Database {
     func applying(_ event: JobEvent, toJob id: String, reason: String?, at date: Date) throws -> JobRecord {
-        guard var job = try JobRecord.fetchOne(self, key: id) else { throw StoreError.notFound(entity: "job", id: id) }
-        let from = job.state
-        do {
-            job.state = try from.applying(event)
-        } catch {
-            throw StoreError.invalidTransition(error.description)
+        guard let stored = try JobRecord.fetchOne(self, key: id) else {
+            throw StoreError.notFound(entity: "job", id: id)
         }
-        job.reason = reason
-        job.updatedAt = date
-        if job.state == .running && job.startedAt == nil { job.startedAt = date }
-        if job.state.isTerminal { job.finishedAt = date }
+        var (job, record) = try stored.applying(event, reason: reason, at: date)
         try job.update(self)
-        var record = EventRecord(
-            jobId: id, kind: "job.state", fromState: from.rawValue, toState: job.state.rawValue,
-            message: reason ?? "\(event.rawValue): \(from.rawValue) → \(job.state.rawValue)", at: date)
         try record.insert(self)
         return job
     }
 
     func applying(_ event: NodeEvent, toNode id: String, reason: String?, at date: Date) throws -> NodeRecord {
-        guard var node = try NodeRecord.fetchOne(self, key: id) else {
+        guard let stored = try NodeRecord.fetchOne(self, key: id) else {
             throw StoreError.notFound(entity: "node", id: id)
         }
-        let from = node.state
-        do {
-            node.state = try from.applying(event)
-        } catch {
-            throw StoreError.invalidTransition(error.description)
-        }
-        if let reason { node.reason = reason }
-        if node.state.isTerminal { node.terminatedAt = date }
+        var (node, record) = try stored.applying(event, reason: reason, at: date)
         try node.update(self)
-        var record = EventRecord(
-            jobId: node.jobId, nodeId: id, providerId: node.providerId, kind: "node.state", fromState: from.rawValue,
-            toState: node.state.rawValue,
-            message: "node \(node.rank): " + (reason ?? "\(event.rawValue): \(from.rawValue) → \(node.state.rawValue)"),
-            at: date)
         try record.insert(self)
         return node
     }
