@@ -32,7 +32,7 @@ struct ExecNodesEndToEndTests {
          "market": "spot", "dataset": {"uri": "s3://team-data/toy", "shards": 48, "manifest": "toy-manifest.jsonl"},
          "checkpoint": {"uri": "file://\(folder.path)/checkpoints"}, "image": "python:3.12-slim",
          "command": ["python3", "\(Self.repository.path)/examples/train.py"],
-         "env": {"TRAIN_SECONDS_PER_SHARD": "0.6", "CHECKPOINT_EVERY": "3"}}
+         "env": {"TRAIN_SECONDS_PER_SHARD": "1.2", "CHECKPOINT_EVERY": "3"}}
         """
     }
 
