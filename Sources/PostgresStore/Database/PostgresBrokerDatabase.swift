@@ -104,6 +104,14 @@ public final class PostgresBrokerDatabase: Sendable {
         }
     }
 
+    /// Runs `body` on one connection outside a transaction: one statement, no BEGIN and COMMIT
+    /// round trips around it.
+    func withConnection<Result: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> Result)
+        async throws -> Result
+    {
+        try await client.withConnection { try await body($0) }
+    }
+
     /// Runs one statement outside a transaction and reads every row it returns.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await client.query(query, logger: logger).collect()

@@ -96,7 +96,7 @@ public struct PostgresNodeRepository: NodeRepository {
     }
 
     public func shardCounts(ofJob id: String) async throws -> (total: Int, done: Int) {
-        try await database.transaction { try await $0.shardCounts(ofJob: id) }
+        try await database.withConnection { try await $0.shardCounts(ofJob: id) }
     }
 
     public func vanish(node id: String, reason: String, at date: Date) async throws -> NodeRecord {
@@ -218,7 +218,7 @@ public struct PostgresNodeRepository: NodeRepository {
     }
 
     public func node(id: String) async throws -> NodeRecord? {
-        try await database.transaction { try await $0.node(id: id) }
+        try await database.withConnection { try await $0.node(id: id) }
     }
 
     public func accrueSpend(at now: Date) async throws {

@@ -75,7 +75,7 @@ public struct PostgresPoolRepository: PoolRepository {
     }
 
     public func pool(id: String) async throws -> PoolRecord? {
-        try await database.transaction { try await $0.livePool(id) }
+        try await database.withConnection { try await $0.livePool(id) }
     }
 
     public func setEnabled(_ enabled: Bool, pool id: String) async throws -> PoolRecord {

@@ -12,7 +12,7 @@ public struct PostgresTeamRepository: TeamRepository {
 
     public func create(_ team: TeamRecord) async throws -> TeamRecord {
         do {
-            try await database.transaction { try await $0.insert(team, into: "team") }
+            _ = try await database.withConnection { try await $0.insert(team, into: "team") }
         } catch let error as PSQLError where error.isUniqueViolation {
             throw StoreError.conflict("a team named '\(team.name)' already exists")
         }

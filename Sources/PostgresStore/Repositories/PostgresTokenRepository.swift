@@ -29,8 +29,8 @@ public struct PostgresTokenRepository: TokenRepository {
 
     public func recordUses(_ uses: [String: Date]) async throws {
         guard !uses.isEmpty else { return }
-        let ids = Array(uses.keys)
-        let dates = ids.map { uses[$0]! }
+        let uses = Array(uses)
+        let (ids, dates) = (uses.map(\.key), uses.map(\.value))
         try await database.transaction { connection in
             try await connection.run(
                 """
