@@ -22,9 +22,15 @@ struct PostgresBrokerDatabaseTests {
         #expect(!location.contains("hunter2"))
     }
 
+    /// Refused before any connection: no server listens here, so any other failure would say so.
     @Test func aSchemaThatIsNotAPlainNameIsRefused() async throws {
-        await #expect(throws: StoreError.self) {
-            try await PostgresBrokerDatabase.open(url: "postgres://u@localhost/db", schema: "x; DROP TABLE job")
+        let reason = "schema 'x; DROP TABLE job' is not a lowercase SQL name ([a-z_][a-z0-9_]*)"
+        await #expect(throws: StoreError.cannotOpen(path: "postgres://u@127.0.0.1:9/db", reason: reason)) {
+            try await PostgresBrokerDatabase.open(url: "postgres://u@127.0.0.1:9/db", schema: "x; DROP TABLE job")
+        }
+        let inURL = "postgres://u@127.0.0.1:9/db?schema=x;%20DROP%20TABLE%20job"
+        await #expect(throws: StoreError.cannotOpen(path: inURL, reason: reason)) {
+            try await PostgresBrokerDatabase.open(url: inURL)
         }
     }
 
