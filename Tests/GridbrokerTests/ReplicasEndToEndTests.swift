@@ -71,11 +71,14 @@ struct ReplicasEndToEndTests {
         for (index, broker) in brokers.enumerated() {
             try? broker.process.log.write(toFile: "/tmp/replica\(index).log", atomically: true, encoding: .utf8)
         }
-        for provider in ["vast", "lambda", "runpod", "aws"] {
-            let takes = brokers.map {
-                $0.process.log.split(separator: "\n").filter { $0.contains("lease=poll:\(provider)") }
+        // Exactly one broker took each provider's lease (none would mean no leases at all).
+        for provider in ["vast", "lambda", "runpod", "aws", "shadeform"] {
+            let takers = brokers.filter { broker in
+                broker.process.log.split(separator: "\n").contains {
+                    $0.contains("lease=poll:\(provider) ") && $0.contains("lease taken")
+                }
             }
-            #expect(takes.filter { !$0.isEmpty }.count <= 1, "\(provider): \(takes)")
+            #expect(takers.count == 1, "\(provider): taken by \(takers.count) brokers")
         }
 
         let job = try #require(
