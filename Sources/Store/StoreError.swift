@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case conflict(String)
     /// A write made under a lease that another broker holds now: it was not made.
     case leaseLost(String)
+    /// A launch the team's budget has no room for (``BrokerCore/LaunchBudget``): nothing was written.
+    case overBudget(String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return message
         case .leaseLost(let name):
             return "the lease '\(name)' is no longer this broker's: nothing was written"
+        case .overBudget(let reason):
+            return reason
         case .corruptRecord(let message):
             return "corrupt record: \(message)"
         }

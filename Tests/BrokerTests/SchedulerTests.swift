@@ -135,6 +135,28 @@ struct SchedulerTests {
         #expect(harness.providers["vast"]!.launches.count == 2)
     }
 
+    @Test("a job whose launch the team's budget has no room for waits with the reason, and nothing is launched for it")
+    func launchesStayWithinTheTeamBudget() async throws {
+        let harness = try await FleetHarness()
+        harness.list([harness.offer("vast:a", dollars: 20, available: 2)])
+        // Over the default 90 s spend horizon a $20/h node costs $0.50: room for one, not two.
+        _ = try await SQLiteTeamRepository(database: harness.database).setBudget(
+            Money(dollars: 0.8)!, team: DefaultTeam.id)
+        let first = try await harness.submit()
+        let second = try await harness.submit()
+        let pass = await harness.fleet.scheduler.pass()
+        #expect(pass.placed.count == 1)
+        let other = pass.placed == [first.id] ? second : first
+        let waiting = try await harness.job(other.id)
+        #expect(waiting.state == .queued)
+        #expect(
+            waiting.reason
+                == "team default has no room in its budget for $20.00/h more: it spent $0.00 of $0.80, its nodes cost"
+                + " $20.00/h, and with these it would reach $1.00 within 90 s")
+        #expect(try await harness.nodes.nodes(ofJob: other.id).isEmpty)
+        #expect(harness.providers["vast"]!.launches.count == 1)
+    }
+
     @Test("when nothing fits, the job waits with the reason in numbers, recorded once")
     func waitsWithReason() async throws {
         let harness = try await FleetHarness()

@@ -54,7 +54,7 @@ public final class Accountant: Service, Sendable {
             let now = clock.now
             try await nodes.accrueSpend(at: now)
             let active = try await jobs.jobs(in: [.provisioning, .running, .migrating], limit: 10_000)
-            let horizon = settings.accountingInterval + settings.reconcileInterval
+            let horizon = settings.spendHorizon
             for (teamID, teamJobs) in Dictionary(grouping: active, by: \.teamId) {
                 let usage = try await nodes.usage(team: teamID, at: now)
                 let lines = Dictionary(usage.jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -367,6 +367,8 @@ public final class Scheduler: Service, Sendable {
                 unplaceable.withLock { $0[job.id] = known }
             }
             try await wait(job, reason, into: &report)
+        } catch StoreError.overBudget(let reason) {
+            try? await wait(job, reason, into: &report)
         } catch let error as JobSpecError {
             _ = try? await nodes.finish(
                 job: job.id, with: .fail, reason: "stored spec unreadable: \(error)", at: clock.now)
@@ -528,7 +530,8 @@ public final class Scheduler: Service, Sendable {
         let failures = try await launch(placement.nodes, of: job, spec: spec, cap: spec.maxPricePerHour) {
             records in
             _ = try await self.nodes.beginProvisioning(
-                job: job.id, nodes: records, at: self.clock.now, under: try self.intentLease())
+                job: job.id, nodes: records, at: self.clock.now, under: try self.intentLease(),
+                within: LaunchBudget(horizon: self.settings.spendHorizon))
             return records
         }
         guard !failures.isEmpty else { return nil }

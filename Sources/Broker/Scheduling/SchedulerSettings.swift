@@ -28,6 +28,11 @@ public struct SchedulerSettings: Sendable, Equatable {
     /// restart overhead).
     public var restartOverhead: Duration
 
+    /// How far ahead spend is projected against budgets: until the accountant's next pass and the
+    /// terminations it would order have gone through. The accountant stops what would pass a
+    /// budget within it, and the scheduler launches nothing that would.
+    public var spendHorizon: Duration { accountingInterval + reconcileInterval }
+
     public init(
         interval: Duration = .seconds(5), reconcileInterval: Duration = .seconds(30),
         accountingInterval: Duration = .seconds(60), launchTimeouts: [String: Duration] = [:],

@@ -12,16 +12,32 @@ public struct PostgresNodeRepository: NodeRepository {
         self.database = database
     }
 
-    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?)
-        async throws -> JobRecord
-    {
+    public func beginProvisioning(
+        job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?, within budget: LaunchBudget?
+    ) async throws -> JobRecord {
         try await database.transaction { connection in
             try await connection.holding(lease, at: date)
             let placement = nodes.first.map {
                 "\(nodes.count) × \($0.gpuCount) \($0.gpu) on \($0.providerId) \($0.region)"
             }
+            // The job's row is locked first, then its team's (the accountant's order too).
             let job = try await connection.applying(
                 .provision, toJob: id, reason: placement.map { "provisioning " + $0 }, at: date)
+            if let budget,
+                let team = try await connection.rows("SELECT * FROM team WHERE id = \(job.teamId) FOR UPDATE").first
+                    .map({ try $0.record(TeamRecord.self) }),
+                team.budget != nil
+            {
+                let jobs = try await connection.rows("SELECT * FROM job WHERE team_id = \(team.id)")
+                let teamNodes = try await connection.rows(
+                    """
+                    SELECT * FROM node WHERE (launched_at IS NOT NULL OR state = ANY(\(NodeState.live.rawValues)))
+                      AND job_id IN (SELECT id FROM job WHERE team_id = \(team.id))
+                    """)
+                try budget.admit(
+                    nodes, team: team, jobs: try jobs.map { try $0.record(JobRecord.self) },
+                    nodes: try teamNodes.map { try $0.record(NodeRecord.self) }, at: date)
+            }
             for node in nodes {
                 try await connection.insert(node, into: "node")
                 try await connection.insert(node.requestedEvent("launch", at: date))

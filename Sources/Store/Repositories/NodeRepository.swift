@@ -7,9 +7,13 @@ public protocol NodeRepository: Sendable {
     /// Moves a queued job to provisioning and stores its nodes as `requested`: the broker's intent,
     /// written before any provider is called. Under `lease` (brokers sharing the database), only
     /// while that lease is still in force with its token; otherwise ``StoreError/leaseLost(_:)``
-    /// and nothing is written, so a scheduler that lost its lease launches nothing.
-    func beginProvisioning(job id: String, nodes: [NodeRecord], at: Date, under lease: Lease?) async throws
-        -> JobRecord
+    /// and nothing is written, so a scheduler that lost its lease launches nothing. With `budget`,
+    /// only if the job's team has room for the nodes (checked with the team locked, so launches
+    /// at once are counted one after the other); otherwise ``StoreError/overBudget(_:)`` and
+    /// nothing is written.
+    func beginProvisioning(
+        job id: String, nodes: [NodeRecord], at: Date, under lease: Lease?, within budget: LaunchBudget?
+    ) async throws -> JobRecord
     /// Records the provider's instance for a node and moves it to booting (if it is still
     /// requested: a node cancelled meanwhile keeps its state, and now its instance id). Billing
     /// counts from `launchedAt` (an adopted instance was created near the intent, not when found).
@@ -92,9 +96,10 @@ public protocol NodeRepository: Sendable {
 }
 
 extension NodeRepository {
-    /// ``beginProvisioning(job:nodes:at:under:)`` by a broker alone on its database.
+    /// ``beginProvisioning(job:nodes:at:under:within:)`` by a broker alone on its database, without
+    /// a budget check.
     public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date) async throws -> JobRecord {
-        try await beginProvisioning(job: id, nodes: nodes, at: date, under: nil)
+        try await beginProvisioning(job: id, nodes: nodes, at: date, under: nil, within: nil)
     }
 
     /// ``beginReplacement(job:nodes:at:under:)`` by a broker alone on its database.

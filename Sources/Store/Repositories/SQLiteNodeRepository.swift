@@ -10,15 +10,24 @@ public struct SQLiteNodeRepository: NodeRepository {
         self.database = database
     }
 
-    /// `lease` is not checked: SQLite has no leases (a broker there is alone on its database).
-    public func beginProvisioning(job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?)
-        async throws -> JobRecord
-    {
+    /// `lease` is not checked: SQLite has no leases (a broker there is alone on its database). Its
+    /// writes are serialized, so the budget is read and charged without another launch between.
+    public func beginProvisioning(
+        job id: String, nodes: [NodeRecord], at date: Date, under lease: Lease?, within budget: LaunchBudget?
+    ) async throws -> JobRecord {
         try await database.pool.write { db in
             let placement = nodes.first.map {
                 "\(nodes.count) × \($0.gpuCount) \($0.gpu) on \($0.providerId) \($0.region)"
             }
             let job = try db.applying(.provision, toJob: id, reason: placement.map { "provisioning " + $0 }, at: date)
+            if let budget, let team = try TeamRecord.fetchOne(db, key: job.teamId), team.budget != nil {
+                let jobs = try JobRecord.filter(Column("team_id") == team.id).fetchAll(db)
+                let teamNodes = try NodeRecord.filter(
+                    Column("launched_at") != nil || NodeState.live.rawValues.contains(Column("state"))
+                )
+                .filter(sql: "job_id IN (SELECT id FROM job WHERE team_id = ?)", arguments: [team.id]).fetchAll(db)
+                try budget.admit(nodes, team: team, jobs: jobs, nodes: teamNodes, at: date)
+            }
             for node in nodes {
                 try node.insert(db)
                 var event = node.requestedEvent("launch", at: date)

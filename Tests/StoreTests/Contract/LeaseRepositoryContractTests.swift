@@ -72,12 +72,14 @@ struct LeaseRepositoryContractTests {
             let current = try #require(try await leases.take("scheduler", owner: "b", until: at(70), now: at(40)))
             let late = NodeRecord(id: "node_a", jobID: "job_1", rank: 0, offer: offer, requestedAt: at(41))
             await #expect(throws: StoreError.leaseLost("scheduler")) {
-                try await store.nodes.beginProvisioning(job: "job_1", nodes: [late], at: at(41), under: stale)
+                try await store.nodes.beginProvisioning(
+                    job: "job_1", nodes: [late], at: at(41), under: stale, within: nil)
             }
             #expect(try await store.jobs.job(id: "job_1")?.state == .queued)
             #expect(try await store.nodes.nodes(ofJob: "job_1").isEmpty)
             let placed = NodeRecord(id: "node_b", jobID: "job_2", rank: 0, offer: offer, requestedAt: at(41))
-            _ = try await store.nodes.beginProvisioning(job: "job_2", nodes: [placed], at: at(41), under: current)
+            _ = try await store.nodes.beginProvisioning(
+                job: "job_2", nodes: [placed], at: at(41), under: current, within: nil)
             #expect(try await store.jobs.job(id: "job_2")?.state == .provisioning)
         }
     }
