@@ -11,6 +11,10 @@ struct PostgresBrokerDatabaseTests {
         ("postgres://localhost/db", "the URL names no user"),
         ("postgres://u@localhost", "the URL names no database (…/database)"),
         ("postgres://u:hunter2@localhost/db?sslmode=verify", "sslmode 'verify' is not disable, prefer or require"),
+        (
+            "postgres://u:hunter2@localhost/db?connect_timeout=0",
+            "connect_timeout '0' is not a whole number of seconds above 0"
+        ),
     ])
     func aBadURLIsRefusedByNameWithoutItsPassword(url: String, reason: String) async throws {
         let error = await #expect(throws: StoreError.self) { try await PostgresBrokerDatabase.open(url: url) }
@@ -32,6 +36,50 @@ struct PostgresBrokerDatabaseTests {
         await #expect(throws: StoreError.cannotOpen(path: inURL, reason: reason)) {
             try await PostgresBrokerDatabase.open(url: inURL)
         }
+    }
+
+    /// Nothing listens on port 9 here: the pool would try again for good, so opening gives up after
+    /// the URL's `connect_timeout` and says so.
+    @Test func aServerThatDoesNotAnswerIsRefusedOnceTheConnectTimeoutIsUp() async throws {
+        let url = "postgres://u:hunter2@127.0.0.1:9/db?connect_timeout=1"
+        await #expect(
+            throws: StoreError.cannotOpen(
+                path: "postgres://u:***@127.0.0.1:9/db?connect_timeout=1",
+                reason: "no answer from the server within 1 s")
+        ) {
+            try await PostgresBrokerDatabase.open(url: url)
+        }
+    }
+
+    /// A replica whose database stops letting it in (its role can no longer log in, its sessions
+    /// are ended) is not ready, and is again once it may reconnect.
+    @Test(.enabled(if: StoreBackend.postgresURL != nil))
+    func aReplicaThatLosesItsDatabaseIsNotReadyUntilItIsBack() async throws {
+        let name = "lost_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let admin = try await PostgresBrokerDatabase.open(
+            url: try #require(StoreBackend.postgresURL), schema: name + "_admin")
+        let database = try #require(StoreBackend.postgresURL?.split(separator: "/").last?.split(separator: "?").first)
+        _ = try await admin.rows("CREATE ROLE \(unescaped: name) LOGIN")
+        _ = try await admin.rows("GRANT CREATE ON DATABASE \(unescaped: String(database)) TO \(unescaped: name)")
+        let url = try #require(StoreBackend.postgresURL).replacingOccurrences(of: "//gridbroker@", with: "//\(name)@")
+        let replica = try await PostgresBrokerDatabase.open(url: url, schema: name)
+        #expect(await replica.isMigrated())
+
+        _ = try await admin.rows("ALTER ROLE \(unescaped: name) NOLOGIN")
+        _ = try await admin.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = \(name)")
+        #expect(await !replica.isMigrated())
+
+        _ = try await admin.rows("ALTER ROLE \(unescaped: name) LOGIN")
+        var back = false
+        for _ in 0..<30 where !back { back = await replica.isMigrated() }
+        #expect(back)
+
+        await replica.close()
+        _ = try await admin.rows("DROP SCHEMA \(unescaped: name) CASCADE")
+        _ = try await admin.rows("REVOKE CREATE ON DATABASE \(unescaped: String(database)) FROM \(unescaped: name)")
+        _ = try await admin.rows("DROP ROLE \(unescaped: name)")
+        _ = try await admin.rows("DROP SCHEMA \(unescaped: name)_admin CASCADE")
+        await admin.close()
     }
 
     @Test(.enabled(if: StoreBackend.postgresURL != nil))

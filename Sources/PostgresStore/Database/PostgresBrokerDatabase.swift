@@ -54,6 +54,15 @@ public final class PostgresBrokerDatabase: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
         do {
+            // A server that cannot be reached would keep the first statement waiting for good.
+            let limit = configuration.options.connectTimeout
+            guard
+                try await answer(within: limit, { try await client.query("SELECT 1", logger: logger).collect() })
+                    != nil
+            else {
+                throw StoreError.cannotOpen(
+                    path: endpoint.location, reason: "no answer from the server within \(limit.components.seconds) s")
+            }
             let applied = try await PostgresSchema.migrateIfNeeded(
                 client, schema: schema, location: endpoint.location, migrate: migrate, logger: logger)
             return PostgresBrokerDatabase(
@@ -66,10 +75,16 @@ public final class PostgresBrokerDatabase: Sendable {
         }
     }
 
-    /// Whether the schema is complete and the server answers: what `/readyz` reports.
+    /// Whether the schema is complete and the server answers within ``readinessLimit``: what
+    /// `/readyz` reports. A replica that lost its database says so in that time.
     public func isMigrated() async -> Bool {
-        (try? await PostgresSchema.pending(client).isEmpty) ?? false
+        let client = client
+        return (try? await answer(within: Self.readinessLimit) { try await PostgresSchema.pending(client).isEmpty })
+            == true
     }
+
+    /// How long ``isMigrated()`` waits for the server.
+    static let readinessLimit: Duration = .seconds(2)
 
     /// Closes every connection. Later use fails.
     public func close() async {

@@ -5,7 +5,8 @@ import Store
 
 /// A `postgres://user:password@host:port/database?sslmode=…&schema=…` URL, read into a client
 /// configuration. `sslmode` is `disable`, `prefer` (the default) or `require`; `schema` names the
-/// schema to work in (`public` when not given).
+/// schema to work in (`public` when not given); `connect_timeout` is how many seconds a connection
+/// (and opening the database) may take, as with libpq (10 when not given).
 struct PostgresEndpoint {
     let configuration: PostgresClient.Configuration
     /// The URL without its password, for messages and logs.
@@ -36,9 +37,16 @@ struct PostgresEndpoint {
         case let other: throw refuse("sslmode '\(other)' is not disable, prefer or require")
         }
         guard !host.isEmpty else { throw refuse("the URL names no host") }
-        configuration = .init(
+        var configuration = PostgresClient.Configuration(
             host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database, tls: tls
         )
+        if let timeout = query["connect_timeout"] {
+            guard let seconds = Int(timeout), seconds > 0 else {
+                throw refuse("connect_timeout '\(timeout)' is not a whole number of seconds above 0")
+            }
+            configuration.options.connectTimeout = .seconds(seconds)
+        }
+        self.configuration = configuration
         location = Self.redacted(url)
         schema = query["schema"]
     }
