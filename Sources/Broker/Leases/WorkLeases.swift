@@ -35,6 +35,11 @@ public final class WorkLeases: Service, Sendable {
         return lease
     }
 
+    /// Stops renewing `lease` (its work is over; the caller releases it).
+    func forget(_ lease: WorkLease) {
+        made.withLock { $0.removeAll { $0 === lease } }
+    }
+
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {

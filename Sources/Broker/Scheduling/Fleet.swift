@@ -30,7 +30,7 @@ public struct Fleet: Sendable {
             market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
             unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() },
-            lease: lease("scheduler"))
+            jobLeases: leases.map(JobLeases.init))
         wakeScheduler.target.withLock { $0 = scheduler }
         self.scheduler = scheduler
         self.accountant = Accountant(

@@ -33,8 +33,9 @@ public final class Scheduler: Service, Sendable {
     /// Queued jobs' last quotes that found nowhere to launch, by job id (queued jobs only).
     private let unplaceable = Mutex<[String: UnplaceableQuote]>([:])
     private let onNodesChanged: @Sendable () -> Void
-    /// Held before each pass when several brokers share the database; nil: always this broker's.
-    private let lease: WorkLease?
+    /// Each job's lease when several brokers share the database (a broker works only on the jobs
+    /// it holds); nil: every job is this broker's.
+    private let jobLeases: JobLeases?
     private let metrics = FleetMetrics()
     /// How nodes get their agent; nil refuses every launch (there is no agent to deliver).
     private let agent: AgentDelivery?
@@ -47,9 +48,9 @@ public final class Scheduler: Service, Sendable {
         provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
         settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
         catalog: GPUCatalog = .standard, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {},
-        lease: WorkLease? = nil
+        jobLeases: JobLeases? = nil
     ) {
-        self.lease = lease
+        self.jobLeases = jobLeases
         self.agent = agent
         self.unreachable = unreachable
         self.jobs = jobs
@@ -71,20 +72,29 @@ public final class Scheduler: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                if await self.lease?.isHeld() ?? true { await self.pass() }
+                await self.pass()
                 await self.wakeSignal.wait(upTo: self.settings.interval)
             }
         }
-        await lease?.release()
+        await jobLeases?.release(allBut: [])
     }
 
     /// Asks for a pass now (a job was submitted, the market changed).
     public func wake() { wakeSignal.fire() }
 
-    /// One pass: check provisioning jobs, then place queued ones.
+    /// One pass: check provisioning jobs, move migrating ones, place queued ones and watch running
+    /// ones; where brokers share the database, only the jobs whose lease this broker holds.
     @discardableResult
     public func pass() async -> SchedulingPass {
         var report = SchedulingPass()
+        var mine = Set<String>()
+        /// Whether this broker works on `job` in this pass.
+        func isMine(_ job: JobRecord) async -> Bool {
+            guard let jobLeases else { return true }
+            guard await jobLeases.isHeld(job.id) else { return false }
+            mine.insert(job.id)
+            return true
+        }
         do {
             let now = clock.now
             let stored = try await storedBlocks.blocks(at: now)
@@ -93,20 +103,25 @@ public final class Scheduler: Service, Sendable {
                 list = CapacityBlocklist(durations: settings.blockDurations, blocks: blocks)
             }
             for job in try await jobs.jobs(in: [.provisioning], limit: 1000) {
+                guard await isMine(job) else { continue }
                 await check(job, into: &report)
             }
             for job in try await jobs.jobs(in: [.migrating], limit: 1000) {
+                guard await isMine(job) else { continue }
                 await migrate(job, into: &report)
             }
             let queued = try await jobs.jobs(in: [.queued], limit: 1000)
             let queuedIDs = Set(queued.map(\.id))
             unplaceable.withLock { $0 = $0.filter { queuedIDs.contains($0.key) } }
             for job in queued {
+                guard await isMine(job) else { continue }
                 await place(job, into: &report)
             }
             for job in try await jobs.jobs(in: [.running], limit: 1000) {
+                guard await isMine(job) else { continue }
                 await watch(job, into: &report)
             }
+            await jobLeases?.release(allBut: mine)
         } catch {
             logger.error("scheduling pass failed", metadata: ["error": "\(error)"])
         }
@@ -287,7 +302,7 @@ public final class Scheduler: Service, Sendable {
                     return record
                 }
                 try await self.nodes.beginReplacement(
-                    job: job.id, nodes: replacements, at: now, under: try self.intentLease())
+                    job: job.id, nodes: replacements, at: now, under: try self.intentLease(for: job.id))
                 return replacements
             }
             failures += refused
@@ -510,12 +525,14 @@ public final class Scheduler: Service, Sendable {
         }
     }
 
-    /// The lease an intent to launch is written under: nil when this broker is alone on its
-    /// database; ``Store/StoreError/leaseLost(_:)`` when it shares it and no longer holds the
-    /// scheduler's lease (a pass that outlived it must not launch).
-    private func intentLease() throws -> Lease? {
-        guard let lease else { return nil }
-        guard let held = lease.current else { throw StoreError.leaseLost(lease.name) }
+    /// The lease an intent to launch nodes for job `id` is written under: nil when this broker is
+    /// alone on its database; ``Store/StoreError/leaseLost(_:)`` when it shares it and no longer
+    /// holds the job's lease (a pass that outlived it must not launch).
+    private func intentLease(for id: String) throws -> Lease? {
+        guard let jobLeases else { return nil }
+        guard let held = jobLeases.current(id), held.expiresAt > clock.now else {
+            throw StoreError.leaseLost("job:\(id)")
+        }
         return held
     }
 
@@ -530,7 +547,7 @@ public final class Scheduler: Service, Sendable {
         let failures = try await launch(placement.nodes, of: job, spec: spec, cap: spec.maxPricePerHour) {
             records in
             _ = try await self.nodes.beginProvisioning(
-                job: job.id, nodes: records, at: self.clock.now, under: try self.intentLease(),
+                job: job.id, nodes: records, at: self.clock.now, under: try self.intentLease(for: job.id),
                 within: LaunchBudget(horizon: self.settings.spendHorizon))
             return records
         }
