@@ -41,6 +41,19 @@ struct ReplicaCrashTests {
         return instances.compactMap { $0["name"] as? String }.filter { $0.hasPrefix("gridbroker-") }.sorted()
     }
 
+    /// The successful polls of `provider` in the logs of `processes`, in time order (to the second;
+    /// within one second, by process).
+    private static func polls(of provider: String, by processes: [GridbrokerProcess]) -> [(
+        time: Substring, process: Int
+    )] {
+        processes.enumerated().flatMap { index, process in
+            process.log.split(separator: "\n").filter {
+                $0.hasSuffix("] polled") && $0.contains(" provider=\(provider) ")
+            }
+            .compactMap { line in line.split(separator: " ").first.map { (time: $0, process: index) } }
+        }.sorted { ($0.time, $0.process) < ($1.time, $1.process) }
+    }
+
     /// Each job's state and its live nodes (not terminated or failed), named as the tags name them.
     private func jobs(_ ids: [String], api: String, admin: String) async throws -> [(state: String, live: [String])] {
         var answers: [(String, [String])] = []
@@ -69,14 +82,20 @@ struct ReplicaCrashTests {
             "GRIDBROKER_DATABASE_LEASE_S": "3", "SIMULATED_MARKET_API_KEY": "test-key",
             "GRIDBROKER_SCHEDULER_INTERVAL_S": "1", "GRIDBROKER_SCHEDULER_RECONCILE_INTERVAL_S": "1",
             "GRIDBROKER_SCHEDULER_LAUNCH_TIMEOUT_S": "120",
-        ]
+        ].merging(
+            // Polls every 2 s: brokers polling one provider at once would hand its polls back and forth.
+            (0..<5).map { ("GRIDBROKER_PROVIDERS_\($0)_POLL_INTERVAL_S", "2") }
+        ) { $1 }
         let admin = try await GridbrokerProcess.bootstrapToken(config: configPath, in: folder, environment: environment)
         // Fixed ports: a broker started again is where its nodes' agents look for it.
         let ports = try (0..<3).map { _ in try SimulatedMarketDaemon.freePort() }
+        /// Every broker process started, killed ones included, for their poll logs.
+        var started: [GridbrokerProcess] = []
         func start(_ index: Int) async throws -> GridbrokerProcess {
             let process = try GridbrokerProcess(
                 ["serve", "--config", configPath], in: folder,
                 environment: environment.merging(["GRIDBROKER_SERVER_PORT": "\(ports[index])"]) { $1 })
+            started.append(process)
             _ = try await process.waitForLog(#"listening on http://127\.0\.0\.1:(\d+)"#)
             return process
         }
@@ -120,6 +139,16 @@ struct ReplicaCrashTests {
                 try await json(.get, "\(survivor)/v1/jobs/\(id)/events", token: admin)["events"] as? [[String: Any]]
                 ?? []
             #expect(timeline.filter { $0["kind"] as? String == "node.requested" }.count >= 1)
+        }
+
+        // No provider polled by two brokers at once: its polls pass from one broker process to another
+        // only when its lease does, after its holder was killed (20 kills at most), where brokers
+        // polling together every 2 s would alternate dozens of times.
+        for provider in ["vast", "runpod", "lambda", "aws", "shadeform"] {
+            let polls = Self.polls(of: provider, by: started)
+            let handovers = zip(polls, polls.dropFirst()).filter { $0.process != $1.process }.count
+            #expect(polls.count >= 20, "\(provider): \(polls.count) polls")
+            #expect(handovers <= 20, "\(provider): polls passed between brokers \(handovers) times")
         }
 
         for id in ids { _ = try await json(.post, "\(survivor)/v1/jobs/\(id)/cancel", token: admin) }
