@@ -9,6 +9,10 @@ import Foundation
 /// connections in all (three quarters searching). Reports each kind's req/s and p50/p99/max, and
 /// how many of Vast's polls landed during the run, and the daemon's CPU per request.
 ///
+/// With `--replicas` above 1, that many daemons share one PostgreSQL database (`--postgres-url`;
+/// scripts/bench starts a throwaway cluster): the searches are spread over them, one `wrk` each,
+/// and their sum is reported too.
+///
 /// The bench's tokens get a high request rate (`server.rate_limit_per_s`): the limiter still
 /// runs on every request, only its limit is out of the way.
 struct ApiBenchmark: AsyncParsableCommand {
@@ -26,6 +30,9 @@ struct ApiBenchmark: AsyncParsableCommand {
     @Option(
         help: "The kinds of request to send, comma-separated (search, quote, jobs): one alone shows its own ceiling.")
     var kinds = "search,quote,jobs"
+    @Option(help: "Daemons sharing one PostgreSQL database (ports from --port up).") var replicas = 1
+    @Option(help: "The PostgreSQL database the daemons use (postgres://…); SQLite when not given.")
+    var postgresURL: String?
 
     /// A job the quotes ask about, and that the job lists show (submitted with a price cap no offer meets).
     static let spec =
@@ -34,6 +41,9 @@ struct ApiBenchmark: AsyncParsableCommand {
         + #""image": "img", "command": ["train"]}"#
 
     func run() async throws {
+        guard replicas >= 1, replicas == 1 || postgresURL != nil else {
+            throw BenchError("--replicas \(replicas): several daemons need --postgres-url (one database to share)")
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-bench-api-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let gridbroker = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -44,6 +54,11 @@ struct ApiBenchmark: AsyncParsableCommand {
             "GRIDBROKER_SERVER_RATE_LIMIT_BURST": "100000",
             "GRIDBROKER_PROVIDERS_0_POLL_INTERVAL_S": "\(repollSeconds)",
         ]
+        if let postgresURL {
+            let schema = "bench_api_" + UUID().uuidString.prefix(8).lowercased()
+            environment["GRIDBROKER_DATABASE_URL"] =
+                postgresURL + (postgresURL.contains("?") ? "&" : "?") + "schema=\(schema)"
+        }
         for (index, kind) in ["vast", "runpod", "lambda", "aws", "shadeform"].enumerated() {
             environment["GRIDBROKER_PROVIDERS_\(index)_BASE_URL"] =
                 "http://127.0.0.1:\(simPort)/\(kind)" + (kind == "aws" ? "/{region}" : "")
@@ -59,13 +74,20 @@ struct ApiBenchmark: AsyncParsableCommand {
             directory: folder, environment: environment, log: folder.appendingPathComponent("bootstrap.log"))
         let admin = bootstrap.waitForOutput().trimmingCharacters(in: .whitespacesAndNewlines)
         guard admin.hasPrefix("gbt_") else { throw BenchError("admin bootstrap failed: see \(folder.path)") }
-        let daemon = try ChildProcess(
-            "daemon", executable: gridbroker, arguments: ["serve"], directory: folder, environment: environment,
-            log: folder.appendingPathComponent("daemon.log"))
-        defer { daemon.stop() }
+        let daemons = try (0..<replicas).map { index in
+            try ChildProcess(
+                "daemon \(index)", executable: gridbroker, arguments: ["serve"], directory: folder,
+                environment: environment.merging(["GRIDBROKER_SERVER_PORT": "\(port + index)"]) { $1 },
+                log: folder.appendingPathComponent("daemon-\(index).log"))
+        }
+        defer { for daemon in daemons { daemon.stop() } }
 
-        let api = BenchAPI(baseURL: "http://127.0.0.1:\(port)", admin: admin)
-        let loaded = try await api.waitForMarket(providers: 5, isRunning: { daemon.isRunning })
+        let apis = (0..<replicas).map { BenchAPI(baseURL: "http://127.0.0.1:\(port + $0)", admin: admin) }
+        let api = apis[0]
+        var loaded = 0
+        for (replica, daemon) in zip(apis, daemons) {
+            loaded = try await replica.waitForMarket(providers: 5, isRunning: { daemon.isRunning })
+        }
         let member = try await api.memberToken()
         for index in 0..<20 {
             try await api.submit(
@@ -90,30 +112,43 @@ struct ApiBenchmark: AsyncParsableCommand {
         guard !chosen.isEmpty, chosen.isSubset(of: every.map(\.kind)) else {
             throw BenchError("--kinds takes search, quote and jobs, comma-separated; not '\(kinds)'")
         }
-        let runs = every.filter { chosen.contains($0.kind) }
-        let pollsBefore = try await api.polls(provider: "vast")
-        let cpuBefore = daemon.cpuSeconds
-        let processes = try runs.map {
-            try $0.start(baseURL: api.baseURL, token: member, seconds: seconds, folder: folder)
+        // Each run with the replica it loads: the searches spread over every replica.
+        let runs = every.filter { chosen.contains($0.kind) }.flatMap { run -> [(LoadRun, BenchAPI)] in
+            guard run.kind == "search", replicas > 1 else { return [(run, api)] }
+            return apis.enumerated().map { index, replica in
+                var share = run
+                share.kind = "search_replica_\(index)"
+                share.connections = max(1, run.connections / replicas)
+                return (share, replica)
+            }
+        }
+        let pollsBefore = try await Self.polls(apis)
+        let cpuBefore = Self.cpuSeconds(daemons)
+        let processes = try runs.map { run, replica in
+            try run.start(baseURL: replica.baseURL, token: member, seconds: seconds, folder: folder)
         }
         try await Task.sleep(for: .seconds(seconds / 2))
         let limits = try await api.probeLimits(token: member)
         let outputs = processes.map { $0.waitForOutput() }
-        let cpuAfter = daemon.cpuSeconds
-        let pollsDuring = try await api.polls(provider: "vast") - pollsBefore
-        await api.shutdown()
+        let cpuAfter = Self.cpuSeconds(daemons)
+        let pollsDuring = try await Self.polls(apis) - pollsBefore
+        for replica in apis { await replica.shutdown() }
         var fields: [(String, JSONLine.Value)] = [
             ("benchmark", .string("api")), ("offers", .int(loaded)), ("seconds", .int(seconds)),
-            ("connections", .int(runs.map(\.connections).reduce(0, +))), ("repoll_seconds", .int(repollSeconds)),
+            ("replicas", .int(replicas)), ("database", .string(postgresURL == nil ? "sqlite" : "postgres")),
+            ("connections", .int(runs.map(\.0.connections).reduce(0, +))), ("repoll_seconds", .int(repollSeconds)),
             ("polls_landed_during_load", .int(pollsDuring)),
             ("limits_held_under_load", .object(JSONLine(limits.map { ($0, .bool($1)) }))),
         ]
         var requests = 0
-        for (run, output) in zip(runs, outputs) {
+        var searchesPerSecond = 0.0
+        for ((run, _), output) in zip(runs, outputs) {
             let result = try LoadRun.result(kind: run.kind, output: output)
             requests += result.requests
+            if run.kind.hasPrefix("search") { searchesPerSecond += result.requestsPerSecond }
             fields.append((run.kind, .object(result.figures)))
         }
+        if replicas > 1 { fields.append(("search_requests_per_s_all_replicas", .number(searchesPerSecond))) }
         if let cpuBefore, let cpuAfter, requests > 0 {
             // What a request costs the daemon, polls included: steadier than req/s on a shared machine.
             fields += [
@@ -123,5 +158,18 @@ struct ApiBenchmark: AsyncParsableCommand {
         }
         print(JSONLine(fields).text)
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Vast's polls by every replica (one at a time holds its lease).
+    private static func polls(_ apis: [BenchAPI]) async throws -> Int {
+        var total = 0
+        for api in apis { total += try await api.polls(provider: "vast") }
+        return total
+    }
+
+    /// The daemons' CPU time together; nil when one cannot be read.
+    private static func cpuSeconds(_ daemons: [ChildProcess]) -> Double? {
+        let each = daemons.map(\.cpuSeconds)
+        return each.contains { $0 == nil } ? nil : each.compactMap { $0 }.reduce(0, +)
     }
 }

@@ -48,19 +48,22 @@ struct LoadRun {
     }
 
     /// The kind's figures from what its `wrk` printed, and how many requests it sent.
-    static func result(kind: String, output: String) throws -> (figures: JSONLine, requests: Int) {
+    static func result(kind: String, output: String) throws -> (
+        figures: JSONLine, requests: Int, requestsPerSecond: Double
+    ) {
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
             let requests = object["requests"] as? Int, let duration = object["duration_us"] as? Int, duration > 0
         else { throw BenchError("wrk \(kind) printed no result: \(output)") }
         let milliseconds = { (key: String) -> JSONLine.Value in .number(Double(object[key] as? Int ?? 0) / 1000) }
+        let perSecond = Double(requests) / (Double(duration) / 1_000_000)
         let figures = JSONLine([
             ("requests", .int(requests)),
-            ("requests_per_s", .number(Double(requests) / (Double(duration) / 1_000_000))),
+            ("requests_per_s", .number(perSecond)),
             ("p50_ms", milliseconds("p50_us")), ("p99_ms", milliseconds("p99_us")), ("max_ms", milliseconds("max_us")),
             ("non_2xx", .int(object["non_2xx"] as? Int ?? -1)),
             ("socket_errors", .int(object["socket_errors"] as? Int ?? -1)),
         ])
-        return (figures, requests)
+        return (figures, requests, perSecond)
     }
 }

@@ -31,7 +31,35 @@ struct StoreBenchmark: AsyncParsableCommand {
             }
             fields.append((name, .object(measured)))
         }
+        if let postgresURL {
+            let simulator = MarketSimulator(configuration: MarketConfiguration(seed: seed, totalOffers: marketRecords))
+            let measured = try await InProcessMarket.serve(simulator) { baseURL in
+                try await Self.measureReplicas(3, baseURL: baseURL, postgresURL: postgresURL, jobs: jobs)
+            }
+            fields.append(("postgres_three_replicas", .object(measured)))
+        }
         print(JSONLine(fields).text)
+    }
+
+    /// Placement by `count` brokers on one PostgreSQL database, each with its own connections,
+    /// splitting the queue by job leases (on a market of its own, like each backend).
+    private static func measureReplicas(_ count: Int, baseURL: String, postgresURL: String, jobs: Int) async throws
+        -> JSONLine
+    {
+        let client = CurlHTTPClient()
+        let simulated = try SimulatedProviders(baseURL: baseURL)
+        let snapshots = try await simulated.snapshots(transport: client)
+        let (first, others) = try await BenchDatabase.freshReplicas(
+            simulated.providers, postgresURL: postgresURL, count: count)
+        let placement = try await PlacementThroughput.measure(
+            simulated: simulated, book: OfferBook(offers: snapshots.flatMap(\.1.offers)), jobs: jobs,
+            transport: client, store: first, replicas: others)
+        for store in [first] + others { try await store.close() }
+        await client.shutdown()
+        return JSONLine([
+            ("replicas", .int(count)), ("jobs_placed", .int(placement.placed)),
+            ("jobs_placed_per_second", .number(placement.jobsPerSecond)),
+        ])
     }
 
     private static func measure(baseURL: String, postgresURL: String?, jobs: Int) async throws -> JSONLine {
