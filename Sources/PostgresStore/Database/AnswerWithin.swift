@@ -1,6 +1,6 @@
 /// The result of `operation`, or nil when it has not finished within `limit` (it is then
 /// cancelled). The connection pool waits for a server it cannot reach for as long as it is asked
-/// to, so whatever must answer promptly (`/readyz`, opening at startup) asks through this.
+/// to, so what must answer promptly (`/readyz`) asks through this.
 func answer<Result: Sendable>(
     within limit: Duration, _ operation: @escaping @Sendable () async throws -> Result
 ) async throws -> Result? {

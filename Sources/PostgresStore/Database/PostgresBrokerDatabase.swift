@@ -54,15 +54,9 @@ public final class PostgresBrokerDatabase: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
         do {
-            // A server that cannot be reached would keep the first statement waiting for good.
-            let limit = configuration.options.connectTimeout
-            guard
-                try await answer(within: limit, { try await client.query("SELECT 1", logger: logger).collect() })
-                    != nil
-            else {
-                throw StoreError.cannotOpen(
-                    path: endpoint.location, reason: "no answer from the server within \(limit.components.seconds) s")
-            }
+            // The pool tries a server it cannot reach again and again, and its statements wait: one
+            // connection of its own first, refused at once or given up after `connect_timeout`.
+            try await PostgresConnection.connect(configuration: endpoint.single, id: 0, logger: logger).close()
             let applied = try await PostgresSchema.migrateIfNeeded(
                 client, schema: schema, location: endpoint.location, migrate: migrate, logger: logger)
             return PostgresBrokerDatabase(
@@ -136,6 +130,7 @@ public final class PostgresBrokerDatabase: Sendable {
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(underlying)" }
             return "\(error.code)"
         }
         return "\(error)"

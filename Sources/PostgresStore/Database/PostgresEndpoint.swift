@@ -9,6 +9,9 @@ import Store
 /// (and opening the database) may take, as with libpq (10 when not given).
 struct PostgresEndpoint {
     let configuration: PostgresClient.Configuration
+    /// The same server, user and database for one connection of its own (opening tries one before
+    /// it starts the pool).
+    let single: PostgresConnection.Configuration
     /// The URL without its password, for messages and logs.
     let location: String
     let schema: String?
@@ -30,23 +33,33 @@ struct PostgresEndpoint {
         let query = Dictionary(
             (parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         let tls: PostgresClient.Configuration.TLS
+        let singleTLS: PostgresConnection.Configuration.TLS
         switch query["sslmode"] ?? "prefer" {
-        case "disable": tls = .disable
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        case "require": tls = .require(.makeClientConfiguration())
+        case "disable":
+            (tls, singleTLS) = (.disable, .disable)
+        case "prefer":
+            tls = .prefer(.makeClientConfiguration())
+            singleTLS = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case "require":
+            tls = .require(.makeClientConfiguration())
+            singleTLS = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         case let other: throw refuse("sslmode '\(other)' is not disable, prefer or require")
         }
         guard !host.isEmpty else { throw refuse("the URL names no host") }
+        let port = parts.port ?? 5432
         var configuration = PostgresClient.Configuration(
-            host: host, port: parts.port ?? 5432, username: user, password: parts.password, database: database, tls: tls
-        )
+            host: host, port: port, username: user, password: parts.password, database: database, tls: tls)
+        var single = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: parts.password, database: database, tls: singleTLS)
         if let timeout = query["connect_timeout"] {
             guard let seconds = Int(timeout), seconds > 0 else {
                 throw refuse("connect_timeout '\(timeout)' is not a whole number of seconds above 0")
             }
             configuration.options.connectTimeout = .seconds(seconds)
+            single.options.connectTimeout = .seconds(Int64(seconds))
         }
         self.configuration = configuration
+        self.single = single
         location = Self.redacted(url)
         schema = query["schema"]
     }
