@@ -41,14 +41,14 @@ struct ReplicaCrashTests {
         return instances.compactMap { $0["name"] as? String }.filter { $0.hasPrefix("gridbroker-") }.sorted()
     }
 
-    /// The successful polls of `provider` in the logs of `processes`, in time order (to the second;
-    /// within one second, by process).
-    private static func polls(of provider: String, by processes: [GridbrokerProcess]) -> [(
+    /// The lines with `message` about `provider` in the logs of `processes`, in time order (to the
+    /// second; within one second, by process).
+    private static func lines(_ message: String, provider: String, in processes: [GridbrokerProcess]) -> [(
         time: Substring, process: Int
     )] {
         processes.enumerated().flatMap { index, process in
             process.log.split(separator: "\n").filter {
-                $0.hasSuffix("] polled") && $0.contains(" provider=\(provider) ")
+                $0.hasSuffix("] \(message)") && $0.contains(" provider=\(provider) ")
             }
             .compactMap { line in line.split(separator: " ").first.map { (time: $0, process: index) } }
         }.sorted { ($0.time, $0.process) < ($1.time, $1.process) }
@@ -142,13 +142,17 @@ struct ReplicaCrashTests {
         }
 
         // No provider polled by two brokers at once: its polls pass from one broker process to another
-        // only when its lease does, after its holder was killed (20 kills at most), where brokers
-        // polling together every 2 s would alternate dozens of times.
+        // only when its lease does, after its holder was killed (20 kills at most, and far fewer than
+        // its polls), where brokers polling together every 2 s would alternate at almost every poll.
         for provider in ["vast", "runpod", "lambda", "aws", "shadeform"] {
-            let polls = Self.polls(of: provider, by: started)
+            let polls = Self.lines("polled", provider: provider, in: started)
             let handovers = zip(polls, polls.dropFirst()).filter { $0.process != $1.process }.count
-            #expect(polls.count >= 20, "\(provider): \(polls.count) polls")
-            #expect(handovers <= 20, "\(provider): polls passed between brokers \(handovers) times")
+            let failed = Self.lines("poll failed", provider: provider, in: started).count
+            #expect(polls.count >= 10, "\(provider): \(polls.count) polls, \(failed) failed")
+            // Brokers polling at once would hand nearly every poll over (121 of 122 when measured).
+            #expect(
+                handovers <= 20 && handovers * 2 < polls.count,
+                "\(provider): \(handovers) handovers in \(polls.count) polls")
         }
 
         for id in ids { _ = try await json(.post, "\(survivor)/v1/jobs/\(id)/cancel", token: admin) }
