@@ -10,11 +10,7 @@ struct LaunchBudgetContractTests {
 
     /// Team `team_1` with a $100 budget and the queued jobs `job_0`…`job_{count-1}`.
     private func team(_ store: BrokerStore, jobs count: Int) async throws {
-        try await store.providers.sync([
-            ProviderRecord(
-                id: "vast", kind: "vast", baseUrl: "http://127.0.0.1/vast", enabled: true, pollIntervalS: 60,
-                offerExpiryS: 300, createdAt: start)
-        ])
+        try await store.providers.sync([ContractFixtures.vast(at: start)])
         _ = try await store.teams.create(
             TeamRecord(id: "team_1", name: "vision", budget: Money(dollars: 100), createdAt: start))
         for index in 0..<count {
@@ -26,11 +22,7 @@ struct LaunchBudgetContractTests {
 
     /// One node of `job` on an offer at `dollars` an hour.
     private func node(of job: String, dollars: Double) -> NodeRecord {
-        let offer = Offer(
-            id: OfferID(provider: "vast", native: "m-\(job)"), gpu: GPUName(resolving: "H100-SXM"), gpuCount: 8,
-            gpuMemoryGB: 80, interconnect: nil, vcpus: 64, memoryGB: 512, diskGB: 100, region: "Utah, US",
-            country: "US", market: .onDemand, pricePerHour: Money(dollars: dollars)!, available: 4, reliability: nil,
-            firstSeenAt: start, lastSeenAt: start, raw: nil)
+        let offer = ContractFixtures.h100("m-\(job)", market: .onDemand, dollars: dollars, at: start)
         return NodeRecord(id: "node-\(job)", jobID: job, rank: 0, offer: offer, requestedAt: start)
     }
 

@@ -52,21 +52,13 @@ struct LeaseRepositoryContractTests {
     func anIntentWrittenUnderALeaseTakenOverSinceIsRefusedWhole(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let leases = try #require(store.leases)
-            try await store.providers.sync([
-                ProviderRecord(
-                    id: "vast", kind: "vast", baseUrl: "http://127.0.0.1/vast", enabled: true, pollIntervalS: 60,
-                    offerExpiryS: 300, createdAt: start)
-            ])
+            try await store.providers.sync([ContractFixtures.vast(at: start)])
             _ = try await store.teams.create(TeamRecord(id: "team_1", name: "vision", budget: nil, createdAt: start))
             for id in ["job_1", "job_2"] {
                 _ = try await store.jobs.submit(
                     JobRecord(id: id, teamId: "team_1", name: "llama", spec: #"{"name":"llama"}"#, createdAt: start))
             }
-            let offer = Offer(
-                id: OfferID(provider: "vast", native: "m1"), gpu: GPUName(resolving: "H100-SXM"), gpuCount: 8,
-                gpuMemoryGB: 80, interconnect: nil, vcpus: 64, memoryGB: 512, diskGB: 100, region: "Utah, US",
-                country: "US", market: .spot, pricePerHour: Money(dollars: 16)!, available: 4, reliability: nil,
-                firstSeenAt: start, lastSeenAt: start, raw: nil)
+            let offer = ContractFixtures.h100("m1", at: start)
             let stale = try #require(try await leases.take("scheduler", owner: "a", until: at(30), now: start))
             // b takes the scheduler over once a's lease ran out; a's pass, late, tries to launch.
             let current = try #require(try await leases.take("scheduler", owner: "b", until: at(70), now: at(40)))

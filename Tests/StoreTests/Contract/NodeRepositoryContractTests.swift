@@ -13,20 +13,12 @@ struct NodeRepositoryContractTests {
     /// Provider `vast`, team `team_1` and the queued job `job_1`, provisioning `count` nodes
     /// (`node_0`…, agent tokens `agent_0`…) of 8 × H100 at $16/h; returns the nodes.
     private func provisioning(_ store: BrokerStore, count: Int = 2) async throws -> [NodeRecord] {
-        try await store.providers.sync([
-            ProviderRecord(
-                id: "vast", kind: "vast", baseUrl: "http://127.0.0.1/vast", enabled: true, pollIntervalS: 60,
-                offerExpiryS: 300, createdAt: start)
-        ])
+        try await store.providers.sync([ContractFixtures.vast(at: start)])
         _ = try await store.teams.create(
             TeamRecord(id: "team_1", name: "vision", budget: Money(dollars: 100), createdAt: start))
         _ = try await store.jobs.submit(
             JobRecord(id: "job_1", teamId: "team_1", name: "llama", spec: #"{"name":"llama"}"#, createdAt: start))
-        let offer = Offer(
-            id: OfferID(provider: "vast", native: "m1"), gpu: GPUName(resolving: "H100-SXM"), gpuCount: 8,
-            gpuMemoryGB: 80, interconnect: nil, vcpus: 64, memoryGB: 512, diskGB: 100, region: "Utah, US",
-            country: "US", market: .spot, pricePerHour: Money(dollars: 16)!, available: 4, reliability: nil,
-            firstSeenAt: start, lastSeenAt: start, raw: nil)
+        let offer = ContractFixtures.h100("m1", at: start)
         let nodes = (0..<count).map { rank in
             var node = NodeRecord(id: "node_\(rank)", jobID: "job_1", rank: rank, offer: offer, requestedAt: start)
             node.agentTokenHash = "agent_\(rank)"
