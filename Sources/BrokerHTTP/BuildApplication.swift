@@ -56,6 +56,11 @@ public struct APIDependencies: Sendable {
         JobControl(jobs: jobs, nodes: nodes, teams: teams, clock: clock, signals: fleet, manifests: manifests)
     }
 
+    /// Reading jobs, for the API.
+    public var jobQueries: JobQueries {
+        JobQueries(jobs: jobs, nodes: nodes, clock: clock)
+    }
+
     /// The web console over the same services as the API.
     public var console: Console {
         Console(
@@ -120,7 +125,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
     JobRoutes(
-        jobs: dependencies.jobs, nodes: dependencies.nodes, control: dependencies.jobControl,
+        jobs: dependencies.jobQueries, control: dependencies.jobControl,
         catalog: dependencies.catalog, specs: JobSpecCache(catalog: dependencies.catalog), clock: dependencies.clock
     ).register(on: router)
     AgentRoutes(
@@ -129,21 +134,27 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     )
     .register(on: router)
     LogRoutes(
-        jobs: dependencies.jobs, nodes: dependencies.nodes, logs: dependencies.nodeLogs,
+        jobs: dependencies.jobQueries, logs: dependencies.nodeLogs,
         keepAlive: dependencies.logKeepAlive
     ).register(on: router)
-    AdminProviderRoutes(providers: dependencies.providers, market: dependencies.market, pollers: dependencies.pollers)
-        .register(on: router)
-    AdminTeamRoutes(teams: dependencies.teams, clock: dependencies.clock).register(on: router)
-    AdminTokenRoutes(tokens: dependencies.tokens, authenticator: dependencies.authenticator, clock: dependencies.clock)
-        .register(on: router)
+    AdminProviderRoutes(
+        providers: ProviderControl(providers: dependencies.providers, pollers: dependencies.pollers),
+        market: dependencies.market
+    ).register(on: router)
+    AdminTeamRoutes(teams: Teams(teams: dependencies.teams, clock: dependencies.clock)).register(on: router)
+    AdminTokenRoutes(
+        tokens: APITokens(
+            tokens: dependencies.tokens, clock: dependencies.clock, authenticator: dependencies.authenticator)
+    ).register(on: router)
     AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
     HostRoutes(
         machines: dependencies.machines, catalog: dependencies.catalog, webhooks: dependencies.webhooks,
         signals: dependencies.fleet, clock: dependencies.clock
     ).register(on: router)
-    AdminNodeRoutes(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet)
-        .register(on: router)
+    AdminNodeRoutes(
+        nodes: NodeControl(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet),
+        clock: dependencies.clock
+    ).register(on: router)
     WebhookRoutes(
         verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,
         clock: dependencies.clock, signals: dependencies.fleet

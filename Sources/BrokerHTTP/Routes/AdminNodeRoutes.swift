@@ -6,9 +6,8 @@ import Store
 /// Operators' nodes: every job's, and terminating one (the reconciler then terminates its
 /// instance; a running job migrates to a replacement).
 struct AdminNodeRoutes {
-    let nodes: any NodeRepository
+    let nodes: NodeControl
     let clock: any BrokerClock
-    let signals: FleetSignals
 
     func register(on router: some RouterMethods<some RequestContext>) {
         let group = router.group("v1/admin/nodes")
@@ -29,12 +28,8 @@ struct AdminNodeRoutes {
         }
         group.post(":id/terminate") { _, context in
             let id = try context.parameters.require("id")
-            // The node's state machine says whether it can be terminated: an unknown node is a 404,
-            // one already terminating or gone a 409.
-            let terminating = try await nodes.terminate(node: id, reason: "terminated by an operator", at: clock.now)
-            signals.jobEnded()
-            signals.nodeReclaimed()
-            return JSONResponse(NodeResponse(terminating, now: clock.now))
+            // An unknown node is a 404, one already terminating or gone a 409.
+            return JSONResponse(NodeResponse(try await nodes.terminate(node: id), now: clock.now))
         }
     }
 }

@@ -1,23 +1,21 @@
+import Broker
 import BrokerCore
 import Hummingbird
 import Store
 
 /// Operators' teams: create, list, show, set the budget.
 struct AdminTeamRoutes {
-    let teams: any TeamRepository
-    let clock: any BrokerClock
+    let teams: Teams
 
     func register(on router: some RouterMethods<some RequestContext>) {
         let group = router.group("v1/admin/teams")
-        group.get { _, _ in JSONResponse(TeamListResponse(teams: try await teams.teams().map(TeamResponse.init))) }
+        group.get { _, _ in JSONResponse(TeamListResponse(teams: try await teams.list().map(TeamResponse.init))) }
         group.post { request, _ in
             var body = try await BodyReader.read(request)
             let name = body.string("name", required: true)
             let budget = body.dollars("budget_usd")
             try body.finish()
-            let now = clock.now
-            let team = try await teams.create(
-                TeamRecord(id: Identifier.make("team", at: now), name: name ?? "", budget: budget, createdAt: now))
+            let team = try await teams.create(name: name ?? "", budget: budget)
             return JSONResponse(TeamResponse(team), status: .created)
         }
         group.get(":id") { _, context in

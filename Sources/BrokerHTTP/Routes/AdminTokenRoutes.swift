@@ -5,9 +5,7 @@ import Store
 
 /// Operators' API tokens: issue (the only answer that carries a token), list, show, revoke.
 struct AdminTokenRoutes {
-    let tokens: any TokenRepository
-    let authenticator: TokenAuthenticator
-    let clock: any BrokerClock
+    let tokens: APITokens
 
     func register(on router: some RouterMethods<some RequestContext>) {
         let group = router.group("v1/admin/tokens")
@@ -15,7 +13,7 @@ struct AdminTokenRoutes {
             var query = QueryReader(request)
             let team = query.string("team")
             try query.finish()
-            return JSONResponse(TokenListResponse(tokens: try await tokens.tokens(team: team).map(TokenResponse.init)))
+            return JSONResponse(TokenListResponse(tokens: try await tokens.list(team: team).map(TokenResponse.init)))
         }
         group.post { request, _ in
             var body = try await BodyReader.read(request)
@@ -27,8 +25,7 @@ struct AdminTokenRoutes {
                 body.report("team", "must be absent for an admin token (it sees every team)")
             }
             try body.finish()
-            let issued = try await APITokens(tokens: tokens, clock: clock).issue(
-                name: name ?? "", role: role, team: team)
+            let issued = try await tokens.issue(name: name ?? "", role: role, team: team)
             return JSONResponse(
                 IssuedTokenResponse(token: issued.token, info: TokenResponse(issued.record)), status: .created)
         }
@@ -40,10 +37,7 @@ struct AdminTokenRoutes {
             return JSONResponse(TokenResponse(token))
         }
         group.post(":id/revoke") { _, context in
-            let revoked = try await tokens.revoke(id: context.parameters.require("id"), at: clock.now)
-            // At once on this replica; the others stop trusting their memory within a second.
-            authenticator.forget(tokenID: revoked.id)
-            return JSONResponse(TokenResponse(revoked))
+            JSONResponse(TokenResponse(try await tokens.revoke(id: context.parameters.require("id"))))
         }
     }
 }

@@ -11,8 +11,7 @@ import Store
 /// An admin token sees and cancels every team's jobs; it submits and reads usage for the team
 /// named by `?team=` (default: the default team), and `?team=` narrows its lists.
 struct JobRoutes {
-    let jobs: any JobRepository
-    let nodes: any NodeRepository
+    let jobs: JobQueries
     let control: JobControl
     let catalog: GPUCatalog
     let specs: JobSpecCache
@@ -27,7 +26,7 @@ struct JobRoutes {
             let job = try await job(context.parameters.require("id"), as: try context.requireIdentity())
             return JSONResponse(
                 written: answer(
-                    job, nodes: try await nodes.nodes(ofJob: job.id), shards: try await nodes.shardCounts(ofJob: job.id)
+                    job, nodes: try await jobs.nodes(ofJob: job.id), shards: try await jobs.shardCounts(ofJob: job.id)
                 ))
         }
         router.get("v1/jobs/:id/events") { _, context in
@@ -41,7 +40,7 @@ struct JobRoutes {
             var query = QueryReader(request)
             let team = try context.requireIdentity().actingTeam(query.string("team"))
             try query.finish()
-            return JSONResponse(UsageResponse(try await nodes.usage(team: team, at: clock.now)))
+            return JSONResponse(UsageResponse(try await jobs.usage(team: team)))
         }
         // The operators' paths; the middleware lets only admin tokens through.
         router.get("v1/admin/jobs") { request, context in try await list(request, as: try context.requireIdentity()) }
@@ -64,7 +63,7 @@ struct JobRoutes {
         let stored = try await Self.problem {
             try await control.submit(body.spec, body: body.bytes, team: teamID, idempotencyKey: key)
         }
-        return JSONResponse(written: answer(stored, nodes: try await nodes.nodes(ofJob: stored.id)), status: .created)
+        return JSONResponse(written: answer(stored, nodes: try await jobs.nodes(ofJob: stored.id)), status: .created)
     }
 
     private func list(_ request: Request, as identity: Identity) async throws -> JSONResponse<JobListResponse> {
@@ -85,7 +84,7 @@ struct JobRoutes {
     private func cancel(_ id: String, as identity: Identity) async throws -> JSONResponse<JobResponse> {
         let job = try await job(id, as: identity)
         let finished = try await Self.problem { try await control.cancel(job, byOperator: identity.isAdmin) }
-        return JSONResponse(written: answer(finished, nodes: try await nodes.nodes(ofJob: id)))
+        return JSONResponse(written: answer(finished, nodes: try await jobs.nodes(ofJob: id)))
     }
 
     /// `work`'s answer, its ``JobControl/Refusal`` as the API's problem.

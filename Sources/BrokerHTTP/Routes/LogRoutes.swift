@@ -10,8 +10,7 @@ import Store
 /// then every new one as it arrives (each event's id is its `at`, the `since` to resume from),
 /// with a comment every ``keepAlive`` while quiet, until the job has ended and gone quiet.
 struct LogRoutes {
-    let jobs: any JobRepository
-    let nodes: any NodeRepository
+    let jobs: JobQueries
     let logs: NodeLogStore
     /// A quiet follower gets a comment this often (and its stream ends once its job ended and a
     /// whole interval passed without output).
@@ -32,7 +31,7 @@ struct LogRoutes {
         let follow = query.flag("follow") ?? false
         try query.finish()
         let job = try await jobs.visibleJob(id, to: identity)
-        let nodes = try await nodes.nodes(ofJob: job.id).filter { rank == nil || $0.rank == rank }
+        let nodes = try await jobs.nodes(ofJob: job.id).filter { rank == nil || $0.rank == rank }
         let selection = NodeLogStore.Selection(
             nodes: Dictionary(nodes.map { ($0.id, $0.rank) }, uniquingKeysWith: { first, _ in first }), rank: rank,
             since: since, limit: limit)
