@@ -61,6 +61,11 @@ public struct APIDependencies: Sendable {
         JobQueries(jobs: jobs, nodes: nodes, clock: clock)
     }
 
+    /// Interruption notices, from providers' webhooks and owner pools' machines.
+    public var notices: InterruptionNotices {
+        InterruptionNotices(providers: providers, webhooks: webhooks, clock: clock, signals: fleet)
+    }
+
     /// The web console over the same services as the API.
     public var console: Console {
         Console(
@@ -117,11 +122,13 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         middleware: TokenAuthMiddleware(
             authenticator: dependencies.authenticator, clock: dependencies.clock,
             rateLimiter: RequestRateLimiter(limit: dependencies.rateLimit), sessions: dependencies.consoleSessions))
-    HealthRoutes(store: dependencies.store).register(on: router)
+    HealthRoutes(isReady: { [store = dependencies.store] in await store.isReady() }).register(on: router)
     MetricsRoutes(registry: dependencies.metrics).register(on: router)
     OpenAPIRoutes().register(on: router)
-    OfferRoutes(market: dependencies.market, offers: dependencies.offers, catalog: dependencies.catalog)
-        .register(on: router)
+    OfferRoutes(
+        market: dependencies.market, prices: PriceHistory(offers: dependencies.offers), catalog: dependencies.catalog
+    )
+    .register(on: router)
     QuoteRoutes(market: dependencies.market, catalog: dependencies.catalog, clock: dependencies.clock)
         .register(on: router)
     JobRoutes(
@@ -129,10 +136,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         catalog: dependencies.catalog, specs: JobSpecCache(catalog: dependencies.catalog), clock: dependencies.clock
     ).register(on: router)
     AgentRoutes(
-        nodes: dependencies.nodes, jobs: dependencies.jobs, catalog: dependencies.catalog, clock: dependencies.clock,
-        signals: dependencies.fleet, agent: dependencies.agent, logs: dependencies.nodeLogs
-    )
-    .register(on: router)
+        reports: AgentReports(
+            nodes: dependencies.nodes, jobs: dependencies.jobs, clock: dependencies.clock, signals: dependencies.fleet),
+        catalog: dependencies.catalog, agent: dependencies.agent, logs: dependencies.nodeLogs
+    ).register(on: router)
     LogRoutes(
         jobs: dependencies.jobQueries, logs: dependencies.nodeLogs,
         keepAlive: dependencies.logKeepAlive
@@ -148,17 +155,15 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
     ).register(on: router)
     AdminPoolRoutes(pools: dependencies.pools, catalog: dependencies.catalog).register(on: router)
     HostRoutes(
-        machines: dependencies.machines, catalog: dependencies.catalog, webhooks: dependencies.webhooks,
-        signals: dependencies.fleet, clock: dependencies.clock
+        machines: dependencies.machines, catalog: dependencies.catalog, notices: dependencies.notices,
+        clock: dependencies.clock
     ).register(on: router)
     AdminNodeRoutes(
         nodes: NodeControl(nodes: dependencies.nodes, clock: dependencies.clock, signals: dependencies.fleet),
         clock: dependencies.clock
     ).register(on: router)
-    WebhookRoutes(
-        verifier: dependencies.webhookVerifier, providers: dependencies.providers, webhooks: dependencies.webhooks,
-        clock: dependencies.clock, signals: dependencies.fleet
-    ).register(on: router)
+    WebhookRoutes(verifier: dependencies.webhookVerifier, notices: dependencies.notices, clock: dependencies.clock)
+        .register(on: router)
     dependencies.console.register(on: router)
     return router
 }

@@ -1,7 +1,6 @@
 import Broker
 import BrokerCore
 import Hummingbird
-import Store
 
 /// Operators' nodes: every job's, and terminating one (the reconciler then terminates its
 /// instance; a running job migrates to a replacement).

@@ -1,7 +1,6 @@
 import Broker
 import BrokerCore
 import Hummingbird
-import Store
 
 /// Operators' teams: create, list, show, set the budget.
 struct AdminTeamRoutes {

@@ -8,11 +8,8 @@ import Store
 /// The node agents' endpoints, each authenticated by the node's own token: heartbeats, the agent's
 /// executable, the command's output, and the job's shard objects.
 struct AgentRoutes {
-    let nodes: any NodeRepository
-    let jobs: any JobRepository
+    let reports: AgentReports
     let catalog: GPUCatalog
-    let clock: any BrokerClock
-    let signals: FleetSignals
     let agent: AgentBinary?
     let logs: NodeLogStore
 
@@ -29,7 +26,7 @@ struct AgentRoutes {
     /// The node whose token the request bears, else a 401.
     private func node(_ request: Request) async throws -> NodeRecord {
         guard let presented = BearerToken.from(request),
-            let node = try await nodes.node(agentTokenHash: AgentToken.hash(presented))
+            let node = try await reports.node(presenting: presented)
         else {
             AuthFailures.record(.agentToken)
             throw ProblemDetails(status: .unauthorized, detail: "a valid node token is required")
@@ -45,8 +42,7 @@ struct AgentRoutes {
                 status: .badRequest, detail: "invalid heartbeat",
                 errors: [.init(field: "address", message: "must be an IP address or a host name")])
         }
-        let outcome = try await nodes.recordHeartbeat(report.heartbeat, node: node.id, at: clock.now)
-        if !outcome.terminating.isEmpty { signals.jobEnded() }
+        let outcome = try await reports.heartbeat(report.heartbeat, node: node.id)
         let spec = try? outcome.job.decodedSpec(catalog: catalog)
         return JSONResponse(HeartbeatResponse(outcome, spec: spec))
     }
@@ -90,7 +86,7 @@ struct AgentRoutes {
 
     private func dataset(_ request: Request) async throws -> JSONResponse<DatasetResponse> {
         let node = try await node(request)
-        guard let objects = try await jobs.shardObjects(ofJob: node.jobId) else {
+        guard let objects = try await reports.shardObjects(ofJob: node.jobId) else {
             throw ProblemDetails(status: .notFound, detail: "job \(node.jobId) has no dataset manifest")
         }
         return JSONResponse(DatasetResponse(shardObjects: objects))

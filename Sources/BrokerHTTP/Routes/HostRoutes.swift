@@ -12,8 +12,7 @@ struct HostRoutes {
     let machines: PoolMachines
     let catalog: GPUCatalog
     /// Where an owner's reclaim is recorded, as a provider's interruption notice would be.
-    let webhooks: any WebhookRepository
-    let signals: FleetSignals
+    let notices: InterruptionNotices
     let clock: any BrokerClock
 
     func register(on router: some RouterMethods<some RequestContext>) {
@@ -110,11 +109,7 @@ struct HostRoutes {
         }
         let delivery = "reclaim-\(machine.id)-\(Int(deadline.timeIntervalSince1970))"
         do {
-            if case .handled = try await webhooks.record(
-                notices: notices, deliveryID: delivery, provider: machine.poolId, at: clock.now)
-            {
-                signals.nodeReclaimed()
-            }
+            _ = try await self.notices.record(notices, deliveryID: delivery, provider: machine.poolId)
         } catch {
             // Not recorded: the machine's next heartbeat, which says it again, tries again.
             machines.release(machine.id)

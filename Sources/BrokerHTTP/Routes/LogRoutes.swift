@@ -2,7 +2,6 @@ import Broker
 import BrokerCore
 import Foundation
 import Hummingbird
-import Store
 
 /// A job's output: `GET /v1/jobs/{id}/logs?rank=&since=&limit=&follow=`, with the same team
 /// isolation as the job itself. Without `follow`, JSON: the lines after `since` (the first

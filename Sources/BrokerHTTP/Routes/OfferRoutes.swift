@@ -6,7 +6,7 @@ import Store
 /// The market as teams see it: `GET /v1/offers`, `GET /v1/gpus`, `GET /v1/prices/history`.
 struct OfferRoutes {
     let market: LiveMarket
-    let offers: any OfferRepository
+    let prices: PriceHistory
     let catalog: GPUCatalog
 
     func register(on router: some RouterMethods<some RequestContext>) {
@@ -46,6 +46,6 @@ struct OfferRoutes {
         history.until = query.date("until")
         history.limit = query.integer("limit", in: 1...10_000) ?? 1000
         try query.finish()
-        return JSONResponse(PriceHistoryResponse(points: try await offers.priceHistory(history)))
+        return JSONResponse(PriceHistoryResponse(points: try await prices.points(history)))
     }
 }

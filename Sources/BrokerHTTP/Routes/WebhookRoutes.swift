@@ -12,10 +12,8 @@ import Store
 struct WebhookRoutes {
     /// Nil when no secret is configured: every delivery is then refused with a 503.
     let verifier: WebhookVerifier?
-    let providers: any ProviderRepository
-    let webhooks: any WebhookRepository
+    let notices: InterruptionNotices
     let clock: any BrokerClock
-    let signals: FleetSignals
 
     /// Notices are small; anything larger is not one.
     static let maximumBytes = 64 * 1024
@@ -47,27 +45,23 @@ struct WebhookRoutes {
             throw ProblemDetails(
                 status: .badRequest, detail: "webhook-id must be at most \(Self.maximumDeliveryIDLength) characters")
         }
-        guard try await providers.provider(id: provider) != nil else {
+        guard try await notices.knows(provider: provider) else {
             throw ProblemDetails(status: .notFound, detail: "provider \(provider) is not configured")
         }
-        if try await webhooks.isDelivered(provider: provider, deliveryID: deliveryID) {
+        if try await notices.isDelivered(provider: provider, deliveryID: deliveryID) {
             return JSONResponse(.duplicate)
         }
-        let notices: [InterruptionNotice]
+        let parsed: [InterruptionNotice]
         do {
-            notices = try WebhookNotices.parse(body)
+            parsed = try WebhookNotices.parse(body)
         } catch {
             throw ProblemDetails(status: .badRequest, detail: "not a notice: \(Self.reason(error))")
         }
-        guard !notices.isEmpty else { return JSONResponse(.ignored) }
+        guard !parsed.isEmpty else { return JSONResponse(.ignored) }
         do {
-            switch try await webhooks.record(
-                notices: notices, deliveryID: deliveryID, provider: provider, at: clock.now)
-            {
+            switch try await notices.record(parsed, deliveryID: deliveryID, provider: provider) {
             case .duplicate: return JSONResponse(.duplicate)
-            case .handled(let handled):
-                signals.nodeReclaimed()
-                return JSONResponse(WebhookResponse(accepted: handled))
+            case .handled(let handled): return JSONResponse(WebhookResponse(accepted: handled))
             }
         } catch StoreError.notFound(entity: "instance", let instance) {
             throw ProblemDetails(
