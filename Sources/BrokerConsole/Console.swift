@@ -10,32 +10,28 @@ import Store
 public struct Console: Sendable {
     public var sessions: ConsoleSessions
     public var market: LiveMarket
-    public var offers: any OfferRepository
+    public var prices: PriceHistory
     public var catalog: GPUCatalog
     public var clock: any BrokerClock
-    public var jobs: any JobRepository
-    public var nodes: any NodeRepository
+    public var jobs: JobQueries
     public var control: JobControl
-    public var providers: any ProviderRepository
-    public var pollers: PollerDirectory
+    public var providers: ProviderControl
     public var pools: OwnerPools
     public var machines: PoolMachines
 
     public init(
-        sessions: ConsoleSessions, market: LiveMarket, offers: any OfferRepository, catalog: GPUCatalog,
-        clock: any BrokerClock, jobs: any JobRepository, nodes: any NodeRepository, control: JobControl,
-        providers: any ProviderRepository, pollers: PollerDirectory, pools: OwnerPools, machines: PoolMachines
+        sessions: ConsoleSessions, market: LiveMarket, prices: PriceHistory, catalog: GPUCatalog,
+        clock: any BrokerClock, jobs: JobQueries, control: JobControl, providers: ProviderControl, pools: OwnerPools,
+        machines: PoolMachines
     ) {
         self.sessions = sessions
         self.market = market
-        self.offers = offers
+        self.prices = prices
         self.catalog = catalog
         self.clock = clock
         self.jobs = jobs
-        self.nodes = nodes
         self.control = control
         self.providers = providers
-        self.pollers = pollers
         self.pools = pools
         self.machines = machines
     }
@@ -44,12 +40,12 @@ public struct Console: Sendable {
         router.add(middleware: ConsoleAuthMiddleware<Context>(sessions: sessions))
         LoginRoutes<Context>(sessions: sessions).register(on: router)
         AssetRoutes<Context>().register(on: router)
-        MarketPageRoutes<Context>(market: market, offers: offers, catalog: catalog, clock: clock).register(on: router)
+        MarketPageRoutes<Context>(market: market, prices: prices, catalog: catalog, clock: clock).register(on: router)
         QuotePageRoutes<Context>(market: market, catalog: catalog, clock: clock, control: control).register(on: router)
-        SpendPageRoutes<Context>(jobs: jobs, nodes: nodes, clock: clock).register(on: router)
+        SpendPageRoutes<Context>(jobs: jobs, clock: clock).register(on: router)
         AdminPageRoutes<Context>(
-            providers: providers, market: market, pollers: pollers, pools: pools, machines: machines
+            providers: providers, market: market, pools: pools, machines: machines
         ).register(on: router)
-        JobPageRoutes<Context>(jobs: jobs, nodes: nodes, control: control, clock: clock).register(on: router)
+        JobPageRoutes<Context>(jobs: jobs, control: control, clock: clock).register(on: router)
     }
 }

@@ -56,9 +56,14 @@ public struct APIDependencies: Sendable {
         JobControl(jobs: jobs, nodes: nodes, teams: teams, clock: clock, signals: fleet, manifests: manifests)
     }
 
-    /// Reading jobs, for the API.
+    /// Reading jobs, for the API and the console alike.
     public var jobQueries: JobQueries {
         JobQueries(jobs: jobs, nodes: nodes, clock: clock)
+    }
+
+    /// What operators do to providers, for the API and the console alike.
+    public var providerControl: ProviderControl {
+        ProviderControl(providers: providers, pollers: pollers)
     }
 
     /// Interruption notices, from providers' webhooks and owner pools' machines.
@@ -69,8 +74,8 @@ public struct APIDependencies: Sendable {
     /// The web console over the same services as the API.
     public var console: Console {
         Console(
-            sessions: consoleSessions, market: market, offers: offers, catalog: catalog, clock: clock, jobs: jobs,
-            nodes: nodes, control: jobControl, providers: providers, pollers: pollers, pools: pools,
+            sessions: consoleSessions, market: market, prices: PriceHistory(offers: offers), catalog: catalog,
+            clock: clock, jobs: jobQueries, control: jobControl, providers: providerControl, pools: pools,
             machines: machines)
     }
 
@@ -145,7 +150,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<BrokerRequest
         keepAlive: dependencies.logKeepAlive
     ).register(on: router)
     AdminProviderRoutes(
-        providers: ProviderControl(providers: dependencies.providers, pollers: dependencies.pollers),
+        providers: dependencies.providerControl,
         market: dependencies.market
     ).register(on: router)
     AdminTeamRoutes(teams: Teams(teams: dependencies.teams, clock: dependencies.clock)).register(on: router)

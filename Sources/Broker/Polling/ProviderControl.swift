@@ -28,6 +28,11 @@ public struct ProviderControl: Sendable {
         try await providers.provider(id: id)
     }
 
+    /// Whether provider `id` is in the configuration, so that something polls it.
+    public func isPolled(_ id: String) -> Bool {
+        pollers[id] != nil
+    }
+
     /// Turns provider `id`'s polling on or off (the operator's choice outlives restarts).
     public func setEnabled(_ enabled: Bool, provider id: String) async throws -> ProviderRecord {
         do {

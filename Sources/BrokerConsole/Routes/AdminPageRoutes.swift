@@ -7,9 +7,8 @@ import Store
 /// `/console/admin` (admin tokens only): providers' health with enable, disable and poll now;
 /// owner pools with their machines.
 struct AdminPageRoutes<Context: ConsoleRequestContext> {
-    let providers: any ProviderRepository
+    let providers: ProviderControl
     let market: LiveMarket
-    let pollers: PollerDirectory
     let pools: OwnerPools
     let machines: PoolMachines
 
@@ -24,11 +23,11 @@ struct AdminPageRoutes<Context: ConsoleRequestContext> {
                         reclaimed: Set(poolMachines.map(\.id).filter(machines.isReclaimed)),
                         earnings: try await pools.earnings(pool: pool.id)))
             }
-            let all = try await providers.providers()
+            let all = try await providers.list()
             return ConsoleResponse.page(
                 "Admin", user: user, current: "/console/admin",
                 AdminPage.render(
-                    providers: all, polled: Set(all.map(\.id).filter { pollers[$0] != nil }),
+                    providers: all, polled: Set(all.map(\.id).filter(providers.isPolled)),
                     offers: market.current.offerCounts, pools: shown,
                     notice: FormFields(request.uri.query ?? "")["notice"], user: user))
         }
@@ -41,22 +40,32 @@ struct AdminPageRoutes<Context: ConsoleRequestContext> {
                 let enabled = context.parameters.get("action") == "enable"
                 do {
                     _ = try await providers.setEnabled(enabled, provider: id)
-                } catch StoreError.notFound {
-                    throw HTTPError(.notFound, message: "No provider \(id).")
+                } catch let refusal as ProviderControl.Refusal {
+                    throw Self.problem(refusal)
                 }
                 notice = "\(id) \(enabled ? "enabled" : "disabled")"
             case "poll":
-                guard let poller = pollers[id] else {
-                    throw HTTPError(.notFound, message: "No configured provider \(id).")
-                }
-                guard let report = await poller.pollNow() else {
-                    throw HTTPError(.serviceUnavailable, message: "The daemon is shutting down.")
+                let report: PollReport
+                do {
+                    report = try await providers.pollNow(id)
+                } catch let refusal as ProviderControl.Refusal {
+                    throw Self.problem(refusal)
                 }
                 notice = report.error.map { "\(id) poll failed: \($0)" } ?? "\(id) polled: \(report.offers) offers"
             default:
                 throw HTTPError(.notFound)
             }
             return Response.redirect(to: "/console/admin?notice=\(QueryString.encode(notice))")
+        }
+    }
+
+    /// A refusal as the page's error.
+    private static func problem(_ refusal: ProviderControl.Refusal) -> HTTPError {
+        switch refusal {
+        case .unknown(let id): HTTPError(.notFound, message: "No provider \(id).")
+        case .disabled(let id): HTTPError(.conflict, message: "Provider \(id) is disabled: enable it first.")
+        case .notConfigured(let id): HTTPError(.notFound, message: "No configured provider \(id).")
+        case .shuttingDown: HTTPError(.serviceUnavailable, message: "The daemon is shutting down.")
         }
     }
 

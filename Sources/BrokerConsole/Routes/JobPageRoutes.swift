@@ -6,8 +6,7 @@ import Store
 /// `/console/jobs`: the jobs the user may see, newest first; `/console/jobs/{id}`: one job, a
 /// 404 when it is another team's (exactly like a missing one); `POST …/cancel` cancels it.
 struct JobPageRoutes<Context: ConsoleRequestContext> {
-    let jobs: any JobRepository
-    let nodes: any NodeRepository
+    let jobs: JobQueries
     let control: JobControl
     let clock: any BrokerClock
 
@@ -30,8 +29,8 @@ struct JobPageRoutes<Context: ConsoleRequestContext> {
             let user = try context.requireUser()
             let job = try await visibleJob(context.parameters.require("id"), to: user)
             let detail = JobDetail(
-                job: job, nodes: try await nodes.nodes(ofJob: job.id),
-                shards: try await nodes.shardCounts(ofJob: job.id),
+                job: job, nodes: try await jobs.nodes(ofJob: job.id),
+                shards: try await jobs.shardCounts(ofJob: job.id),
                 events: try await jobs.events(ofJob: job.id), now: clock.now)
             return ConsoleResponse.page(
                 "Job \(job.name)", user: user, current: "/console/jobs", JobPages.detail(detail, user: user))

@@ -6,7 +6,7 @@ import Store
 /// `/console/market`: the live market and its last day of prices.
 struct MarketPageRoutes<Context: ConsoleRequestContext> {
     let market: LiveMarket
-    let offers: any OfferRepository
+    let prices: PriceHistory
     let catalog: GPUCatalog
     let clock: any BrokerClock
 
@@ -27,7 +27,7 @@ struct MarketPageRoutes<Context: ConsoleRequestContext> {
             let since = now.addingTimeInterval(-Self.chartWindow)
             var charts: [(gpu: String, chart: PriceChart)] = []
             for gpu in Set(overview.map(\.gpu)).sorted() {
-                let points = try await offers.priceHistory(
+                let points = try await prices.points(
                     PriceHistoryQuery(gpu: gpu, market: query.filter.market, since: since, limit: 5000))
                 // From the first price recorded, when that is within the window.
                 let start = max(since, points.first?.recordedAt ?? since)
