@@ -50,10 +50,19 @@ final class GridbrokerProcess {
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [reports] handle in
-            let data = handle.availableData
-            reports.output.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
+        // A blocking read on a thread of its own, not `readabilityHandler`: on Linux, tearing down
+        // that handler's dispatch source races the pipe's close and crashed a whole test run with
+        // SIGSEGV in `_dispatch_event_loop_drain` (swift-corelibs-foundation #3276).
+        let output = pipe.fileHandleForReading
+        Thread { [reports] in
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = read(output.fileDescriptor, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                reports.output.withLock { $0 += String(decoding: buffer[..<count], as: UTF8.self) }
+            }
+        }.start()
         process.terminationHandler = { [reports] process in
             reports.exitStatus.withLock { $0 = process.terminationStatus }
         }
