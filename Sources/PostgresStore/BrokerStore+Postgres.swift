@@ -13,6 +13,7 @@ extension BrokerStore {
             blocks: PostgresCapacityBlockRepository(database: database),
             leases: PostgresLeaseRepository(database: database),
             offers: { PostgresOfferRepository(database: database, catalog: $0) },
-            isReady: { await database.isMigrated() }, close: { await database.close() })
+            isReady: { await database.isMigrated() }, close: { await database.close() },
+            guarded: { .postgres(database.guarded(by: $0)) })
     }
 }

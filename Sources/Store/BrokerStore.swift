@@ -22,13 +22,15 @@ public struct BrokerStore: Sendable {
     private let offerRepository: @Sendable (GPUCatalog) -> any OfferRepository
     private let readiness: @Sendable () async -> Bool
     private let closing: @Sendable () async throws -> Void
+    private let guarding: (@Sendable (LeaseGuard) -> BrokerStore)?
 
     public init(
         location: String, jobs: any JobRepository, nodes: any NodeRepository, teams: any TeamRepository,
         tokens: any TokenRepository, providers: any ProviderRepository, webhooks: any WebhookRepository,
         sessions: any SessionRepository, pools: any PoolRepository, blocks: any CapacityBlockRepository,
         leases: (any LeaseRepository)?, offers: @escaping @Sendable (GPUCatalog) -> any OfferRepository,
-        isReady: @escaping @Sendable () async -> Bool, close: @escaping @Sendable () async throws -> Void
+        isReady: @escaping @Sendable () async -> Bool, close: @escaping @Sendable () async throws -> Void,
+        guarded: (@Sendable (LeaseGuard) -> BrokerStore)? = nil
     ) {
         self.location = location
         self.jobs = jobs
@@ -44,6 +46,16 @@ public struct BrokerStore: Sendable {
         self.offerRepository = offers
         self.readiness = isReady
         self.closing = close
+        self.guarding = guarded
+    }
+
+    /// This store with every transaction checking `lease` first (``LeaseGuard``): what a service
+    /// that works under a lease (a provider's polls, the reconciler, the accountant) reads and
+    /// writes through. Itself when `lease` is nil or the database has no leases (a broker alone on
+    /// SQLite).
+    public func guarded(by lease: LeaseGuard?) -> BrokerStore {
+        guard let lease, let guarding else { return self }
+        return guarding(lease)
     }
 
     /// The offers, their GPUs read through `catalog`.

@@ -16,16 +16,29 @@ public final class PostgresBrokerDatabase: Sendable {
     let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// Checked first in every transaction of this view of the database; nil: nothing checked.
+    private let leaseGuard: LeaseGuard?
 
     private init(
         location: String, client: PostgresClient, runner: Task<Void, Never>, migrationsApplied: [String],
-        logger: Logger
+        logger: Logger, leaseGuard: LeaseGuard? = nil
     ) {
         self.location = location
         self.client = client
         self.runner = runner
         self.migrationsApplied = migrationsApplied
         self.logger = logger
+        self.leaseGuard = leaseGuard
+    }
+
+    /// The same database (its pool, its connections), every statement of which runs in a
+    /// transaction that first checks `lease` and holds its row until the end
+    /// (``PostgresConnection/holding(_:at:locked:)``): a statement made under a lease lost since is
+    /// refused with ``StoreError/leaseLost(_:)``. Closing it closes the database.
+    func guarded(by lease: LeaseGuard) -> PostgresBrokerDatabase {
+        PostgresBrokerDatabase(
+            location: location, client: client, runner: runner, migrationsApplied: migrationsApplied, logger: logger,
+            leaseGuard: lease)
     }
 
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`).
@@ -91,14 +104,18 @@ public final class PostgresBrokerDatabase: Sendable {
     /// serialization failure or a deadlock is run again, up to five times.
     @discardableResult
     func transaction<Result: Sendable>(
-        _ body: @Sendable (PostgresConnection) async throws -> Result
+        _ kind: TransactionKind = .readWrite, _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 1
         while true {
+            let lease = try leaseGuard?.lease()
             do {
                 return try await client.withConnection { connection in
-                    try await connection.query("BEGIN", logger: logger)
+                    try await connection.query(kind.begin, logger: logger)
                     do {
+                        if let lease {
+                            try await connection.holding(lease.lease, at: lease.at, locked: kind == .readWrite)
+                        }
                         let result = try await body(connection)
                         try await connection.query("COMMIT", logger: logger)
                         return result
@@ -114,16 +131,19 @@ public final class PostgresBrokerDatabase: Sendable {
     }
 
     /// Runs `body` on one connection outside a transaction: one statement, no BEGIN and COMMIT
-    /// round trips around it.
+    /// round trips around it (in a transaction where the view is guarded by a lease).
     func withConnection<Result: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> Result)
         async throws -> Result
     {
-        try await client.withConnection { try await body($0) }
+        if leaseGuard != nil { return try await transaction(.readWrite, body) }
+        return try await client.withConnection { try await body($0) }
     }
 
-    /// Runs one statement outside a transaction and reads every row it returns.
+    /// Runs one statement outside a transaction (in one where the view is guarded by a lease) and
+    /// reads every row it returns.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.query(query, logger: logger).collect()
+        if leaseGuard != nil { return try await transaction { try await $0.rows(query) } }
+        return try await client.query(query, logger: logger).collect()
     }
 
     /// An error in words for ``StoreError`` messages.
@@ -134,6 +154,21 @@ public final class PostgresBrokerDatabase: Sendable {
             return "\(error.code)"
         }
         return "\(error)"
+    }
+}
+
+/// How a transaction sees the database.
+enum TransactionKind {
+    /// Reads and writes, each statement seeing what was committed before it (READ COMMITTED).
+    case readWrite
+    /// Reads only, every one of them from one snapshot (REPEATABLE READ READ ONLY).
+    case snapshot
+
+    var begin: PostgresQuery {
+        switch self {
+        case .readWrite: "BEGIN"
+        case .snapshot: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        }
     }
 }
 

@@ -81,13 +81,14 @@ extension PostgresConnection {
     }
 
     /// Throws ``StoreError/leaseLost(_:)`` unless `lease` (when given) is in force at `date` with
-    /// its token; holds the lease's row (`FOR SHARE`) until the transaction ends, so it is not
-    /// taken over meanwhile.
-    func holding(_ lease: Lease?, at date: Date) async throws {
+    /// its token; when `locked` (a transaction that writes), holds the lease's row (`FOR SHARE`)
+    /// until the transaction ends, so it is not taken over meanwhile.
+    func holding(_ lease: Lease?, at date: Date, locked: Bool = true) async throws {
         guard let lease else { return }
         let held = try await rows(
             """
-            SELECT 1 FROM lease WHERE name = \(lease.name) AND token = \(lease.token) AND expires_at > \(date) FOR SHARE
+            SELECT 1 FROM lease WHERE name = \(lease.name) AND token = \(lease.token) AND expires_at > \(date)
+            \(unescaped: locked ? "FOR SHARE" : "")
             """)
         guard !held.isEmpty else { throw StoreError.leaseLost(lease.name) }
     }

@@ -266,8 +266,7 @@ public struct PostgresNodeRepository: NodeRepository {
 
     public func usage(team id: String, at now: Date) async throws -> UsageReport {
         // One snapshot: the team, its jobs and their nodes as of the same moment.
-        try await database.transaction { connection in
-            try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try await database.transaction(.snapshot) { connection in
             guard let team = try await connection.rows("SELECT * FROM team WHERE id = \(id)").first else {
                 throw StoreError.notFound(entity: "team", id: id)
             }

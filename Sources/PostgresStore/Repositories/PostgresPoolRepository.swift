@@ -175,8 +175,7 @@ public struct PostgresPoolRepository: PoolRepository {
     }
 
     public func machinesOfEnabledPools() async throws -> [(pool: PoolRecord, machines: [PoolMachineRecord])] {
-        try await database.transaction { connection in
-            try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try await database.transaction(.snapshot) { connection in
             let pools = try await connection.rows(
                 "SELECT * FROM pool WHERE deleted_at IS NULL AND enabled ORDER BY id"
             ).map { try $0.record(PoolRecord.self) }
