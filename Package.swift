@@ -218,7 +218,10 @@ let package = Package(
             name: "StoreTests",
             dependencies: ["PostgresStore", "Store", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore", "CurlHTTP", "Providers", "Store"]),
+        .testTarget(
+            name: "BrokerTests",
+            dependencies: ["Broker", "BrokerCore", "CurlHTTP", "PostgresStore", "Providers", "Store"]
+        ),
         .testTarget(
             name: "BrokerConsoleTests",
             dependencies: [

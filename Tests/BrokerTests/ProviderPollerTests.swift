@@ -14,13 +14,17 @@ final class ScriptedSource: PricingSource {
     let providerID = "vast"
     let answer: Mutex<Result<PricingSnapshot, ProviderError>>
     let calls = Atomic<Int>(0)
+    /// What happens meanwhile, before each answer (the poll takes that long).
+    private let meanwhile: @Sendable () async -> Void
 
-    init(_ answer: Result<PricingSnapshot, ProviderError>) {
+    init(_ answer: Result<PricingSnapshot, ProviderError>, meanwhile: @escaping @Sendable () async -> Void = {}) {
         self.answer = Mutex(answer)
+        self.meanwhile = meanwhile
     }
 
     func fetchOffers(transport: any HTTPTransport, now: Date) async throws(ProviderError) -> PricingSnapshot {
         calls.add(1, ordering: .relaxed)
+        await meanwhile()
         return try answer.withLock { $0 }.get()
     }
 }
@@ -62,8 +66,7 @@ struct ProviderPollerTests {
         _ source: ScriptedSource, _ body: (ProviderPoller) async throws -> Void
     ) async throws {
         let poller = ProviderPoller(
-            source: source, transport: UnusedTransport(), offers: SQLiteOfferRepository(database: database),
-            market: market, providers: SQLiteProviderRepository(database: database), clock: clock,
+            source: source, transport: UnusedTransport(), store: .sqlite(database), market: market, clock: clock,
             schedule: PollSchedule(interval: .seconds(3600), jitterFraction: 0), expiry: .seconds(300),
             logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -140,7 +140,7 @@ struct SchedulerTests {
         let harness = try await FleetHarness()
         harness.list([harness.offer("vast:a", dollars: 20, available: 2)])
         // Over the default 90 s spend horizon a $20/h node costs $0.50: room for one, not two.
-        _ = try await SQLiteTeamRepository(database: harness.database).setBudget(
+        _ = try await harness.store.teams.setBudget(
             Money(dollars: 0.8)!, team: DefaultTeam.id)
         let first = try await harness.submit()
         let second = try await harness.submit()
@@ -305,9 +305,9 @@ struct SchedulerTests {
 /// Records the state of each node at the moment its launch reaches the provider.
 actor SeenStates {
     var states: [NodeState] = []
-    var nodes: SQLiteNodeRepository?
+    var nodes: (any NodeRepository)?
 
-    func use(_ nodes: SQLiteNodeRepository) { self.nodes = nodes }
+    func use(_ nodes: any NodeRepository) { self.nodes = nodes }
 
     func record(_ nodeID: String) async {
         if let node = try? await nodes?.node(id: nodeID) { states.append(node.state) }

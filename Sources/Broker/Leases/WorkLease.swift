@@ -80,6 +80,13 @@ public final class WorkLease: Sendable {
     /// The lease as this broker last took or renewed it; nil while it does not hold it.
     public var current: Lease? { held.withLock { $0 } }
 
+    /// What a store guarded by this lease checks before each transaction
+    /// (``Store/BrokerStore/guarded(by:)``): the lease this broker holds now, its expiry read on
+    /// the broker's clock.
+    public var writeGuard: LeaseGuard {
+        LeaseGuard(name: name, held: { self.current }, now: { [clock] in clock.now })
+    }
+
     /// Gives the lease up, so another broker takes the work at once.
     public func release() async {
         guard

@@ -37,9 +37,8 @@ public struct MarketData: Sendable {
                     metadata: ["provider": "\(provider.id)", "variables": "\(missing.joined(separator: ", "))"])
             }
             return ProviderPoller(
-                source: sources.source(for: provider), transport: transport, offers: offers, market: market,
-                providers: providers,
-                clock: clock, schedule: PollSchedule(interval: .seconds(provider.pollIntervalSeconds)),
+                source: sources.source(for: provider), transport: transport, store: store, market: market, clock: clock,
+                schedule: PollSchedule(interval: .seconds(provider.pollIntervalSeconds)),
                 expiry: .seconds(provider.offerExpirySeconds), logger: logger,
                 lease: leases?.lease("poll:\(provider.id)"))
         }

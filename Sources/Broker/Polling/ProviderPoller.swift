@@ -16,9 +16,14 @@ public final class ProviderPoller: Service, Sendable {
     public let providerID: String
     private let source: any PricingSource
     private let transport: any HTTPTransport
+    /// Read to follow another broker's polls, and whether the provider is enabled.
     private let offers: any OfferRepository
-    private let market: LiveMarket
     private let providers: any ProviderRepository
+    /// Where this broker's polls land: the store guarded by the provider's lease, so that a poll
+    /// that outlived the lease is dropped rather than written over the new holder's.
+    private let polls: BrokerStore
+    private let catalog: GPUCatalog
+    private let market: LiveMarket
     private let clock: any BrokerClock
     private let expiry: Duration
     private let logger: Logger
@@ -35,17 +40,19 @@ public final class ProviderPoller: Service, Sendable {
     }
 
     public init(
-        source: any PricingSource, transport: any HTTPTransport, offers: any OfferRepository, market: LiveMarket,
-        providers: any ProviderRepository, clock: any BrokerClock, schedule: PollSchedule, expiry: Duration,
-        logger: Logger, lease: WorkLease? = nil
+        source: any PricingSource, transport: any HTTPTransport, store: BrokerStore, catalog: GPUCatalog = .standard,
+        market: LiveMarket, clock: any BrokerClock, schedule: PollSchedule, expiry: Duration, logger: Logger,
+        lease: WorkLease? = nil
     ) {
         self.lease = lease
         self.providerID = source.providerID
         self.source = source
         self.transport = transport
-        self.offers = offers
+        self.offers = store.offers(catalog: catalog)
+        self.providers = store.providers
+        self.polls = store.guarded(by: lease?.writeGuard)
+        self.catalog = catalog
         self.market = market
-        self.providers = providers
         self.clock = clock
         self.expiry = expiry
         var logger = logger
@@ -147,7 +154,8 @@ public final class ProviderPoller: Service, Sendable {
             let summary = try await market.apply(
                 provider: providerID, listing: snapshot.offers, at: now, expiredBefore: cutoff
             ) { changes in
-                try await offers.ingest(changes, listing: snapshot.offers, provider: providerID, at: now)
+                try await polls.offers(catalog: catalog).ingest(
+                    changes, listing: snapshot.offers, provider: providerID, at: now)
             }
             report.offers = snapshot.offers.count
             report.unknownGPUOffers = snapshot.unknownGPUNames.values.reduce(0, +)
@@ -159,6 +167,13 @@ public final class ProviderPoller: Service, Sendable {
                     "records skipped",
                     metadata: ["count": "\(snapshot.skipped.count)", "example": "\(example.reason)"])
             }
+        } catch StoreError.leaseLost(let lease) {
+            // Another broker took the provider over meanwhile: its polls count now, this one is
+            // dropped, and it says nothing of the provider's health.
+            logger.notice("poll dropped: lease lost", metadata: ["lease": "\(lease)"])
+            report.error = "\(StoreError.leaseLost(lease))"
+            report.duration = ContinuousClock.now - started
+            return (report, state.withLock { $0.schedule.interval })
         } catch {
             if case .rateLimited(let seconds?) = error as? ProviderError { retryAfter = .seconds(seconds) }
             report.error = "\(error)"
@@ -166,7 +181,7 @@ public final class ProviderPoller: Service, Sendable {
             let swept = try? await market.apply(
                 provider: providerID, listing: nil, at: now, expiredBefore: cutoff
             ) { changes in
-                try await offers.ingest(changes, listing: [], provider: providerID, at: now)
+                try await polls.offers(catalog: catalog).ingest(changes, listing: [], provider: providerID, at: now)
             }
             report.withdrawn = swept?.withdrawn ?? 0
         }
@@ -192,7 +207,7 @@ public final class ProviderPoller: Service, Sendable {
             at: report.at, duration: report.duration, error: report.error, consecutiveFailures: failures,
             circuitState: ProviderRecord.CircuitState(rawValue: circuit.rawValue) ?? .closed)
         do {
-            try await providers.recordPoll(outcome, provider: providerID)
+            try await polls.providers.recordPoll(outcome, provider: providerID)
         } catch {
             logger.error("could not record poll outcome", metadata: ["error": "\(error)"])
         }

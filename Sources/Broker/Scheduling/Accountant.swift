@@ -39,11 +39,19 @@ public final class Accountant: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                if await self.lease?.isHeld() ?? true { await self.pass() }
+                await self.passIfHeld()
                 await self.wakeSignal.wait(upTo: self.settings.accountingInterval)
             }
         }
         await lease?.release()
+    }
+
+    /// A pass (``pass()``) when this broker holds the accountant's lease, or has the database to
+    /// itself; nil while another broker keeps the accounts.
+    @discardableResult
+    public func passIfHeld() async -> [String: String]? {
+        guard await lease?.isHeld() ?? true else { return nil }
+        return await pass()
     }
 
     /// Accrues spend and applies the budgets; returns the jobs it stopped, with why.
@@ -79,6 +87,9 @@ public final class Accountant: Service, Sendable {
                     }
                 }
             }
+        } catch StoreError.leaseLost(let lease) {
+            // Another broker keeps the accounts now; nothing more of this pass lands.
+            logger.notice("accounting pass stopped: lease lost", metadata: ["lease": "\(lease)"])
         } catch {
             logger.error("accounting pass failed", metadata: ["error": "\(error)"])
         }

@@ -18,12 +18,15 @@ public struct Fleet: Sendable {
         catalog: GPUCatalog = .standard, leases: WorkLeases? = nil, logger: Logger
     ) {
         let jobs = store.jobs
-        let lease = { (name: String) in leases?.lease(name) }
         let nodes = store.nodes
         let wakeScheduler = SchedulerWakeup()
+        // The reconciler and the accountant read and write under their leases: a pass that
+        // outlived its lease lands nothing.
+        let reconcilerLease = leases?.lease("reconciler")
         let reconciler = Reconciler(
-            nodes: nodes, provisioners: provisioners, transport: transport, clock: clock,
-            settings: settings, logger: logger, onNodesChanged: { wakeScheduler.wake() }, lease: lease("reconciler"))
+            nodes: store.guarded(by: reconcilerLease?.writeGuard).nodes, provisioners: provisioners,
+            transport: transport, clock: clock, settings: settings, logger: logger,
+            onNodesChanged: { wakeScheduler.wake() }, lease: reconcilerLease)
         self.reconciler = reconciler
         let scheduler = Scheduler(
             jobs: jobs, nodes: nodes, teams: store.teams, offers: store.offers(catalog: catalog), blocks: store.blocks,
@@ -33,9 +36,11 @@ public struct Fleet: Sendable {
             jobLeases: leases.map(JobLeases.init))
         wakeScheduler.target.withLock { $0 = scheduler }
         self.scheduler = scheduler
+        let accountantLease = leases?.lease("accountant")
+        let accounts = store.guarded(by: accountantLease?.writeGuard)
         self.accountant = Accountant(
-            jobs: jobs, nodes: nodes, clock: clock, settings: settings, catalog: catalog, logger: logger,
-            onStop: { reconciler.wake() }, lease: lease("accountant"))
+            jobs: accounts.jobs, nodes: accounts.nodes, clock: clock, settings: settings, catalog: catalog,
+            logger: logger, onStop: { reconciler.wake() }, lease: accountantLease)
     }
 
     /// The fleet of the configured providers and of the owner pools' machines: the default team

@@ -44,7 +44,7 @@ public final class Reconciler: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let inTransition = await self.lease?.isHeld() ?? true ? await self.pass().inTransition : false
+                let inTransition = await self.passIfHeld()?.inTransition ?? false
                 await self.wakeSignal.wait(
                     upTo: inTransition ? self.settings.interval : self.settings.reconcileInterval)
             }
@@ -54,6 +54,14 @@ public final class Reconciler: Service, Sendable {
 
     /// Asks for a pass now (a job was cancelled, a gang released).
     public func wake() { wakeSignal.fire() }
+
+    /// A pass (``pass()``) when this broker holds the reconciler's lease, or has the database to
+    /// itself; nil while another broker reconciles.
+    @discardableResult
+    public func passIfHeld() async -> ReconcilePass? {
+        guard await lease?.isHeld() ?? true else { return nil }
+        return await pass()
+    }
 
     @discardableResult
     public func pass() async -> ReconcilePass {
@@ -89,12 +97,16 @@ public final class Reconciler: Service, Sendable {
                     {
                         continue
                     }
-                    taken.append(await carryOut(action, provisioner: provisioner))
+                    taken.append(try await carryOut(action, provisioner: provisioner))
                 }
                 if !taken.isEmpty { report.actions[provider] = taken }
                 report.inTransition =
                     report.inTransition || !nowMissing.isEmpty
                     || live.contains { $0.state.isInTransition }
+            } catch StoreError.leaseLost(let lease) {
+                // Another broker reconciles now: what this pass read may be stale, so it stops.
+                logger.notice("reconcile pass stopped: lease lost", metadata: ["lease": "\(lease)"])
+                break
             } catch {
                 report.unreachable[provider] = "\(error)"
                 logger.warning("cannot reconcile provider", metadata: ["provider": "\(provider)", "error": "\(error)"])
@@ -105,7 +117,9 @@ public final class Reconciler: Service, Sendable {
         return report
     }
 
-    private func carryOut(_ action: ReconcileAction, provisioner: any InstanceProvisioner) async -> ReconcileActionTaken
+    /// Does `action`; what went wrong is in the answer, but for a lost lease, which ends the pass.
+    private func carryOut(_ action: ReconcileAction, provisioner: any InstanceProvisioner) async throws
+        -> ReconcileActionTaken
     {
         let now = clock.now
         do {
@@ -143,6 +157,8 @@ public final class Reconciler: Service, Sendable {
             // cancel came): the action has nothing left to do.
             logger.debug("reconcile action overtaken", metadata: ["action": "\(action)", "state": "\(message)"])
             return ReconcileActionTaken(action: action, error: nil)
+        } catch StoreError.leaseLost(let lease) {
+            throw StoreError.leaseLost(lease)
         } catch {
             logger.error("reconcile action failed", metadata: ["action": "\(action)", "error": "\(error)"])
             return ReconcileActionTaken(action: action, error: "\(error)")

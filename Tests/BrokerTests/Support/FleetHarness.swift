@@ -7,16 +7,18 @@ import Testing
 
 @testable import Broker
 
-/// A broker's fleet on a fresh database, a live market the test fills, fake providers and a
-/// manual clock: the scheduler, reconciler and accountant are driven pass by pass.
+/// A broker's fleet on a fresh database (SQLite unless given a store), a live market the test
+/// fills, fake providers and a manual clock: the scheduler, reconciler and accountant are driven
+/// pass by pass.
 struct FleetHarness {
-    let database: BrokerDatabase
+    let store: BrokerStore
     let market = LiveMarket()
     let clock = ManualClock(now: Date(timeIntervalSince1970: 1_795_000_000))
     let providers: [String: FakeInstanceProvider]
+    /// Broker "a"'s fleet (taking leases as "a" where the store has them).
     let fleet: Fleet
-    let jobs: SQLiteJobRepository
-    let nodes: SQLiteNodeRepository
+    let jobs: any JobRepository
+    let nodes: any NodeRepository
     let settings: SchedulerSettings
     private let provisioners: Provisioners
     private let agent: AgentDelivery?
@@ -28,37 +30,45 @@ struct FleetHarness {
         settings: SchedulerSettings = SchedulerSettings(defaultLaunchTimeout: .seconds(300)),
         agent: AgentDelivery? = AgentDelivery(
             brokerURL: "http://127.0.0.1:8080", sha256: String(repeating: "0", count: 64)),
-        unreachable: [String: String] = [:]
+        unreachable: [String: String] = [:], store: BrokerStore? = nil
     ) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-fleet-\(UUID())")
-        try DataDirectory.prepare(folder.path)
-        database = try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path)
+        if let store {
+            self.store = store
+        } else {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gridbroker-fleet-\(UUID())")
+            try DataDirectory.prepare(folder.path)
+            self.store = .sqlite(try BrokerDatabase.open(at: folder.appendingPathComponent("gridbroker.sqlite").path))
+        }
         let now = clock.now
-        try await SQLiteProviderRepository(database: database).sync(
+        try await self.store.providers.sync(
             (providers.map(\.providerID) + others.map(\.providerID)).map { provider in
                 ProviderRecord(
                     id: provider, kind: "vast", baseUrl: "http://127.0.0.1:9/", enabled: true,
                     pollIntervalS: 60, offerExpiryS: 300, createdAt: now)
             })
-        try await DefaultTeam.ensure(in: SQLiteTeamRepository(database: database), at: now)
+        try await DefaultTeam.ensure(in: self.store.teams, at: now)
         self.providers = Dictionary(providers.map { ($0.providerID, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
         provisioners = Provisioners(providers + others)
         self.agent = agent
         self.unreachable = unreachable
+        jobs = self.store.jobs
+        nodes = self.store.nodes
         fleet = Fleet(
-            store: .sqlite(database), market: market, provisioners: provisioners, transport: UnusedTransport(),
-            clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
-        jobs = SQLiteJobRepository(database: database)
-        nodes = SQLiteNodeRepository(database: database)
+            store: self.store, market: market, provisioners: provisioners, transport: UnusedTransport(), clock: clock,
+            settings: settings, agent: agent, unreachable: unreachable,
+            leases: WorkLeases(store: self.store, owner: "a", clock: clock, logger: Logger(label: "test")),
+            logger: Logger(label: "test"))
     }
 
-    /// The fleet of a restarted daemon: the same database, market, providers and clock, and
-    /// nothing the first fleet held in memory.
-    func restartedFleet() -> Fleet {
+    /// The fleet of a restarted daemon, or of another broker (`owner`) on the same database: the
+    /// same market, providers and clock, and nothing the first fleet held in memory.
+    func restartedFleet(as owner: String = "a") -> Fleet {
         Fleet(
-            store: .sqlite(database), market: market, provisioners: provisioners, transport: UnusedTransport(),
-            clock: clock, settings: settings, agent: agent, unreachable: unreachable, logger: Logger(label: "test"))
+            store: store, market: market, provisioners: provisioners, transport: UnusedTransport(), clock: clock,
+            settings: settings, agent: agent, unreachable: unreachable,
+            leases: WorkLeases(store: store, owner: owner, clock: clock, logger: Logger(label: "test")),
+            logger: Logger(label: "test"))
     }
 
     func offer(
