@@ -35,30 +35,39 @@ struct FleetLeaseTests {
         }
     }
 
-    @Test func aReconcilePassThatOutlivedItsLeaseTerminatesNothingAndTheNewHolderCleansUp() async throws {
+    @Test func aReconcilePassThatLostItsLeaseMeanwhileTerminatesNothingAndTheNewHolderCleansUp() async throws {
         try await TestPostgres.withStore { store in
             let harness = try await FleetHarness(store: store)
             harness.list([harness.offer("aws:a", dollars: 10)])
             let job = try await harness.submit()
             await harness.fleet.scheduler.pass()
             _ = try await harness.nodes.finish(job: job.id, with: .cancel, reason: "cancelled", at: harness.clock.now)
-            await harness.fleet.reconciler.passIfHeld()
-            await harness.fleet.reconciler.passIfHeld()
+            await harness.fleet.reconciler.pass()
+            await harness.fleet.reconciler.pass()
             let node = try #require(try await harness.nodes.nodes(ofJob: job.id).first)
             #expect(node.state == .terminated)
-            let leaked = harness.providers["aws"]!.plant(nodeID: node.id, status: .running)
+            let aws = harness.providers["aws"]!
+            let leaked = aws.plant(nodeID: node.id, status: .running)
 
-            // a's reconciler lease ran out: its late pass leaves the instance alone, records nothing.
-            harness.clock.advance(by: 31)
+            // While aws answers a's listing, a's lease on reconciling aws runs out and b takes it.
+            let leases = try #require(store.leases)
+            aws.duringNextListing { [clock = harness.clock] in
+                clock.advance(by: 31)
+                _ = try? await leases.take(
+                    "reconcile:aws", owner: "b", until: clock.now.addingTimeInterval(30), now: clock.now)
+            }
             let late = await harness.fleet.reconciler.pass()
-            #expect(late.actions.isEmpty)
-            #expect(harness.providers["aws"]!.live.map(\.nativeID) == [leaked])
+            #expect(late.actions["aws"] == nil)
+            #expect(aws.live.map(\.nativeID) == [leaked])
 
             let other = harness.restartedFleet(as: "b")
-            let pass = try #require(await other.reconciler.passIfHeld())
+            let pass = await other.reconciler.pass()
             #expect(pass.actions["aws"]?.map(\.action) == [.terminateOrphan(nativeID: leaked, nodeID: node.id)])
-            #expect(harness.providers["aws"]!.live.isEmpty)
-            #expect(await harness.fleet.reconciler.passIfHeld() == nil)
+            #expect(aws.live.isEmpty)
+            // Reconciling aws is b's now: a leaves it alone.
+            let again = aws.plant(nodeID: node.id, status: .running)
+            #expect(await harness.fleet.reconciler.pass().actions["aws"] == nil)
+            #expect(aws.live.map(\.nativeID) == [again])
         }
     }
 }

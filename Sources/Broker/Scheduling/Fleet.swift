@@ -20,13 +20,9 @@ public struct Fleet: Sendable {
         let jobs = store.jobs
         let nodes = store.nodes
         let wakeScheduler = SchedulerWakeup()
-        // The reconciler and the accountant read and write under their leases: a pass that
-        // outlived its lease lands nothing.
-        let reconcilerLease = leases?.lease("reconciler")
         let reconciler = Reconciler(
-            nodes: store.guarded(by: reconcilerLease?.writeGuard).nodes, provisioners: provisioners,
-            transport: transport, clock: clock, settings: settings, logger: logger,
-            onNodesChanged: { wakeScheduler.wake() }, lease: reconcilerLease)
+            store: store, provisioners: provisioners, transport: transport, clock: clock, settings: settings,
+            logger: logger, onNodesChanged: { wakeScheduler.wake() }, leases: leases)
         self.reconciler = reconciler
         let scheduler = Scheduler(
             jobs: jobs, nodes: nodes, teams: store.teams, offers: store.offers(catalog: catalog), blocks: store.blocks,
@@ -36,6 +32,7 @@ public struct Fleet: Sendable {
             jobLeases: leases.map(JobLeases.init))
         wakeScheduler.target.withLock { $0 = scheduler }
         self.scheduler = scheduler
+        // The accountant reads and writes under its lease: a pass that outlived it lands nothing.
         let accountantLease = leases?.lease("accountant")
         let accounts = store.guarded(by: accountantLease?.writeGuard)
         self.accountant = Accountant(

@@ -11,9 +11,13 @@ import Store
 /// provider agrees; nodes whose instance vanished are marked so; launches whose answer was lost
 /// (a crash) are adopted. A provider that cannot be listed is left alone until the next pass.
 /// While nodes are booting or terminating it looks at the scheduler's pace, not its own.
+///
+/// Where several brokers share the database, each provider is reconciled by the broker that holds
+/// its lease (`reconcile:<provider>`), and that provider's reads and writes go through the store
+/// guarded by it: a pass that outlived the lease lands nothing.
 public final class Reconciler: Service, Sendable {
     private let metrics = FleetMetrics()
-    private let nodes: any NodeRepository
+    private let store: BrokerStore
     private let provisioners: Provisioners
     private let transport: any HTTPTransport
     private let clock: any BrokerClock
@@ -21,18 +25,24 @@ public final class Reconciler: Service, Sendable {
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let onNodesChanged: @Sendable () -> Void
-    /// Held before each pass when several brokers share the database; nil: always this broker's.
-    private let lease: WorkLease?
+    /// Each provider's lease, by provider; empty where the broker is alone on its database.
+    private let leases: [String: WorkLease]
 
-    /// - Parameter onNodesChanged: called after a pass that started, lost or adopted nodes (the
-    ///   scheduler then decides about their jobs at once).
+    /// - Parameters:
+    ///   - onNodesChanged: called after a pass that started, lost or adopted nodes (the scheduler
+    ///     then decides about their jobs at once).
+    ///   - leases: where several brokers share the database, the leases a provider is reconciled
+    ///     under.
     public init(
-        nodes: any NodeRepository, provisioners: Provisioners, transport: any HTTPTransport,
-        clock: any BrokerClock, settings: SchedulerSettings, logger: Logger,
-        onNodesChanged: @escaping @Sendable () -> Void = {}, lease: WorkLease? = nil
+        store: BrokerStore, provisioners: Provisioners, transport: any HTTPTransport, clock: any BrokerClock,
+        settings: SchedulerSettings, logger: Logger, onNodesChanged: @escaping @Sendable () -> Void = {},
+        leases: WorkLeases? = nil
     ) {
-        self.lease = lease
-        self.nodes = nodes
+        self.leases = Dictionary(
+            provisioners.all.compactMap { provisioner in
+                leases.map { (provisioner.providerID, $0.lease("reconcile:\(provisioner.providerID)")) }
+            }, uniquingKeysWith: { first, _ in first })
+        self.store = store
         self.provisioners = provisioners
         self.transport = transport
         self.clock = clock
@@ -44,30 +54,27 @@ public final class Reconciler: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let inTransition = await self.passIfHeld()?.inTransition ?? false
+                let inTransition = await self.pass().inTransition
                 await self.wakeSignal.wait(
                     upTo: inTransition ? self.settings.interval : self.settings.reconcileInterval)
             }
         }
-        await lease?.release()
+        for lease in leases.values { await lease.release() }
     }
 
     /// Asks for a pass now (a job was cancelled, a gang released).
     public func wake() { wakeSignal.fire() }
 
-    /// A pass (``pass()``) when this broker holds the reconciler's lease, or has the database to
-    /// itself; nil while another broker reconciles.
-    @discardableResult
-    public func passIfHeld() async -> ReconcilePass? {
-        guard await lease?.isHeld() ?? true else { return nil }
-        return await pass()
-    }
-
+    /// Reconciles every provider whose lease this broker holds (every provider, alone on its
+    /// database).
     @discardableResult
     public func pass() async -> ReconcilePass {
         var report = ReconcilePass()
         for provisioner in provisioners.all {
             let provider = provisioner.providerID
+            let lease = leases[provider]
+            guard await lease?.isHeld() ?? true else { continue }
+            let nodes = store.guarded(by: lease?.writeGuard).nodes
             do {
                 let listedAt = clock.now
                 let instances = try await provisioner.instances(transport: transport)
@@ -97,16 +104,15 @@ public final class Reconciler: Service, Sendable {
                     {
                         continue
                     }
-                    taken.append(try await carryOut(action, provisioner: provisioner))
+                    taken.append(try await carryOut(action, provisioner: provisioner, nodes: nodes))
                 }
                 if !taken.isEmpty { report.actions[provider] = taken }
                 report.inTransition =
                     report.inTransition || !nowMissing.isEmpty
                     || live.contains { $0.state.isInTransition }
             } catch StoreError.leaseLost(let lease) {
-                // Another broker reconciles now: what this pass read may be stale, so it stops.
-                logger.notice("reconcile pass stopped: lease lost", metadata: ["lease": "\(lease)"])
-                break
+                // Another broker reconciles the provider now: what this pass read of it may be stale.
+                logger.notice("reconcile of provider stopped: lease lost", metadata: ["lease": "\(lease)"])
             } catch {
                 report.unreachable[provider] = "\(error)"
                 logger.warning("cannot reconcile provider", metadata: ["provider": "\(provider)", "error": "\(error)"])
@@ -117,10 +123,11 @@ public final class Reconciler: Service, Sendable {
         return report
     }
 
-    /// Does `action`; what went wrong is in the answer, but for a lost lease, which ends the pass.
-    private func carryOut(_ action: ReconcileAction, provisioner: any InstanceProvisioner) async throws
-        -> ReconcileActionTaken
-    {
+    /// Does `action` through `nodes`; what went wrong is in the answer, but for a lost lease, which
+    /// ends the provider's reconcile.
+    private func carryOut(
+        _ action: ReconcileAction, provisioner: any InstanceProvisioner, nodes: any NodeRepository
+    ) async throws -> ReconcileActionTaken {
         let now = clock.now
         do {
             switch action {

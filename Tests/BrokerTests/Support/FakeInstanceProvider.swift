@@ -22,6 +22,8 @@ final class FakeInstanceProvider: InstanceProvisioner {
         var counter = 0
         /// Instances left out of listings (a glitch of the provider's API), still running.
         var hidden: Set<String> = []
+        /// What happens while the next listing is under way.
+        var duringNextListing: (@Sendable () async -> Void)?
     }
 
     init(
@@ -60,8 +62,18 @@ final class FakeInstanceProvider: InstanceProvisioner {
         }
     }
 
+    /// `action` happens while the next listing is under way (before it answers).
+    func duringNextListing(_ action: @escaping @Sendable () async -> Void) {
+        state.withLock { $0.duringNextListing = action }
+    }
+
     func instances(transport: any HTTPTransport) async throws(ProviderError) -> [ProviderInstance] {
-        state.withLock { state in
+        let meanwhile = state.withLock { state in
+            defer { state.duringNextListing = nil }
+            return state.duringNextListing
+        }
+        await meanwhile?()
+        return state.withLock { state in
             state.instances.values.filter { !state.hidden.contains($0.nativeID) }.sorted { $0.nativeID < $1.nativeID }
         }
     }
