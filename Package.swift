@@ -220,7 +220,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerTests",
-            dependencies: ["Broker", "BrokerCore", "CurlHTTP", "PostgresStore", "Providers", "Store"]
+            dependencies: ["Broker", "BrokerCore", "CurlHTTP", "NodeAgent", "PostgresStore", "Providers", "Store"]
         ),
         .testTarget(
             name: "BrokerConsoleTests",

@@ -1,4 +1,5 @@
 import BrokerCore
+import Foundation
 import Testing
 
 @Suite("What an owner machine's heartbeat means")
@@ -62,5 +63,29 @@ struct PoolMachineLedgerTests {
         ledger.launch("node_9", on: "m2", "spec 9")
         ledger.forget(machine: "m2")
         #expect(ledger.entries.isEmpty)
+    }
+
+    @Test("a machine taken back names its nodes once; lent again, it can be taken back again")
+    func reclaimAndRelease() {
+        var ledger = Ledger()
+        ledger.launch("node_1", on: "m1", "spec 1")
+        #expect(ledger.reclaim("m1") == ["node_1"])
+        #expect(ledger.reclaim("m1").isEmpty, "its later heartbeats say it again")
+        #expect(ledger.reclaimed == ["m1"])
+        ledger.release("m1")
+        #expect(ledger.reclaimed.isEmpty)
+        #expect(ledger.reclaim("m1") == ["node_1"])
+    }
+
+    @Test("the ledger the brokers share through their database reads back as it was written")
+    func storedAsJSON() throws {
+        var ledger = Ledger()
+        ledger.launch("node_1", on: "m1", "spec 1")
+        ledger.launch("node_2", on: "m2", "spec 2")
+        _ = ledger.heartbeat("m2", nodes: ["node_2": true])
+        _ = ledger.terminate("node_2")
+        _ = ledger.reclaim("m1")
+        let read = try JSONDecoder().decode(Ledger.self, from: try JSONEncoder().encode(ledger))
+        #expect(read == ledger)
     }
 }

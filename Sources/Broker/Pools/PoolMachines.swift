@@ -10,6 +10,10 @@ import Synchronization
 /// market: `<pool>:<machine>` while the machine heartbeats, gone once it has been silent for the
 /// machine timeout or its pool is disabled. Nodes placed on a machine go out in its heartbeat's
 /// answer (see ``BrokerCore/PoolMachineLedger``); a busy machine is offered as none available.
+///
+/// The ledger (which node runs on which machine, which machines their owners took back) is kept
+/// in the database, changed one broker at a time: where several brokers share it, whichever of
+/// them a machine's heartbeat reaches hands out what any of them placed there.
 public final class PoolMachines: Sendable {
     /// The prefix that tells a machine token from the other tokens.
     public static let machineTokenPrefix = "gbm_"
@@ -30,11 +34,6 @@ public final class PoolMachines: Sendable {
     private let offered = Mutex<Set<String>>([])
     /// The machines in the market at the last refresh, by offer id (`<pool>:<machine>`).
     private let live = Mutex<[String: PoolMachineRecord]>([:])
-    /// Which node runs on which machine. Kept in memory only: it holds the nodes' tokens until
-    /// their machines have them, and after a restart the machines' reports rebuild it.
-    private let ledger = Mutex(PoolMachineLedger<NodeSpec>())
-    /// Machines whose owner took them back (as their last heartbeat said): offered nothing.
-    private let reclaimed = Mutex<Set<String>>([])
 
     public init(pools: any PoolRepository, market: LiveMarket, clock: any BrokerClock, machineTimeout: Duration) {
         self.pools = pools
@@ -65,24 +64,23 @@ public final class PoolMachines: Sendable {
     )? {
         guard let machine = try await pools.heartbeat(machineTokenHash: SecretToken.hash(machineToken), at: clock.now)
         else { return nil }
-        return (machine, ledger.withLock { $0.heartbeat(machine.id, nodes: nodes) })
+        return (machine, try await changeLedger { $0.heartbeat(machine.id, nodes: nodes) })
     }
 
     /// The owner takes `machine` back: it leaves the market at the next refresh. Returns the nodes
     /// on it, which must move, the first time the machine says so (its later heartbeats repeat it).
-    public func reclaim(_ machine: String) -> [String] {
-        guard reclaimed.withLock({ $0.insert(machine).inserted }) else { return [] }
-        return ledger.withLock { $0.entries.values.filter { $0.machine == machine }.map(\.node).sorted() }
+    public func reclaim(_ machine: String) async throws -> [String] {
+        try await changeLedger { $0.reclaim(machine) }
     }
 
     /// The owner lends `machine` again (its heartbeat no longer says it is reclaimed).
-    public func release(_ machine: String) {
-        reclaimed.withLock { _ = $0.remove(machine) }
+    public func release(_ machine: String) async throws {
+        try await changeLedger { $0.release(machine) }
     }
 
-    /// Whether the owner has taken `machine` back (until released).
-    public func isReclaimed(_ machine: String) -> Bool {
-        reclaimed.withLock { $0.contains(machine) }
+    /// The machines whose owners have taken them back (until released).
+    public func reclaimedMachines() async throws -> Set<String> {
+        try await ledger().reclaimed
     }
 
     /// The pool ids whose machines are in the market now.
@@ -90,24 +88,28 @@ public final class PoolMachines: Sendable {
 
     /// Places a node on the machine `offer` names (`<pool>:<machine>`): it starts at the machine's
     /// next heartbeat. A machine gone from the market or busy is a capacity refusal for the offer.
-    func launch(offer: OfferID, spec: NodeSpec) throws(ProviderError) -> ProviderInstance {
-        guard let machine = live.withLock({ $0[offer.description] }),
-            !reclaimed.withLock({ $0.contains(machine.id) })
-        else { throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is not in the market") }
-        let placed = ledger.withLock { ledger in
-            guard !ledger.isBusy(machine.id) else { return false }
-            ledger.launch(spec.nodeID, on: machine.id, spec)
-            return true
+    func launch(offer: OfferID, spec: NodeSpec) async throws(ProviderError) -> ProviderInstance {
+        guard let machine = live.withLock({ $0[offer.description] }) else {
+            throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is not in the market")
         }
-        guard placed else { throw .insufficientCapacity(scope: .offer, message: "machine \(offer) is busy") }
+        let refusal = try await Self.asProvider {
+            try await self.changeLedger { ledger -> String? in
+                if ledger.reclaimed.contains(machine.id) { return "machine \(offer) is not in the market" }
+                if ledger.isBusy(machine.id) { return "machine \(offer) is busy" }
+                ledger.launch(spec.nodeID, on: machine.id, spec)
+                return nil
+            }
+        }
+        if let refusal { throw .insufficientCapacity(scope: .offer, message: refusal) }
         return ProviderInstance(nativeID: spec.nodeID, nodeID: spec.nodeID, status: .pending)
     }
 
     /// The nodes on `pool`'s machines: pending until the machine reports them, then running, and
     /// stopping once told to stop.
-    func instances(pool: String) -> [ProviderInstance] {
+    func instances(pool: String) async throws(ProviderError) -> [ProviderInstance] {
         let machines = Set(live.withLock { $0.values.filter { $0.poolId == pool }.map(\.id) })
-        return ledger.withLock { $0.entries.values }.filter { machines.contains($0.machine) }
+        return try await Self.asProvider { try await self.ledger() }.entries.values
+            .filter { machines.contains($0.machine) }
             .sorted { $0.node < $1.node }
             .map { entry in
                 ProviderInstance(
@@ -117,8 +119,41 @@ public final class PoolMachines: Sendable {
     }
 
     /// Stops a node (safe to repeat: an unknown node is already gone).
-    func terminate(node: String) {
-        ledger.withLock { _ = $0.terminate(node) }
+    func terminate(node: String) async throws(ProviderError) {
+        try await Self.asProvider { try await self.changeLedger { _ = $0.terminate(node) } }
+    }
+
+    /// The ledger as stored (empty before the first change).
+    private func ledger() async throws -> PoolMachineLedger<NodeSpec> {
+        guard let stored = try await pools.machineLedger() else { return PoolMachineLedger() }
+        return try JSONDecoder().decode(PoolMachineLedger<NodeSpec>.self, from: Data(stored.utf8))
+    }
+
+    /// Changes the stored ledger with `change`, one broker at a time; stores it only if it changed.
+    private func changeLedger<Answer: Sendable>(
+        _ change: @escaping @Sendable (inout PoolMachineLedger<NodeSpec>) -> Answer
+    ) async throws -> Answer {
+        try await pools.changeMachineLedger { stored in
+            var ledger =
+                try stored.map { try JSONDecoder().decode(PoolMachineLedger<NodeSpec>.self, from: Data($0.utf8)) }
+                ?? PoolMachineLedger()
+            let before = ledger
+            let answer = change(&ledger)
+            guard ledger != before else { return (nil, answer) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return (String(decoding: try encoder.encode(ledger), as: UTF8.self), answer)
+        }
+    }
+
+    /// The ledger's database, as a provider's API failing: the scheduler and the reconciler try
+    /// again later.
+    private static func asProvider<T>(_ body: () async throws -> T) async throws(ProviderError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw .transport("the owner machines' ledger cannot be read or written: \(error)")
+        }
     }
 
     /// Puts every heartbeating machine of every enabled pool in the market, and takes out the rest.
@@ -128,13 +163,13 @@ public final class PoolMachines: Sendable {
         let current = try await pools.machinesOfEnabledPools()
         var ids: Set<String> = []
         var inMarket: [String: PoolMachineRecord] = [:]
+        let ledger = try await ledger()
         for (pool, machines) in current {
             ids.insert(pool.id)
-            let taken = reclaimed.withLock { $0 }
             let heard = machines.filter { $0.lastHeartbeatAt >= cutoff }
-            let lent = heard.filter { !taken.contains($0.id) }
+            let lent = heard.filter { !ledger.reclaimed.contains($0.id) }
             for machine in heard { inMarket["\(pool.id):\(machine.name)"] = machine }
-            let busy = ledger.withLock { ledger in Set(heard.map(\.id).filter(ledger.isBusy)) }
+            let busy = Set(heard.map(\.id).filter(ledger.isBusy))
             // Exactly these: every other offer of the pool goes, however recently it was seen.
             market.record(
                 provider: pool.id,
@@ -143,9 +178,11 @@ public final class PoolMachines: Sendable {
         }
         // A machine out of the market takes its nodes with it (the reconciler sees them vanish).
         let kept = Set(inMarket.values.map(\.id))
-        ledger.withLock { ledger in
-            for machine in Set(ledger.entries.values.map(\.machine)).subtracting(kept) {
-                ledger.forget(machine: machine)
+        if !Set(ledger.entries.values.map(\.machine)).isSubset(of: kept) {
+            try await changeLedger { ledger in
+                for machine in Set(ledger.entries.values.map(\.machine)).subtracting(kept) {
+                    ledger.forget(machine: machine)
+                }
             }
         }
         live.withLock { $0 = inMarket }

@@ -16,14 +16,14 @@ struct PoolProvisioner: InstanceProvisioner {
             broker: request.agent.brokerURL, token: request.agentToken, nodeID: request.nodeID, image: request.image,
             command: request.command, environment: request.environment,
             intervalSeconds: request.agent.heartbeatSeconds)
-        return try machines.launch(offer: request.offer.id, spec: spec)
+        return try await machines.launch(offer: request.offer.id, spec: spec)
     }
 
     func instances(transport: any HTTPTransport) async throws(ProviderError) -> [ProviderInstance] {
-        machines.instances(pool: providerID)
+        try await machines.instances(pool: providerID)
     }
 
     func terminate(nativeID: String, transport: any HTTPTransport) async throws(ProviderError) {
-        machines.terminate(node: nativeID)
+        try await machines.terminate(node: nativeID)
     }
 }

@@ -16,11 +16,12 @@ struct AdminPageRoutes<Context: ConsoleRequestContext> {
         router.get("console/admin") { request, context in
             let user = try admin(context)
             var shown: [AdminPage.Pool] = []
+            let reclaimed = try await machines.reclaimedMachines()
             for (pool, poolMachines) in try await pools.machines() {
                 shown.append(
                     .init(
                         record: pool, machines: poolMachines,
-                        reclaimed: Set(poolMachines.map(\.id).filter(machines.isReclaimed)),
+                        reclaimed: reclaimed.intersection(poolMachines.map(\.id)),
                         earnings: try await pools.earnings(pool: pool.id)))
             }
             let all = try await providers.list()

@@ -33,8 +33,22 @@ public struct PoolMachineLedger<Launch: Sendable & Equatable>: Sendable, Equatab
 
     /// By node id.
     public private(set) var entries: [String: Entry] = [:]
+    /// Machines whose owner took them back (as their last heartbeat said): offered nothing.
+    public private(set) var reclaimed: Set<String> = []
 
     public init() {}
+
+    /// The owner takes `machine` back: the nodes on it, which must move, the first time (its later
+    /// heartbeats repeat it), none after.
+    public mutating func reclaim(_ machine: String) -> [String] {
+        guard reclaimed.insert(machine).inserted else { return [] }
+        return entries.values.filter { $0.machine == machine }.map(\.node).sorted()
+    }
+
+    /// The owner lends `machine` again.
+    public mutating func release(_ machine: String) {
+        reclaimed.remove(machine)
+    }
 
     /// Whether a node is on `machine` (launched, running or stopping).
     public func isBusy(_ machine: String) -> Bool { entries.values.contains { $0.machine == machine } }
@@ -101,3 +115,7 @@ public struct PoolMachineLedger<Launch: Sendable & Equatable>: Sendable, Equatab
         entries = entries.filter { $0.value.machine != machine }
     }
 }
+
+/// Several brokers share one ledger through their database: it is stored as JSON.
+extension PoolMachineLedger: Codable where Launch: Codable {}
+extension PoolMachineLedger.Entry: Codable where Launch: Codable {}

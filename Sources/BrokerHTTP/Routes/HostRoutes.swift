@@ -54,7 +54,7 @@ struct HostRoutes {
             if let seconds = report.reclaimInSeconds {
                 try await reclaim(machine, within: seconds)
             } else {
-                machines.release(machine.id)
+                try await machines.release(machine.id)
             }
             return JSONResponse(
                 MachineHeartbeatAnswer(
@@ -99,7 +99,7 @@ struct HostRoutes {
     /// spot reclaim gives (the node goes to preempting: checkpoint, replacement elsewhere, resume).
     /// Recorded once: the first heartbeat that says so (the delivery is the machine and its deadline).
     private func reclaim(_ machine: PoolMachineRecord, within seconds: Int) async throws {
-        let nodes = machines.reclaim(machine.id)
+        let nodes = try await machines.reclaim(machine.id)
         guard !nodes.isEmpty else { return }
         let deadline = Date(timeIntervalSince1970: (clock.now.timeIntervalSince1970 + Double(seconds)).rounded(.up))
         let notices = nodes.map { node in
@@ -112,7 +112,7 @@ struct HostRoutes {
             _ = try await self.notices.record(notices, deliveryID: delivery, provider: machine.poolId)
         } catch {
             // Not recorded: the machine's next heartbeat, which says it again, tries again.
-            machines.release(machine.id)
+            try? await machines.release(machine.id)
             throw error
         }
     }

@@ -25,6 +25,11 @@ enum PostgresSchema {
             );
             """
         ),
+        // The owner machines' ledger (which node runs where), shared by the brokers: one row.
+        (
+            "2026-12-07 pool ledger",
+            "CREATE TABLE pool_ledger (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);"
+        ),
     ]
 
     /// Refuses a database from a newer build, then applies what is pending (or refuses, when

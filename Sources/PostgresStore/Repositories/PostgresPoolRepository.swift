@@ -191,6 +191,28 @@ public struct PostgresPoolRepository: PoolRepository {
             return pools.map { ($0, byPool[$0.id] ?? []) }
         }
     }
+
+    public func machineLedger() async throws -> String? {
+        // '' is the row a first change locks before it writes anything.
+        let stored = try await database.rows("SELECT state FROM pool_ledger").first?.decode(String.self)
+        return stored?.isEmpty == false ? stored : nil
+    }
+
+    public func changeMachineLedger<Answer: Sendable>(_ change: @Sendable (String?) throws -> (String?, Answer))
+        async throws -> Answer
+    {
+        try await database.transaction { connection in
+            // A row to lock even before the first write, so two brokers' first changes take turns.
+            try await connection.run("INSERT INTO pool_ledger (id, state) VALUES (1, '') ON CONFLICT (id) DO NOTHING")
+            let row = try await connection.rows("SELECT state FROM pool_ledger FOR UPDATE").first
+            let stored = try row?.decode(String.self)
+            let (state, answer) = try change(stored?.isEmpty == false ? stored : nil)
+            if let state, state != stored {
+                try await connection.run("UPDATE pool_ledger SET state = \(state)")
+            }
+            return answer
+        }
+    }
 }
 
 extension PostgresConnection {

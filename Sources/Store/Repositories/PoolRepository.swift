@@ -35,4 +35,12 @@ public protocol PoolRepository: Sendable {
     func heartbeat(machineTokenHash tokenHash: String, at date: Date) async throws -> PoolMachineRecord?
     /// Every enabled pool with its machines that joined with a token still in force.
     func machinesOfEnabledPools() async throws -> [(pool: PoolRecord, machines: [PoolMachineRecord])]
+    /// The owner machines' ledger (``BrokerCore/PoolMachineLedger``: which node runs where, what
+    /// each machine is to do) as the brokers stored it, JSON; nil until first written.
+    func machineLedger() async throws -> String?
+    /// Changes the ledger in one transaction that holds it, so that brokers sharing the database
+    /// take turns: `change` gets what is stored and returns what to store (nil: as it is) and its
+    /// answer.
+    func changeMachineLedger<Answer: Sendable>(_ change: @Sendable (String?) throws -> (String?, Answer))
+        async throws -> Answer
 }

@@ -184,4 +184,25 @@ public struct SQLitePoolRepository: PoolRepository {
     private static func live(_ db: Database, _ id: String) throws -> PoolRecord? {
         try PoolRecord.filter(key: id).filter(Column("deleted_at") == nil).fetchOne(db)
     }
+
+    public func machineLedger() async throws -> String? {
+        try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT state FROM pool_ledger") }
+    }
+
+    public func changeMachineLedger<Answer: Sendable>(_ change: @Sendable (String?) throws -> (String?, Answer))
+        async throws -> Answer
+    {
+        try await database.pool.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT state FROM pool_ledger")
+            let (state, answer) = try change(stored)
+            if let state, state != stored {
+                try db.execute(
+                    sql: """
+                        INSERT INTO pool_ledger (id, state) VALUES (1, ?)
+                        ON CONFLICT (id) DO UPDATE SET state = excluded.state
+                        """, arguments: [state])
+            }
+            return answer
+        }
+    }
 }

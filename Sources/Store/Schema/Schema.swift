@@ -178,6 +178,11 @@ enum Schema {
             // seen): a node missing at two passes in a row has vanished, whichever broker made them.
             try db.execute(sql: "ALTER TABLE node ADD COLUMN missing_since DATETIME")
         }
+        migrator.registerMigration("2026-12-07 pool ledger") { db in
+            // The owner machines' ledger (which node runs where, what each machine is to do), as
+            // JSON in one row: whichever broker a machine's heartbeat reaches hands out its orders.
+            try db.execute(sql: "CREATE TABLE pool_ledger (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)")
+        }
         return migrator
     }
 
