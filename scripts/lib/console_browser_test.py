@@ -180,7 +180,11 @@ def main():
 
 
         driver.get(BASE + f"/console/jobs/{job}")
+        shown = driver.find_element(By.ID, "job-state")
         driver.find_element(By.ID, "cancel").click()
+        # The form's answer is a new page: wait for the old one to go before reading the new one
+        # (reading an element while its document is replaced fails in Chromium's inspector).
+        WebDriverWait(driver, 10).until(EC.staleness_of(shown))
         WebDriverWait(driver, 10).until(EC.text_to_be_present_in_element((By.ID, "job-state"), "cancelled"))
         check(api("GET", f"/v1/jobs/{job}")["state"] == "cancelled", "job: cancelled from its page")
 
