@@ -38,14 +38,7 @@ struct FleetLeaseTests {
     @Test func aReconcilePassThatLostItsLeaseMeanwhileTerminatesNothingAndTheNewHolderCleansUp() async throws {
         try await TestPostgres.withStore { store in
             let harness = try await FleetHarness(store: store)
-            harness.list([harness.offer("aws:a", dollars: 10)])
-            let job = try await harness.submit()
-            await harness.fleet.scheduler.pass()
-            _ = try await harness.nodes.finish(job: job.id, with: .cancel, reason: "cancelled", at: harness.clock.now)
-            await harness.fleet.reconciler.pass()
-            await harness.fleet.reconciler.pass()
-            let node = try #require(try await harness.nodes.nodes(ofJob: job.id).first)
-            #expect(node.state == .terminated)
+            let node = try await harness.terminatedNode()
             let aws = harness.providers["aws"]!
             let leaked = aws.plant(nodeID: node.id, status: .running)
 

@@ -29,20 +29,13 @@ struct ReconcilerTests {
     )
     func orphan() async throws {
         let harness = try await FleetHarness()
-        harness.list([harness.offer("aws:a", dollars: 10)])
-        let job = try await harness.submit()
-        await harness.fleet.scheduler.pass()
-        _ = try await harness.nodes.finish(job: job.id, with: .cancel, reason: "cancelled", at: harness.clock.now)
-        await harness.fleet.reconciler.pass()
-        await harness.fleet.reconciler.pass()
-        let node = try #require(try await harness.nodes.nodes(ofJob: job.id).first)
-        #expect(node.state == .terminated)
+        let node = try await harness.terminatedNode()
         let leaked = harness.providers["aws"]!.plant(nodeID: node.id, status: .running)
         let foreign = harness.providers["aws"]!.plant(nodeID: "node_of_another_broker", status: .running)
         let pass = await harness.fleet.reconciler.pass()
         #expect(pass.actions["aws"]?.map(\.action) == [.terminateOrphan(nativeID: leaked, nodeID: node.id)])
         #expect(harness.providers["aws"]!.live.map(\.nativeID) == [foreign])
-        let timeline = try await harness.jobs.events(ofJob: job.id)
+        let timeline = try await harness.jobs.events(ofJob: node.jobId)
         #expect(timeline.contains { $0.kind == "instance.orphan_terminated" })
     }
 

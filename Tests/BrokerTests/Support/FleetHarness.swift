@@ -111,6 +111,20 @@ struct FleetHarness {
         }
     }
 
+    /// The node of a job placed on aws and cancelled, terminated as the provider confirmed: the node
+    /// an instance leaked by a crash would belong to.
+    func terminatedNode() async throws -> NodeRecord {
+        list([offer("aws:a", dollars: 10)])
+        let job = try await submit()
+        await fleet.scheduler.pass()
+        _ = try await nodes.finish(job: job.id, with: .cancel, reason: "cancelled", at: clock.now)
+        await fleet.reconciler.pass()
+        await fleet.reconciler.pass()
+        let node = try #require(try await nodes.nodes(ofJob: job.id).first)
+        #expect(node.state == .terminated)
+        return node
+    }
+
     /// `provider` runs every instance, the reconciler sees it, and the nodes' agents report in.
     func boot(_ provider: String = "vast") async throws {
         providers[provider]!.setAll(.running)
