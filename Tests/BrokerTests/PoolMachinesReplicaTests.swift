@@ -54,10 +54,10 @@ struct PoolMachinesReplicaTests {
 
             // Broker b's scheduler places a node; the machine's heartbeat reaches broker a.
             _ = try await b.launch(offer: OfferID(provider: "campus", native: "rack-1"), spec: spec("node_1"))
-            let orders = try #require(try await a.heartbeat(machineToken: machine.token, nodes: [:])).orders
+            let orders = try #require(try await a.heartbeat(machineToken: machine.token, nodes: [:], lent: true)).orders
             #expect(orders.launches == [spec("node_1")])
             #expect(try await b.instances(pool: "campus").map(\.status) == [.pending])
-            _ = try await a.heartbeat(machineToken: machine.token, nodes: ["node_1": true])
+            _ = try await a.heartbeat(machineToken: machine.token, nodes: ["node_1": true], lent: true)
             #expect(try await b.instances(pool: "campus").map(\.status) == [.running])
             // Busy: a second node goes nowhere, whichever broker asks.
             await #expect(throws: ProviderError.self) {
@@ -70,8 +70,13 @@ struct PoolMachinesReplicaTests {
             #expect(try await a.reclaimedMachines() == [machine.machine.id])
             // b's reconciler stops the node; the machine, heartbeating to a, is told to.
             try await b.terminate(node: "node_1")
-            let stop = try #require(try await a.heartbeat(machineToken: machine.token, nodes: ["node_1": true])).orders
+            let stop = try #require(
+                try await a.heartbeat(machineToken: machine.token, nodes: ["node_1": true], lent: false)
+            ).orders
             #expect(stop.stops == ["node_1"])
+            // Lent again: the heartbeat that says so, to either broker, puts it back.
+            _ = try await b.heartbeat(machineToken: machine.token, nodes: [:], lent: true)
+            #expect(try await a.reclaimedMachines().isEmpty)
         }
     }
 }

@@ -58,13 +58,18 @@ public final class PoolMachines: Sendable {
 
     /// Records a heartbeat of the machine `machineToken` names, with the nodes it knows (running:
     /// true, ended: false), and says what it is to do; nil when no machine holds the token (or its
-    /// join token was revoked, or its pool deleted).
-    public func heartbeat(machineToken: String, nodes: [String: Bool]) async throws -> (
+    /// join token was revoked, or its pool deleted). `lent`: the owner lends the machine (again),
+    /// in the same change; otherwise the caller ``reclaim(_:)``s it.
+    public func heartbeat(machineToken: String, nodes: [String: Bool], lent: Bool) async throws -> (
         machine: PoolMachineRecord, orders: PoolMachineLedger<NodeSpec>.Orders
     )? {
         guard let machine = try await pools.heartbeat(machineTokenHash: SecretToken.hash(machineToken), at: clock.now)
         else { return nil }
-        return (machine, try await changeLedger { $0.heartbeat(machine.id, nodes: nodes) })
+        let orders = try await changeLedger { ledger in
+            if lent { ledger.release(machine.id) }
+            return ledger.heartbeat(machine.id, nodes: nodes)
+        }
+        return (machine, orders)
     }
 
     /// The owner takes `machine` back: it leaves the market at the next refresh. Returns the nodes
@@ -123,9 +128,14 @@ public final class PoolMachines: Sendable {
         try await Self.asProvider { try await self.changeLedger { _ = $0.terminate(node) } }
     }
 
-    /// The ledger as stored (empty before the first change).
+    /// The ledger as stored.
     private func ledger() async throws -> PoolMachineLedger<NodeSpec> {
-        guard let stored = try await pools.machineLedger() else { return PoolMachineLedger() }
+        try Self.decode(try await pools.machineLedger())
+    }
+
+    /// The ledger `stored` holds (empty before the first change).
+    private static func decode(_ stored: String?) throws -> PoolMachineLedger<NodeSpec> {
+        guard let stored else { return PoolMachineLedger() }
         return try JSONDecoder().decode(PoolMachineLedger<NodeSpec>.self, from: Data(stored.utf8))
     }
 
@@ -134,9 +144,7 @@ public final class PoolMachines: Sendable {
         _ change: @escaping @Sendable (inout PoolMachineLedger<NodeSpec>) -> Answer
     ) async throws -> Answer {
         try await pools.changeMachineLedger { stored in
-            var ledger =
-                try stored.map { try JSONDecoder().decode(PoolMachineLedger<NodeSpec>.self, from: Data($0.utf8)) }
-                ?? PoolMachineLedger()
+            var ledger = try Self.decode(stored)
             let before = ledger
             let answer = change(&ledger)
             guard ledger != before else { return (nil, answer) }

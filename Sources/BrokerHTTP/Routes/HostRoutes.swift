@@ -48,14 +48,11 @@ struct HostRoutes {
         router.post("v1/hosts/heartbeat") { request, _ in
             guard let token = BearerToken.from(request) else { throw Self.unauthorized(.machineToken) }
             let report = try await Self.report(request)
-            guard let (machine, orders) = try await machines.heartbeat(machineToken: token, nodes: report.nodes) else {
-                throw Self.unauthorized(.machineToken)
-            }
-            if let seconds = report.reclaimInSeconds {
-                try await reclaim(machine, within: seconds)
-            } else {
-                try await machines.release(machine.id)
-            }
+            guard
+                let (machine, orders) = try await machines.heartbeat(
+                    machineToken: token, nodes: report.nodes, lent: report.reclaimInSeconds == nil)
+            else { throw Self.unauthorized(.machineToken) }
+            if let seconds = report.reclaimInSeconds { try await reclaim(machine, within: seconds) }
             return JSONResponse(
                 MachineHeartbeatAnswer(
                     machine: machine.id, heartbeatIntervalSeconds: Self.heartbeatInterval(machines.machineTimeout),
