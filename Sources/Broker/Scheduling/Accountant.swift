@@ -8,6 +8,10 @@ import Store
 /// team, would go over budget: a job whose spend at its current burn rate would pass its
 /// `budget_usd` (or its team's budget) before the next check and the termination that follows is
 /// failed with the reason, and its nodes terminated.
+///
+/// Where several brokers share the database, one of them keeps the accounts at a time (the lease
+/// `accountant`), reading and writing through the store guarded by it: a pass that outlived the
+/// lease lands nothing.
 public final class Accountant: Service, Sendable {
     private let jobs: any JobRepository
     private let nodes: any NodeRepository
@@ -22,13 +26,13 @@ public final class Accountant: Service, Sendable {
     private let metrics = FleetMetrics()
 
     public init(
-        jobs: any JobRepository, nodes: any NodeRepository, clock: any BrokerClock, settings: SchedulerSettings,
-        catalog: GPUCatalog = .standard, logger: Logger, onStop: @escaping @Sendable () -> Void = {},
-        lease: WorkLease? = nil
+        store: BrokerStore, clock: any BrokerClock, settings: SchedulerSettings, catalog: GPUCatalog = .standard,
+        logger: Logger, onStop: @escaping @Sendable () -> Void = {}, lease: WorkLease? = nil
     ) {
         self.lease = lease
-        self.jobs = jobs
-        self.nodes = nodes
+        let accounts = store.guarded(by: lease?.writeGuard)
+        self.jobs = accounts.jobs
+        self.nodes = accounts.nodes
         self.clock = clock
         self.settings = settings
         self.catalog = catalog

@@ -17,27 +17,23 @@ public struct Fleet: Sendable {
         clock: any BrokerClock, settings: SchedulerSettings, agent: AgentDelivery?, unreachable: [String: String] = [:],
         catalog: GPUCatalog = .standard, leases: WorkLeases? = nil, logger: Logger
     ) {
-        let jobs = store.jobs
-        let nodes = store.nodes
         let wakeScheduler = SchedulerWakeup()
         let reconciler = Reconciler(
             store: store, provisioners: provisioners, transport: transport, clock: clock, settings: settings,
             logger: logger, onNodesChanged: { wakeScheduler.wake() }, leases: leases)
         self.reconciler = reconciler
         let scheduler = Scheduler(
-            jobs: jobs, nodes: nodes, teams: store.teams, offers: store.offers(catalog: catalog), blocks: store.blocks,
+            jobs: store.jobs, nodes: store.nodes, teams: store.teams, offers: store.offers(catalog: catalog),
+            blocks: store.blocks,
             market: market,
             provisioners: provisioners, transport: transport, clock: clock, settings: settings, agent: agent,
             unreachable: unreachable, catalog: catalog, logger: logger, onNodesChanged: { reconciler.wake() },
             jobLeases: leases.map(JobLeases.init))
         wakeScheduler.target.withLock { $0 = scheduler }
         self.scheduler = scheduler
-        // The accountant reads and writes under its lease: a pass that outlived it lands nothing.
-        let accountantLease = leases?.lease("accountant")
-        let accounts = store.guarded(by: accountantLease?.writeGuard)
         self.accountant = Accountant(
-            jobs: accounts.jobs, nodes: accounts.nodes, clock: clock, settings: settings, catalog: catalog,
-            logger: logger, onStop: { reconciler.wake() }, lease: accountantLease)
+            store: store, clock: clock, settings: settings, catalog: catalog, logger: logger,
+            onStop: { reconciler.wake() }, lease: leases?.lease("accountant"))
     }
 
     /// The fleet of the configured providers and of the owner pools' machines: the default team
