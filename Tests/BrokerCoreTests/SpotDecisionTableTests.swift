@@ -77,17 +77,31 @@ struct SpotDecisionTableTests {
         }
     }
 
-    @Test func aThresholdLiesWhereTheCostGapCrossesZero() {
-        var threshold = SlackThreshold()
-        threshold.record(gap: 3, row: 0, stepSeconds: 600)
-        #expect(threshold.seconds.isInfinite)
-        threshold.record(gap: 1, row: 1, stepSeconds: 600)
-        threshold.record(gap: -3, row: 2, stepSeconds: 600)
-        #expect(threshold.seconds == 750)  // a quarter of the way from row 1 to row 2
-        threshold.record(gap: -5, row: 3, stepSeconds: 600)
-        #expect(threshold.seconds == 750)
-        threshold.record(gap: 2, row: 4, stepSeconds: 600)
-        #expect(threshold.seconds.isInfinite)
+    @Test func aChoiceWinsBetweenTheSlacksWhereItsCostGapCrossesZero() {
+        var recorder = SlackCrossingRecorder(cells: 2)
+        // Cell 0 loses, wins from a quarter of the way from row 1 to row 2 (750 s), loses from 5/7 of
+        // the way from row 3 to row 4, and wins again from 2/3 of the way from row 4 to row 5.
+        for (row, gap) in [3.0, 1, -3, -5, 2, -1].enumerated() {
+            recorder.record(cell: 0, gap: gap, row: row, stepSeconds: 600)
+            recorder.record(cell: 1, gap: gap - 3, row: row, stepSeconds: 600)
+        }
+        let crossings = recorder.crossings()
+        func wins(_ slack: Float, fraction: Float = 0) -> Bool {
+            crossings.wins(at: slack, between: 0, and: 0, fraction: fraction)
+        }
+        #expect(!wins(0) && !wins(749) && wins(750) && wins(2228))
+        #expect(!wins(2229) && !wins(2799) && wins(2801) && wins(1e6))
+        // Cell 1 wins from no slack on: one crossing against cell 0's three, so the nearer cell decides.
+        #expect(crossings.wins(at: 0, between: 0, and: 1, fraction: 0.6))
+        #expect(!crossings.wins(at: 0, between: 0, and: 1, fraction: 0.4))
+        // Between two cells with as many crossings, each crossing lies between theirs.
+        var pair = SlackCrossingRecorder(cells: 2)
+        for (row, gap) in [1.0, -1, -1].enumerated() { pair.record(cell: 0, gap: gap, row: row, stepSeconds: 600) }
+        for (row, gap) in [1.0, 1, -1].enumerated() { pair.record(cell: 1, gap: gap, row: row, stepSeconds: 600) }
+        let between = pair.crossings()
+        // 300 s and 900 s: halfway, 600 s.
+        #expect(!between.wins(at: 599, between: 0, and: 1, fraction: 0.5))
+        #expect(between.wins(at: 600, between: 0, and: 1, fraction: 0.5))
     }
 
     @Test func hazardsOfSpellsOfOneLength() {

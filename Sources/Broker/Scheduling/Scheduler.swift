@@ -464,7 +464,8 @@ public final class Scheduler: Service, Sendable {
         let trace = SpotTrace(
             capacity: points, from: first.recordedAt, to: date, tickSeconds: 60, gang: spec.resources.nodes,
             sameRegion: spec.placement.sameRegion)
-        return SpotHistory(trace: trace)
+        let startSecondOfDay = Int64(first.recordedAt.timeIntervalSince1970.rounded(.down)) % 86_400
+        return SpotHistory(trace: trace, startSecondOfDay: startSecondOfDay)
     }
 
     /// A running `market: auto` job: its pilot is advanced, and when it wants the other market a

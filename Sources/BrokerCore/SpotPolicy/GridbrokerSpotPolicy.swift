@@ -13,9 +13,11 @@
 /// - on on-demand: back to spot once the slack left makes it worth a restart, given how long spot
 ///   has been back.
 ///
-/// Learned: the spell length distributions (history blended with a prior). Assumed: the prior
-/// (`priorMeanSeconds`, `priorWeight`), the grid (``SpotDecisionTable/targetStepSeconds``, the age
-/// buckets of ``SpellHazards``) and that spells are independent of each other.
+/// Learned: the spell length distributions (history blended with a prior), and how often spells end
+/// in each block of the day (``SpotDayProfile``). Assumed: the prior (`priorMeanSeconds`,
+/// `priorWeight`), the grid (``SpotDecisionTable/targetStepSeconds``, the age buckets of
+/// ``SpellHazards``), the blocks of the day and their blending, and that spells are independent of
+/// each other.
 ///
 /// Its memory is time, not ticks: when the current spell of availability (or of its absence)
 /// began, in seconds after the job's start (before it, from the history's last spell), so calls
@@ -55,6 +57,7 @@ public struct GridbrokerSpotPolicy: SpotPolicy, Codable, Equatable {
                 runs: SpellDistribution(history.runs, priorMeanSeconds: priorMeanSeconds, priorWeight: priorWeight),
                 outages: SpellDistribution(
                     history.outages, priorMeanSeconds: priorMeanSeconds, priorWeight: priorWeight),
+                day: history.day, startSecondOfDay: history.endSecondOfDay,
                 spotPriceRatio: Double(prices.spotPerHour.microdollars)
                     / Double(max(1, prices.onDemandPerHour.microdollars)))
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A spell length distribution as a semi-Markov chain in steps of `stepSeconds`: the age of the
 /// spell going on falls in one of ``edges``' buckets, and each step the spell ends with probability
 /// ``end``, or else moves on to the next bucket with probability ``advance`` (one over the bucket's
@@ -53,5 +59,11 @@ struct SpellHazards: Sendable, Equatable {
             if edges[middle] <= age { low = middle } else { high = middle - 1 }
         }
         return low
+    }
+
+    /// ``end`` at `factor` times the hazard: the probabilities of ending within one step when spells
+    /// end `factor` times as often per hour.
+    func end(scaledBy factor: Double) -> [Double] {
+        factor == 1 ? end : end.map { 1 - pow(1 - $0, factor) }
     }
 }

@@ -5,10 +5,17 @@
 /// Values are expected costs to the end in seconds of on-demand, per work grid point and spell age
 /// bucket, for each situation: on spot (spot there), on on-demand with spot there or gone, no node
 /// with spot gone or there, and a node starting on spot or on-demand with `m` overhead steps left.
-/// While it goes, it records where in slack each choice starts to win (``SlackThreshold``).
+/// While it goes, it records where in slack each choice starts and stops winning
+/// (``SlackCrossingRecorder``).
 struct SpotDecisionSolver {
-    private let runs: SpellHazards
-    private let outages: SpellHazards
+    /// Per block of the day and age bucket (block-major), the probability that a spell ends within
+    /// a step; per age bucket, that one going on moves to the next bucket.
+    private let runEnd: [Double]
+    private let outageEnd: [Double]
+    private let runAdvance: [Double]
+    private let outageAdvance: [Double]
+    /// The block of the day, by time left in steps (work plus slack).
+    private let blockOfSteps: [Int]
     private let workPoints: Int
     private let overheadSteps: Int
     private let stepSeconds: Double
@@ -22,10 +29,10 @@ struct SpotDecisionSolver {
     /// spot gone, waiting against starting on-demand (`wait`); with no node and spot there, spot
     /// against on-demand (`spot`), and waiting for the spell to age against the better of the two
     /// (`pause`); on on-demand with spot there, going back to spot against staying (`back`).
-    private(set) var wait: [SlackThreshold]
-    private(set) var spot: [SlackThreshold]
-    private(set) var pause: [SlackThreshold]
-    private(set) var back: [SlackThreshold]
+    private(set) var wait: SlackCrossingRecorder
+    private(set) var spot: SlackCrossingRecorder
+    private(set) var pause: SlackCrossingRecorder
+    private(set) var back: SlackCrossingRecorder
 
     /// The situations valued, as slots of a row; then, for `m` from 1 to the overhead steps, a node
     /// starting on spot, on on-demand with spot there, on on-demand with spot gone, with `m` steps
@@ -35,13 +42,19 @@ struct SpotDecisionSolver {
         static let count = 5
     }
 
+    /// `runFactors` and `outageFactors` scale the hazards in each block of the day that
+    /// `blockOfSteps` names.
     init(
-        runs: SpellHazards, outages: SpellHazards, workPoints: Int, overheadSteps: Int, stepSeconds: Double,
-        spotPriceRatio: Double
+        runs: SpellHazards, outages: SpellHazards, runFactors: [Double], outageFactors: [Double],
+        blockOfSteps: [Int], workPoints: Int, overheadSteps: Int, stepSeconds: Double, spotPriceRatio: Double
     ) {
         precondition(runs.edges.count == outages.edges.count, "runs and outages share their age buckets")
-        self.runs = runs
-        self.outages = outages
+        precondition(runFactors.count == outageFactors.count, "runs and outages share their blocks of the day")
+        runEnd = runFactors.flatMap { runs.end(scaledBy: $0) }
+        outageEnd = outageFactors.flatMap { outages.end(scaledBy: $0) }
+        runAdvance = runs.advance
+        outageAdvance = outages.advance
+        self.blockOfSteps = blockOfSteps
         self.workPoints = workPoints
         self.overheadSteps = overheadSteps
         self.stepSeconds = stepSeconds
@@ -55,7 +68,7 @@ struct SpotDecisionSolver {
             for age in 0..<ages { below[slot * slotSize + age] = 0 }
         }
         row = below
-        wait = Array(repeating: SlackThreshold(), count: slotSize)
+        wait = SlackCrossingRecorder(cells: slotSize)
         spot = wait
         pause = wait
         back = wait
@@ -76,11 +89,11 @@ struct SpotDecisionSolver {
         let k = overheadSteps
         let slotSize = workPoints * ages
         let infeasible = SpotDecisionTable.infeasible
-        let tie = SpotDecisionTable.tieSeconds
-        let runEnd = runs.end
-        let runAdvance = runs.advance
-        let outageEnd = outages.end
-        let outageAdvance = outages.advance
+        let runEnds = runEnd
+        let runAdvance = runAdvance
+        let outageEnds = outageEnd
+        let outageAdvance = outageAdvance
+        let blockOfSteps = blockOfSteps
         // Where each slot begins.
         let onSpot = Slot.onSpot.rawValue * slotSize
         let onDemandRun = Slot.onDemandRun.rawValue * slotSize
@@ -91,16 +104,23 @@ struct SpotDecisionSolver {
         let spotStart = k == 0 ? onSpot : Self.starting(k, 0) * slotSize
         let runStart = k == 0 ? onDemandRun : Self.starting(k, 1) * slotSize
         let outageStart = k == 0 ? onDemandOutage : Self.starting(k, 2) * slotSize
-        var wait = wait
-        var pause = pause
-        var spot = spot
-        var back = back
+        // Taken out of `self` while the row is solved, so that recording does not copy them.
+        var wait = SlackCrossingRecorder(cells: 0)
+        var pause = wait
+        var spot = wait
+        var back = wait
+        swap(&wait, &self.wait)
+        swap(&pause, &self.pause)
+        swap(&spot, &self.spot)
+        swap(&back, &self.back)
         below.withUnsafeBufferPointer { below in
             row.withUnsafeMutableBufferPointer { row in
                 let current = UnsafeBufferPointer(row)
                 for work in 1..<workPoints {
                     let here = work * ages
                     let done = here - ages
+                    // The hazards of the block of the day this state falls in.
+                    let block = blockOfSteps[min(work + slack, blockOfSteps.count - 1)] * ages
                     // Nodes in their overhead: a step of no progress, from the row below.
                     for m in stride(from: 1, through: k, by: 1) {
                         let spotNext = m == 1 ? onSpot : Self.starting(m - 1, 0) * slotSize
@@ -111,8 +131,8 @@ struct SpotDecisionSolver {
                         let outageNow = Self.starting(m, 2) * slotSize
                         for age in 0..<ages {
                             let older = min(age + 1, ages - 1)
-                            let end = runEnd[age]
-                            let gone = outageEnd[age]
+                            let end = runEnds[block + age]
+                            let gone = outageEnds[block + age]
                             row[spotNow + here + age] =
                                 Self.step(
                                     cost: rho * dt, below, spotNext + here, age, older, end: end,
@@ -130,12 +150,12 @@ struct SpotDecisionSolver {
                     // Running nodes: a step of progress, in this row.
                     for age in 0..<ages {
                         let older = min(age + 1, ages - 1)
-                        let end = runEnd[age]
+                        let end = runEnds[block + age]
                         row[onSpot + here + age] =
                             Self.step(
                                 cost: rho * dt, current, onSpot + done, age, older, end: end, advance: runAdvance[age],
                                 ended: current[idleOutage + done])
-                        let gone = outageEnd[age]
+                        let gone = outageEnds[block + age]
                         row[onDemandOutage + here + age] =
                             Self.step(
                                 cost: dt, current, onDemandOutage + done, age, older, end: gone,
@@ -143,19 +163,19 @@ struct SpotDecisionSolver {
                     }
                     for age in 0..<ages {
                         let older = min(age + 1, ages - 1)
-                        let end = runEnd[age]
+                        let end = runEnds[block + age]
                         let stay =
                             Self.step(
                                 cost: dt, current, onDemandRun + done, age, older, end: end, advance: runAdvance[age],
                                 ended: current[onDemandOutage + done])
                         let toSpot = current[spotStart + here + age]
                         row[onDemandRun + here + age] = min(stay, toSpot)
-                        back[here + age].record(gap: toSpot - stay + tie, row: slack, stepSeconds: dt)
+                        back.record(cell: here + age, choice: toSpot, alternative: stay, row: slack, stepSeconds: dt)
                     }
                     // No node: wait a step (to the row below), or start one.
                     for age in 0..<ages {
                         let older = min(age + 1, ages - 1)
-                        let gone = outageEnd[age]
+                        let gone = outageEnds[block + age]
                         let waiting =
                             slack == 0
                             ? infeasible
@@ -164,13 +184,15 @@ struct SpotDecisionSolver {
                                 ended: below[idleRun + here])
                         let onDemand = current[outageStart + here + age]
                         row[idleOutage + here + age] = min(waiting, onDemand)
-                        wait[here + age].record(gap: waiting - onDemand + tie, row: slack, stepSeconds: dt)
+                        wait.record(
+                            cell: here + age, choice: waiting, alternative: onDemand, row: slack, stepSeconds: dt)
                         let onSpot = current[spotStart + here + age]
                         let onDemandNow = current[runStart + here + age]
                         let start = min(onSpot, onDemandNow)
-                        spot[here + age].record(gap: onSpot - onDemandNow + tie, row: slack, stepSeconds: dt)
+                        spot.record(
+                            cell: here + age, choice: onSpot, alternative: onDemandNow, row: slack, stepSeconds: dt)
                         // Spot that just came back may flicker: waiting a step for it to age can pay.
-                        let end = runEnd[age]
+                        let end = runEnds[block + age]
                         let pausing =
                             slack == 0
                             ? infeasible
@@ -178,15 +200,15 @@ struct SpotDecisionSolver {
                                 cost: 0, below, idleRun + here, age, older, end: end, advance: runAdvance[age],
                                 ended: below[idleOutage + here])
                         row[idleRun + here + age] = min(start, pausing)
-                        pause[here + age].record(gap: pausing - start + tie, row: slack, stepSeconds: dt)
+                        pause.record(cell: here + age, choice: pausing, alternative: start, row: slack, stepSeconds: dt)
                     }
                 }
             }
         }
-        self.wait = wait
-        self.pause = pause
-        self.spot = spot
-        self.back = back
+        swap(&wait, &self.wait)
+        swap(&pause, &self.pause)
+        swap(&spot, &self.spot)
+        swap(&back, &self.back)
     }
 
     /// The value of a step that costs `cost`, after which the spell goes on with probability

@@ -16,9 +16,10 @@
 /// on-demand by choice, nor one on on-demand stopped (``SpotPolicyState/mustRunOnDemand`` forces
 /// on-demand when it must).
 ///
-/// Only the decisions are kept, as slack thresholds per work grid point and age bucket (about
-/// 4 × 240 × 17 numbers for 48 hours of work): small to cache, and exact in slack between grid
-/// points (``SlackThreshold``).
+/// Only the decisions are kept, as the slacks where each choice starts or stops winning, per work
+/// grid point and age bucket (about 4 × 240 × 17 numbers for 48 hours of work, a few times more when
+/// the hazards change with the time of day): small to cache, and exact in slack between grid points
+/// (``SlackCrossings``).
 final class SpotDecisionTable: Sendable {
     /// Seconds per step of the grid.
     let stepSeconds: Double
@@ -26,14 +27,14 @@ final class SpotDecisionTable: Sendable {
     let outages: SpellHazards
     /// Grid points of work left, 0 to the job's work.
     private let workPoints: Int
-    /// Per work grid point and age bucket (work-major), the least slack in seconds (infinity:
-    /// none) for: waiting rather than starting on-demand, with no node and spot gone; spot rather
-    /// than on-demand, with no node and spot there; waiting for that spot to age rather than either;
-    /// going back to spot from on-demand.
-    private let waitSlack: [Float]
-    private let spotSlack: [Float]
-    private let pauseSlack: [Float]
-    private let backSlack: [Float]
+    /// Per work grid point and age bucket (work-major), where in slack these choices win: waiting
+    /// rather than starting on-demand, with no node and spot gone; spot rather than on-demand, with
+    /// no node and spot there; waiting for that spot to age rather than either; going back to spot
+    /// from on-demand.
+    private let waitSlack: SlackCrossings
+    private let spotSlack: SlackCrossings
+    private let pauseSlack: SlackCrossings
+    private let backSlack: SlackCrossings
 
     /// The cost of a state that cannot meet the deadline: finite, so that a probability of zero
     /// times it is zero, and far above any job's cost (seconds of on-demand).
@@ -57,9 +58,11 @@ final class SpotDecisionTable: Sendable {
         return steps == 0 ? (targetStepSeconds, 0) : (overhead / Double(steps), steps)
     }
 
+    /// `day` scales the hazards by the time of day; the job starts `startSecondOfDay` seconds after a
+    /// midnight.
     init(
         job: SpotJob, runs runLengths: SpellDistribution, outages outageLengths: SpellDistribution,
-        spotPriceRatio: Double
+        day: SpotDayProfile = SpotDayProfile(), startSecondOfDay: Int64 = 0, spotPriceRatio: Double
     ) {
         let (dt, overheadSteps) = Self.step(overheadSeconds: job.restartOverheadSeconds)
         stepSeconds = dt
@@ -68,14 +71,20 @@ final class SpotDecisionTable: Sendable {
         workPoints = min(Self.maxGridPoints, Int((Double(job.workSeconds) / dt).rounded(.up)) + 1)
         let slackPoints = min(
             Self.maxGridPoints, Int((Double(max(0, job.deadlineSeconds - job.workSeconds)) / dt).rounded(.up)) + 1)
+        // The time of day of a state: the deadline less the time left (work and slack, in steps).
+        let blockOfSteps = (0..<(workPoints + slackPoints)).map { steps in
+            SpotDayProfile.block(
+                at: startSecondOfDay + job.deadlineSeconds - Int64((Double(steps) * dt).rounded()))
+        }
         var solver = SpotDecisionSolver(
-            runs: runs, outages: outages, workPoints: workPoints, overheadSteps: overheadSteps, stepSeconds: dt,
+            runs: runs, outages: outages, runFactors: day.runFactors, outageFactors: day.outageFactors,
+            blockOfSteps: blockOfSteps, workPoints: workPoints, overheadSteps: overheadSteps, stepSeconds: dt,
             spotPriceRatio: spotPriceRatio)
         for slack in 0..<slackPoints { solver.solveRow(slack) }
-        waitSlack = solver.wait.map(\.seconds)
-        spotSlack = solver.spot.map(\.seconds)
-        pauseSlack = solver.pause.map(\.seconds)
-        backSlack = solver.back.map(\.seconds)
+        waitSlack = solver.wait.crossings()
+        spotSlack = solver.spot.crossings()
+        pauseSlack = solver.pause.crossings()
+        backSlack = solver.back.crossings()
     }
 
     /// The decision for a job with `workLeft` and `slack` seconds, at `placement`, with spot
@@ -83,34 +92,33 @@ final class SpotDecisionTable: Sendable {
     func decide(workLeft: Int64, slack: Int64, placement: SpotPlacement, available: Bool, age: Double)
         -> SpotDecision
     {
-        let slack = Float(slack)
+        func wins(_ crossings: SlackCrossings, _ bucket: Int) -> Bool {
+            self.wins(crossings, Float(slack), workLeft, bucket)
+        }
         switch (placement, available) {
         case (.spot, _):
             return .spot
         case (.onDemand, false):
             return .onDemand
         case (.onDemand, true):
-            return slack >= threshold(backSlack, workLeft, runs.bucket(ofAge: age)) ? .spot : .onDemand
+            return wins(backSlack, runs.bucket(ofAge: age)) ? .spot : .onDemand
         case (.none, true):
             let bucket = runs.bucket(ofAge: age)
-            if slack >= threshold(pauseSlack, workLeft, bucket) { return .wait }
-            return slack >= threshold(spotSlack, workLeft, bucket) ? .spot : .onDemand
+            if wins(pauseSlack, bucket) { return .wait }
+            return wins(spotSlack, bucket) ? .spot : .onDemand
         case (.none, false):
-            return slack >= threshold(waitSlack, workLeft, outages.bucket(ofAge: age)) ? .wait : .onDemand
+            return wins(waitSlack, outages.bucket(ofAge: age)) ? .wait : .onDemand
         }
     }
 
-    /// `thresholds` at `workLeft` seconds and age bucket `age`: linear between work grid points, or
-    /// the nearest one's where either is infinite.
-    private func threshold(_ thresholds: [Float], _ workLeft: Int64, _ age: Int) -> Float {
+    /// Whether the choice of `crossings` wins at `slack`, `workLeft` seconds and age bucket `age`:
+    /// between the two work grid points around `workLeft`.
+    private func wins(_ crossings: SlackCrossings, _ slack: Float, _ workLeft: Int64, _ age: Int) -> Bool {
         let ages = runs.edges.count
         let x = min(Double(workPoints - 1), max(0, Double(workLeft) / stepSeconds))
         let low = Int(x)
         let high = min(low + 1, workPoints - 1)
-        let fraction = Float(x - Double(low))
-        let a = thresholds[low * ages + age]
-        let b = thresholds[high * ages + age]
-        if a.isInfinite || b.isInfinite { return fraction < 0.5 ? a : b }
-        return a + fraction * (b - a)
+        return crossings.wins(
+            at: slack, between: low * ages + age, and: high * ages + age, fraction: Float(x - Double(low)))
     }
 }

@@ -4,7 +4,8 @@
 /// when the history ends.
 ///
 /// Only completed spells are counted: the first spell of the history (it began before) and the last
-/// one (it is still going on, see ``endingSpellSeconds``) are not.
+/// one (it is still going on, see ``endingSpellSeconds``) are not. The time of day is UTC's in the
+/// daemon; a trace file, which has no clock, starts at midnight.
 public struct SpotHistory: Sendable, Codable, Hashable {
     /// Seconds the history covers.
     public var observedSeconds: Int64
@@ -18,6 +19,10 @@ public struct SpotHistory: Sendable, Codable, Hashable {
     public var endsAvailable: Bool
     /// How long the spell at the end of the history had lasted (zero with no history).
     public var endingSpellSeconds: Int64
+    /// How spells ended by the time of day.
+    public var day = SpotDayProfile()
+    /// The time of day at the end of the history, in seconds after midnight.
+    public var endSecondOfDay: Int64 = 0
 
     /// No history: the policy goes by its priors.
     public static let empty = SpotHistory(
@@ -37,16 +42,19 @@ public struct SpotHistory: Sendable, Codable, Hashable {
     }
 
     /// Learns from `trace`, the past up to now, for a gang of `gang` nodes: the gang has spot at a
-    /// tick when the trace counts at least `gang` instances.
-    public init(trace: SpotTrace, gang: Int = 1) {
+    /// tick when the trace counts at least `gang` instances. The trace starts `startSecondOfDay`
+    /// seconds after a midnight.
+    public init(trace: SpotTrace, gang: Int = 1, startSecondOfDay: Int64 = 0) {
         precondition(gang > 0, "a gang has at least one node")
         self = .empty
         let tick = trace.tickSeconds
         var spellAvailable: Bool?
         var spellTicks = 0
         var pastFirstSpell = false
-        for count in trace.counts {
+        for (index, count) in trace.counts.enumerated() {
             let available = count >= gang
+            let ends = index + 1 < trace.counts.count && (trace.counts[index + 1] >= gang) != available
+            day.add(available: available, seconds: tick, at: startSecondOfDay + Int64(index) * tick, ended: ends)
             observedSeconds += tick
             if available { availableSeconds += tick }
             if available == spellAvailable {
@@ -69,10 +77,29 @@ public struct SpotHistory: Sendable, Codable, Hashable {
         }
         endsAvailable = spellAvailable ?? false
         endingSpellSeconds = Int64(spellTicks) * tick
+        endSecondOfDay = ((startSecondOfDay + Int64(trace.count) * tick) % 86_400 + 86_400) % 86_400
     }
 
     /// The share of the history with spot, nil without history.
     public var availableShare: Double? {
         observedSeconds > 0 ? Double(availableSeconds) / Double(observedSeconds) : nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case observedSeconds, availableSeconds, runs, outages, endsAvailable, endingSpellSeconds
+        case day, endSecondOfDay
+    }
+
+    /// Decodes a history persisted before the time of day was learned as one without it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        observedSeconds = try container.decode(Int64.self, forKey: .observedSeconds)
+        availableSeconds = try container.decode(Int64.self, forKey: .availableSeconds)
+        runs = try container.decode(SpellHistogram.self, forKey: .runs)
+        outages = try container.decode(SpellHistogram.self, forKey: .outages)
+        endsAvailable = try container.decode(Bool.self, forKey: .endsAvailable)
+        endingSpellSeconds = try container.decode(Int64.self, forKey: .endingSpellSeconds)
+        day = try container.decodeIfPresent(SpotDayProfile.self, forKey: .day) ?? SpotDayProfile()
+        endSecondOfDay = try container.decodeIfPresent(Int64.self, forKey: .endSecondOfDay) ?? 0
     }
 }
