@@ -151,9 +151,10 @@ struct OfferBookTests {
         #expect(again.upserted.isEmpty && again.unlisted.isEmpty && again.withdrawn.isEmpty)
     }
 
-    /// Polls that reprice, move, drop, add and repeat offers leave the book answering exactly as a
-    /// book built afresh from the offers that should be live.
-    @Test(arguments: 0..<30)
+    /// Polls that reprice, move, drop, add, repeat and reorder offers, and polls that fail, leave the
+    /// book answering exactly as a book built afresh from the offers that should be live. Both
+    /// providers use the same native ids, so a slot one frees and the other reuses is caught out.
+    @Test(arguments: 0..<60)
     func pollsChangeOnlyWhatChangedAndAgreeWithARebuiltBook(seed: UInt64) {
         var random = SeededRandom(seed: seed)
         let gpus = ["H100-SXM", "A100-80GB", "RTX4090"]
@@ -172,7 +173,7 @@ struct OfferBookTests {
         }
         var book = OfferBook(offers: live.values.flatMap(\.values))
         var store = StoredOffers(offers: live.values.flatMap(\.values))
-        for round in 1...8 {
+        for round in 1...12 {
             let now = Double(round * 60)
             let provider = ["vast", "aws"][random.next(2)]
             var seen: [Offer] = []
@@ -189,6 +190,9 @@ struct OfferBookTests {
                 seen.append(next)
                 if random.next(10) == 0 { seen.append(next) }  // listed twice
             }
+            if random.next(4) == 0 { seen.reverse() }
+            let failed = random.next(5) == 0
+            if failed { seen = [] }
             let cutoff = start.addingTimeInterval(now - 90)
             var expected = (live[provider] ?? [:]).filter { $0.value.lastSeenAt >= cutoff }
             for var offer in seen {
@@ -198,7 +202,8 @@ struct OfferBookTests {
             live[provider] = expected
             let changes: OfferChanges
             (book, changes) = book.updated(
-                provider: provider, listing: seen, at: start.addingTimeInterval(now), expiredBefore: cutoff)
+                provider: provider, listing: failed ? nil : seen, at: start.addingTimeInterval(now),
+                expiredBefore: cutoff)
             store.apply(changes, provider: provider)
             // What the store keeps, read back, is the live market.
             let wanted = live.values.reduce(into: [OfferID: Offer]()) { $0.merge($1) { old, _ in old } }

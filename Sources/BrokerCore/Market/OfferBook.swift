@@ -26,6 +26,10 @@ public struct OfferBook: Sendable {
     private var summariesByGPU: [String: [GPUMarketSummary]]
     /// When each provider last listed its offers: those it listed were last seen then.
     private var listedAt: [String: Date]
+    /// Each provider's last listing, as the slots of its offers in the order listed: a provider
+    /// lists its offers in much the same order each time, so the slot at the same position is
+    /// checked before the offer's id is looked up.
+    private var listingOrder: [String: [Int32]] = [:]
 
     /// A book of `offers` (the live offers the store holds at start-up); `listedAt` says when each
     /// provider last listed its offers (those last seen then were in that listing). An offer not
@@ -82,12 +86,23 @@ public struct OfferBook: Sendable {
         let previousListing = listedAt[provider]
         var change = BookChange(slotCount: storage.slotCount)
         var changes = OfferChanges(listedAt: listing == nil ? nil : now)
-        for offer in listing ?? [] {
-            guard let slot = known[offer.id.native] ?? change.addedIDs[offer.id.native] else {
-                change.add(offer.id.native, at: book.storage.add(offer), gpu: offer.gpu.name)
+        // The last listing's slots are all the provider's and live until this change releases any.
+        let lastOrder = listingOrder[provider] ?? []
+        var order: [Int32] = []
+        order.reserveCapacity(listing?.count ?? 0)
+        for (position, offer) in (listing ?? []).enumerated() {
+            let guess = position < lastOrder.count ? lastOrder[position] : nil
+            guard
+                let slot = guess.flatMap({ book.storage[$0].id == offer.id ? $0 : nil }) ?? known[offer.id.native]
+                    ?? change.addedIDs[offer.id.native]
+            else {
+                let slot = book.storage.add(offer)
+                change.add(offer.id.native, at: slot, gpu: offer.gpu.name)
                 changes.upserted.append(offer)
+                order.append(slot)
                 continue
             }
+            order.append(slot)
             let rewrite = book.storage.update(slot, with: offer)
             if let previousGPU = rewrite.movedFrom {
                 change.move(slot, from: previousGPU, to: offer.gpu.name)
@@ -108,6 +123,8 @@ public struct OfferBook: Sendable {
             }
         }
         if let listed = changes.listedAt { book.listedAt[provider] = listed }
+        // After a failed poll, some of the last listing's slots may be released and reused.
+        book.listingOrder[provider] = listing == nil ? nil : order
         guard change.changesOrders else { return (book, changes) }
         var slots = known
         for (id, slot) in change.addedIDs { slots[id] = slot }
