@@ -169,4 +169,36 @@ struct AutoMarketPilotSchedulingTests {
         #expect(nodes.map(\.state) == [.terminating, .running])
         #expect(try await harness.jobs.events(ofJob: job).contains { $0.kind == "job.market" })
     }
+
+    @Test("the pilot learns from the recorded spot capacity when in the UTC day spot came and went")
+    func thePilotLearnsTheTimeOfDayInUTC() async throws {
+        let harness = try await FleetHarness(
+            settings: SchedulerSettings(interval: .seconds(Self.tick), defaultLaunchTimeout: .seconds(300)))
+        let now = harness.clock.now
+        let secondOfDay = Int64(now.timeIntervalSince1970) % 86_400
+        let midnight = now.addingTimeInterval(-Double(secondOfDay))
+        // The three days before the job, as polls recorded them: spot from midnight (06:00 on the
+        // first day, where the record starts) to noon UTC.
+        var book = OfferBook()
+        for (hours, hasSpot) in [(-66.0, true), (-60, false), (-48, true), (-36, false), (-24, true), (-12, false)] {
+            let at = midnight.addingTimeInterval(hours * 3600)
+            var spot = harness.offer("aws:sp-z1", dollars: 9, region: "z1", market: .spot)
+            (spot.firstSeenAt, spot.lastSeenAt) = (at, at)
+            let listing = hasSpot ? [spot] : []
+            let changes: OfferChanges
+            (book, changes) = book.updated(
+                provider: "aws", listing: listing, at: at, expiredBefore: at.addingTimeInterval(-300))
+            _ = try await harness.store.offers().ingest(changes, listing: listing, provider: "aws", at: at)
+        }
+        harness.list([harness.offer("vast:od", dollars: 30)])
+        let job = try await Self.submit(to: harness, deadlineHours: 13, shards: 300)
+        await harness.fleet.scheduler.pass()
+        let history = try #require(try await harness.jobs.marketPilot(job: job)).policy.history
+        // Runs ended in the hour before noon (block 09:00-12:00), outages before midnight (21:00-24:00);
+        // the last outage is still going on.
+        #expect(history.day.runEnds == [0, 0, 0, 3, 0, 0, 0, 0])
+        #expect(history.day.outageEnds == [0, 0, 0, 0, 0, 0, 0, 2])
+        // The history ends now, in whole minutes from its first point at 06:00.
+        #expect(history.endSecondOfDay <= secondOfDay && history.endSecondOfDay > secondOfDay - 60)
+    }
 }
