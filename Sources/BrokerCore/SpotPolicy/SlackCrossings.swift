@@ -22,29 +22,21 @@ struct SlackCrossings: Sendable {
         self.seconds = seconds
     }
 
-    /// Whether the choice wins at `slack` between cells `low` and `high` (neighbours in work),
-    /// `fraction` of the way to `high`: with as many crossings in both, each crossing lies on the
-    /// line between theirs; otherwise the nearest cell decides.
+    /// Whether the choice wins at `slack` between cells `low` and `high` (neighbours in work, or
+    /// one cell twice), `fraction` of the way to `high`: with as many crossings in both, each
+    /// crossing lies on the line between theirs; otherwise the nearest cell decides.
     func wins(at slack: Float, between low: Int, and high: Int, fraction: Float) -> Bool {
         let lowStart = Int(offsets[low])
         let highStart = Int(offsets[high])
         let count = Int(offsets[low + 1]) - lowStart
         guard count == Int(offsets[high + 1]) - highStart else {
-            return wins(at: slack, in: fraction < 0.5 ? low : high)
+            let nearest = fraction < 0.5 ? low : high
+            return wins(at: slack, between: nearest, and: nearest, fraction: 0)
         }
         var wins = false
         for index in 0..<count {
             let a = seconds[lowStart + index]
             if a + fraction * (seconds[highStart + index] - a) > slack { break }
-            wins.toggle()
-        }
-        return wins
-    }
-
-    private func wins(at slack: Float, in cell: Int) -> Bool {
-        var wins = false
-        for index in Int(offsets[cell])..<Int(offsets[cell + 1]) {
-            if seconds[index] > slack { break }
             wins.toggle()
         }
         return wins

@@ -10,8 +10,8 @@
 struct SpotDecisionSolver {
     /// Per block of the day and age bucket (block-major), the probability that a spell ends within
     /// a step; per age bucket, that one going on moves to the next bucket.
-    private let runEnd: [Double]
-    private let outageEnd: [Double]
+    private let runEnds: [Double]
+    private let outageEnds: [Double]
     private let runAdvance: [Double]
     private let outageAdvance: [Double]
     /// The block of the day, by time left in steps (work plus slack).
@@ -50,8 +50,8 @@ struct SpotDecisionSolver {
     ) {
         precondition(runs.edges.count == outages.edges.count, "runs and outages share their age buckets")
         precondition(runFactors.count == outageFactors.count, "runs and outages share their blocks of the day")
-        runEnd = runFactors.flatMap { runs.end(scaledBy: $0) }
-        outageEnd = outageFactors.flatMap { outages.end(scaledBy: $0) }
+        runEnds = runFactors.flatMap { runs.end(scaledBy: $0) }
+        outageEnds = outageFactors.flatMap { outages.end(scaledBy: $0) }
         runAdvance = runs.advance
         outageAdvance = outages.advance
         self.blockOfSteps = blockOfSteps
@@ -89,9 +89,9 @@ struct SpotDecisionSolver {
         let k = overheadSteps
         let slotSize = workPoints * ages
         let infeasible = SpotDecisionTable.infeasible
-        let runEnds = runEnd
+        let runEnds = runEnds
         let runAdvance = runAdvance
-        let outageEnds = outageEnd
+        let outageEnds = outageEnds
         let outageAdvance = outageAdvance
         let blockOfSteps = blockOfSteps
         // Where each slot begins.

@@ -92,22 +92,20 @@ final class SpotDecisionTable: Sendable {
     func decide(workLeft: Int64, slack: Int64, placement: SpotPlacement, available: Bool, age: Double)
         -> SpotDecision
     {
-        func wins(_ crossings: SlackCrossings, _ bucket: Int) -> Bool {
-            self.wins(crossings, Float(slack), workLeft, bucket)
-        }
+        let slack = Float(slack)
         switch (placement, available) {
         case (.spot, _):
             return .spot
         case (.onDemand, false):
             return .onDemand
         case (.onDemand, true):
-            return wins(backSlack, runs.bucket(ofAge: age)) ? .spot : .onDemand
+            return wins(backSlack, slack, workLeft, runs.bucket(ofAge: age)) ? .spot : .onDemand
         case (.none, true):
             let bucket = runs.bucket(ofAge: age)
-            if wins(pauseSlack, bucket) { return .wait }
-            return wins(spotSlack, bucket) ? .spot : .onDemand
+            if wins(pauseSlack, slack, workLeft, bucket) { return .wait }
+            return wins(spotSlack, slack, workLeft, bucket) ? .spot : .onDemand
         case (.none, false):
-            return wins(waitSlack, outages.bucket(ofAge: age)) ? .wait : .onDemand
+            return wins(waitSlack, slack, workLeft, outages.bucket(ofAge: age)) ? .wait : .onDemand
         }
     }
 
