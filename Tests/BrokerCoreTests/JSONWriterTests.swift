@@ -80,5 +80,9 @@ struct JSONWriterTests {
         for date in dates {
             #expect(written { $0.date(date) } == String(decoding: try encoder.encode(date), as: UTF8.self))
         }
+        // One writer, the same dates again and in turn: each written as itself.
+        let again = dates + dates.reversed() + [dates[0], dates[0]]
+        let all = written { writer in writer.array(again) { $0.date($1) } }
+        #expect(all == String(decoding: try encoder.encode(again), as: UTF8.self))
     }
 }

@@ -221,7 +221,10 @@ struct OfferBookTests {
                     OfferFilter(sort: sort), OfferFilter(gpus: ["H100-SXM", "RTX4090"], sort: sort),
                     OfferFilter(minGPUs: 8, market: .spot, sort: sort),
                 ] {
-                    #expect(book.search(filter, limit: 500).offers == rebuilt.search(filter, limit: 500).offers)
+                    let page = book.search(filter, limit: 500)
+                    #expect(page.offers == rebuilt.search(filter, limit: 500).offers)
+                    // Each offer's kept JSON head is what it renders to now.
+                    #expect(page.jsonHeads == page.offers.map { JSONWriter.offerHead(of: $0) })
                 }
             }
         }

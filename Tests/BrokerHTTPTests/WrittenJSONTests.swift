@@ -10,7 +10,9 @@ import Testing
 struct WrittenJSONTests {
     private static let seen = Date(timeIntervalSince1970: 1_795_000_000.5)
 
-    private static func offer(_ native: String, dollars: Double, country: String?, reliability: Double?) -> Offer {
+    private static func offer(
+        _ native: String, dollars: Double, country: String?, reliability: Double?, seen: Date = seen
+    ) -> Offer {
         Offer(
             id: OfferID(provider: "vast", native: native), gpu: GPUName(resolving: "H100 SXM", memoryGB: 80),
             gpuCount: 8, gpuMemoryGB: 80, interconnect: country == nil ? nil : "nvlink", vcpus: 96, memoryGB: 1024,
@@ -21,7 +23,7 @@ struct WrittenJSONTests {
 
     private static let offers = [
         offer("1", dollars: 14.32, country: "DE", reliability: 0.987),
-        offer("2", dollars: 8, country: nil, reliability: nil),
+        offer("2", dollars: 8, country: nil, reliability: nil, seen: seen.addingTimeInterval(-30)),
         offer("3/ä", dollars: 0.000001, country: "US", reliability: 1),
     ]
 
@@ -39,10 +41,15 @@ struct WrittenJSONTests {
     }
 
     @Test func offerPages() throws {
+        // From the book's JSON heads, cheapest first: seen at one time, another, the first again.
+        let book = OfferBook(offers: Self.offers)
+        let page = book.search(OfferFilter(), limit: 10)
+        #expect(page.offers.map(\.id.native) == ["3/ä", "2", "1"])
         try same(
-            OfferPageJSON(offers: Self.offers, nextCursor: "abc"),
-            as: OfferListResponse(offers: Self.offers.map(OfferResponse.init), nextCursor: "abc"))
-        try same(OfferPageJSON(offers: [], nextCursor: nil), as: OfferListResponse(offers: [], nextCursor: nil))
+            OfferPageJSON(page: page, nextCursor: "abc"),
+            as: OfferListResponse(offers: page.offers.map(OfferResponse.init), nextCursor: "abc"))
+        let none = book.search(OfferFilter(minGPUs: 16), limit: 10)
+        try same(OfferPageJSON(page: none, nextCursor: nil), as: OfferListResponse(offers: [], nextCursor: nil))
     }
 
     /// A job, its spec and its node as the API wrote them with `JSONEncoder` before they wrote

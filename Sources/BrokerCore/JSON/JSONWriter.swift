@@ -15,6 +15,9 @@ public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
+    /// The last date written and its text: the offers of one answer mostly share when they were
+    /// last seen (their provider's last listing).
+    private var lastDate: (date: Date, text: [UInt8])?
 
     public init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
@@ -117,6 +120,14 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// An object begun elsewhere: `head` holds `{`, its members so far and the next member's key,
+    /// whose value comes next.
+    public mutating func object(resuming head: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: head)
+        needsComma = false
+    }
+
     /// A value that is already JSON, copied as it is.
     public mutating func json(_ value: [UInt8]) {
         separate()
@@ -136,6 +147,12 @@ public struct JSONWriter: Sendable {
     /// `"2026-12-06T20:04:07Z"`: UTC, the fraction of a second dropped.
     public mutating func date(_ date: Date) {
         separate()
+        if let lastDate, lastDate.date == date {
+            bytes.append(contentsOf: lastDate.text)
+            return
+        }
+        let start = bytes.count
+        defer { lastDate = (date, Array(bytes[start...])) }
         let fields = RFC3339.fields(of: date)
         bytes.append(UInt8(ascii: "\""))
         padded(fields.year, width: 4, then: "-")

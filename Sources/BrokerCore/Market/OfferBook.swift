@@ -39,7 +39,7 @@ public struct OfferBook: Sendable {
         var byProvider: [String: [String: Int32]] = [:]
         for offer in offers {
             if let slot = byProvider[offer.providerID]?[offer.id.native] {
-                storage[slot] = offer
+                storage.overwrite(slot, with: offer)
             } else {
                 byProvider[offer.providerID, default: [:]][offer.id.native] = storage.add(offer)
             }
@@ -162,9 +162,7 @@ public struct OfferBook: Sendable {
 
     /// Offers matching `filter` in its order, starting after `cursor`; `more` tells whether
     /// others follow the last one returned.
-    public func search(_ filter: OfferFilter, after cursor: OfferCursor? = nil, limit: Int) -> (
-        offers: [Offer], more: Bool
-    ) {
+    public func search(_ filter: OfferFilter, after cursor: OfferCursor? = nil, limit: Int) -> OfferPage {
         search(filter, after: cursor, limit: limit, tellingMore: true)
     }
 
@@ -182,11 +180,11 @@ public struct OfferBook: Sendable {
 
     /// ``search(_:after:limit:)``; `more` is false without `tellingMore`, which saves looking for
     /// one more match.
-    private func search(_ filter: OfferFilter, after cursor: OfferCursor?, limit: Int, tellingMore: Bool) -> (
-        offers: [Offer], more: Bool
-    ) {
+    private func search(_ filter: OfferFilter, after cursor: OfferCursor?, limit: Int, tellingMore: Bool)
+        -> OfferPage
+    {
         let wanted = tellingMore ? limit + 1 : limit
-        return storage.withOffers { offers in
+        let (slots, more) = storage.withOffers { offers in
             guard let gpus = filter.gpus else {
                 return Self.scan(
                     all.ordered(by: filter.sort), offers, filter, after: cursor, limit: limit, wanted: wanted)
@@ -195,30 +193,32 @@ public struct OfferBook: Sendable {
             // a GPU's orders has that GPU, so its scan need not check.
             var byGPUFilter = filter
             byGPUFilter.gpus = nil
-            var found: [Offer] = []
+            var found: [Int32] = []
             for gpu in gpus {
                 guard let orders = byGPU[gpu] else { continue }
                 found +=
                     Self.scan(
                         orders.ordered(by: filter.sort), offers, byGPUFilter, after: cursor, limit: wanted,
                         wanted: wanted
-                    ).offers
+                    ).slots
             }
-            if gpus.count > 1 { found.sort { filter.orders($0, before: $1) } }
+            if gpus.count > 1 { found.sort { filter.orders(offers[Int($0)], before: offers[Int($1)]) } }
             return (Array(found.prefix(limit)), tellingMore && found.count > limit)
         }
+        return OfferPage(
+            offers: slots.map { storage[$0] }, jsonHeads: slots.map { storage.jsonHeads[Int($0)] }, more: more)
     }
 
-    /// Up to `limit` offers of `ordered` (slots of `offers`) matching `filter` after `cursor`, and
-    /// whether the matches go on to `wanted` (at least `limit`).
+    /// Up to `limit` slots of `ordered` whose offers (in `offers`) match `filter` after `cursor`,
+    /// and whether the matches go on to `wanted` (at least `limit`).
     private static func scan(
         _ ordered: [Int32], _ offers: UnsafeBufferPointer<Offer>, _ filter: OfferFilter, after cursor: OfferCursor?,
         limit: Int, wanted: Int
-    ) -> (offers: [Offer], more: Bool) {
+    ) -> (slots: [Int32], more: Bool) {
         var index = cursor.map { firstIndex(in: ordered, offers, after: $0, filter: filter) } ?? 0
         // In price order, the first offer above the price cap ends the matches.
         let cap = filter.sort == .price ? filter.maxPricePerHour : nil
-        var found: [Offer] = []
+        var found: [Int32] = []
         var matches = 0
         // Each offer is tested in place in the buffer rather than copied out of it.
         while index < ordered.count, matches < wanted {
@@ -227,7 +227,7 @@ public struct OfferBook: Sendable {
             if let cap, offers[slot].pricePerHour > cap { break }
             guard filter.matches(offers, at: slot) else { continue }
             matches += 1
-            if found.count < limit { found.append(offers[slot]) }
+            if found.count < limit { found.append(ordered[index]) }
         }
         return (found, matches > limit)
     }

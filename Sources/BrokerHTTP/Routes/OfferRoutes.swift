@@ -26,7 +26,7 @@ struct OfferRoutes {
         try query.finish()
         let page = market.current.search(search.filter, after: search.cursor, limit: search.limit)
         let next = page.more ? page.offers.last.map { OfferCursor(after: $0, in: search.filter).token } : nil
-        return JSONResponse(written: OfferPageJSON(offers: page.offers, nextCursor: next))
+        return JSONResponse(written: OfferPageJSON(page: page, nextCursor: next))
     }
 
     private func history(_ request: Request) async throws -> JSONResponse<PriceHistoryResponse> {

@@ -1,9 +1,30 @@
-import BrokerCore
-
 extension JSONWriter {
-    /// An offer as the API shows it (``OfferResponse``), written from the book's ``Offer`` with no
-    /// copy in between: money as its exact decimal, members without a value left out.
-    mutating func offer(_ offer: Offer) {
+    /// An offer as the API shows it (`OfferResponse`): money as its exact decimal, members without
+    /// a value left out.
+    public mutating func offer(_ offer: Offer) {
+        offerHead(offer)
+        date(offer.lastSeenAt)
+        endObject()
+    }
+
+    /// An offer from its head, as ``offerHead(of:)`` rendered it for the same offer: only when it
+    /// was last seen is written.
+    public mutating func offer(_ offer: Offer, head: [UInt8]) {
+        object(resuming: head)
+        date(offer.lastSeenAt)
+        endObject()
+    }
+
+    /// Everything of `offer`'s JSON but when it was last seen, which every poll of its provider
+    /// changes: `{`, the members, and `"last_seen_at":`. The offer book keeps it per offer, so a
+    /// search answer copies it instead of writing every member of every offer it lists.
+    public static func offerHead(of offer: Offer) -> [UInt8] {
+        var writer = JSONWriter(capacity: 384)
+        writer.offerHead(offer)
+        return writer.bytes
+    }
+
+    private mutating func offerHead(_ offer: Offer) {
         beginObject()
         key("id")
         string(offer.id.provider, ":", offer.id.native)
@@ -44,22 +65,5 @@ extension JSONWriter {
             double(reliability)
         }
         key("last_seen_at")
-        date(offer.lastSeenAt)
-        endObject()
-    }
-}
-
-/// `GET /v1/offers`' answer (``OfferListResponse``), written from the book's page.
-struct OfferPageJSON: JSONWritable {
-    var offers: [Offer]
-    var nextCursor: String?
-
-    func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("offers")
-        writer.array(offers) { $0.offer($1) }
-        writer.key("next_cursor")
-        writer.optional(nextCursor) { $0.string($1) }  // null on the last page, not absent
-        writer.endObject()
     }
 }
