@@ -15,9 +15,10 @@ public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
-    /// The last date written and its text: the offers of one answer mostly share when they were
-    /// last seen (their provider's last listing).
-    private var lastDate: (date: Date, text: [UInt8])?
+    /// The last date written and its text (the text's room reused from date to date): the offers
+    /// of one answer mostly share when they were last seen (their provider's last listing).
+    private var lastDate: Date?
+    private var lastDateText: [UInt8] = []
 
     public init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
@@ -147,12 +148,16 @@ public struct JSONWriter: Sendable {
     /// `"2026-12-06T20:04:07Z"`: UTC, the fraction of a second dropped.
     public mutating func date(_ date: Date) {
         separate()
-        if let lastDate, lastDate.date == date {
-            bytes.append(contentsOf: lastDate.text)
+        if date == lastDate {
+            bytes.append(contentsOf: lastDateText)
             return
         }
         let start = bytes.count
-        defer { lastDate = (date, Array(bytes[start...])) }
+        defer {
+            lastDate = date
+            lastDateText.removeAll(keepingCapacity: true)
+            lastDateText.append(contentsOf: bytes[start...])
+        }
         let fields = RFC3339.fields(of: date)
         bytes.append(UInt8(ascii: "\""))
         padded(fields.year, width: 4, then: "-")
