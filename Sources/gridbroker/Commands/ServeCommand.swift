@@ -7,8 +7,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
-import NIOCore
-import NIOPosix
 import NodeAgent
 import Prometheus
 import ServiceLifecycle
@@ -23,16 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        // Tasks run on the event loops that serve the HTTP connections, not on Swift's own pool: a
-        // request then needs no thread switch from its connection to its handler and back (about a
-        // tenth less CPU per request, twice the job lists under `scripts/bench api`).
-        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let configuration = try options.load()
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, logLevel: configuration.logLevel) }
         let logger = Logger(label: "gridbroker")
-        if !onEventLoops {
-            logger.notice("tasks run on Swift's global pool: the event loops could not take it over")
-        }
 
         try CommandFailure.reporting { try DataDirectory.prepare(configuration.dataDirectory) }
         let store = try await DatabaseTarget(configuration).open(logger: logger).store
