@@ -62,7 +62,7 @@ struct OfferStorage: Sendable {
     /// Takes in `update`, a new sighting of the offer at `slot`, keeping when it was first seen.
     /// When only plain values changed (sighting times, availability, reliability, price) they are
     /// written in place, which copies none of the offer's strings; otherwise the offer is
-    /// replaced whole.
+    /// replaced whole. The JSON head is rendered again unless only the sighting time changed.
     mutating func update(_ slot: Int32, with update: Offer) -> Rewrite {
         let rewrite = rewrite(slot, with: update)
         if rewrite.changed { jsonHeads[Int(slot)] = JSONWriter.offerHead(of: offers[Int(slot)]) }
