@@ -118,9 +118,12 @@ public struct SQLiteJobRepository: JobRepository {
             """
         return try await database.pool.read { db in
             let statement = try db.cachedStatement(sql: sql)
-            return try Row.fetchAll(statement, arguments: bound).map { row in
-                ListedJob(job: try JobRecord(row: row), shards: (row["shards_total"], row["shards_done"]))
-            }
+            // Read from the cursor's rows, which find columns through the statement's index of
+            // names; a copied row (`Row.fetchAll`) lowercases every column name at every lookup.
+            return try Array(
+                Row.fetchCursor(statement, arguments: bound).map { row in
+                    ListedJob(job: try JobRecord(row: row), shards: (row["shards_total"], row["shards_done"]))
+                })
         }
     }
 }
