@@ -10,7 +10,7 @@ public enum ConsolePaths {
     public static func isConsole(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard let first = parts.first else { return true }
-        return (parts.count == 1 && ["login", "logout"].contains(first)) || ["console", "assets"].contains(first)
+        return (parts.count == 1 && (first == "login" || first == "logout")) || first == "console" || first == "assets"
     }
 
     /// Whether `path` is served without a session: the login page and the assets.

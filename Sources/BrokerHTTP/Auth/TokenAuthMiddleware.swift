@@ -77,9 +77,17 @@ struct TokenAuthMiddleware: RouterMiddleware {
     /// component, as the router matches them (`//v1/admin` is the admin API too).
     static func isPublic(_ path: String) -> Bool {
         let parts = components(path)
-        return [["healthz"], ["readyz"], ["metrics"], ["openapi.yaml"]].contains(parts) || ConsolePaths.isConsole(path)
-            || (parts.count == 3 && parts[0] == "v1" && ["webhooks", "agent", "hosts"].contains(parts[1]))
+        switch parts.count {
+        case 1 where openRoots.contains(where: { parts[0] == $0 }): return true
+        case 3 where parts[0] == "v1" && selfAuthenticating.contains(where: { parts[1] == $0 }): return true
+        default: return ConsolePaths.isConsole(path)
+        }
     }
+
+    /// Compared with `where` rather than `contains(_:)`, which would build an array of substrings
+    /// at every request.
+    private static let openRoots = ["healthz", "readyz", "metrics", "openapi.yaml"]
+    private static let selfAuthenticating = ["webhooks", "agent", "hosts"]
 
     static func isAdmin(_ path: String) -> Bool {
         let parts = components(path)
