@@ -205,8 +205,7 @@ public struct OfferBook: Sendable {
             if gpus.count > 1 { found.sort { filter.orders(offers[Int($0)], before: offers[Int($1)]) } }
             return (Array(found.prefix(limit)), tellingMore && found.count > limit)
         }
-        return OfferPage(
-            offers: slots.map { storage[$0] }, jsonHeads: slots.map { storage.jsonHeads[Int($0)] }, more: more)
+        return OfferPage(storage: storage, slots: slots, more: more)
     }
 
     /// Up to `limit` slots of `ordered` whose offers (in `offers`) match `filter` after `cursor`,

@@ -32,6 +32,9 @@ struct OfferStorage: Sendable {
 
     subscript(slot: Int32) -> Offer { offers[Int(slot)] }
 
+    /// When the offer at `slot` was last seen, read in place.
+    func lastSeenAt(_ slot: Int32) -> Date { offers[Int(slot)].lastSeenAt }
+
     /// A slot for `offer`: a free one, or a new one at the end.
     mutating func add(_ offer: Offer) -> Int32 {
         if let slot = free.popLast() {

@@ -7,12 +7,16 @@ extension JSONWriter {
         endObject()
     }
 
-    /// An offer from its head, as ``offerHead(of:)`` rendered it for the same offer: only when it
-    /// was last seen is written.
-    public mutating func offer(_ offer: Offer, head: [UInt8]) {
-        object(resuming: head)
-        date(offer.lastSeenAt)
-        endObject()
+    /// A search's offers as a JSON array, each from the head ``offerHead(of:)`` rendered for it:
+    /// only when it was last seen is written.
+    public mutating func offers(_ page: OfferPage) {
+        beginArray()
+        page.forEachHead { head, lastSeenAt in
+            object(resuming: head)
+            date(lastSeenAt)
+            endObject()
+        }
+        endArray()
     }
 
     /// Everything of `offer`'s JSON but when it was last seen, which every poll of its provider

@@ -8,9 +8,7 @@ struct OfferPageJSON: JSONWritable {
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("offers")
-        writer.beginArray()
-        for (offer, head) in zip(page.offers, page.jsonHeads) { writer.offer(offer, head: head) }
-        writer.endArray()
+        writer.offers(page)
         writer.key("next_cursor")
         writer.optional(nextCursor) { $0.string($1) }  // null on the last page, not absent
         writer.endObject()

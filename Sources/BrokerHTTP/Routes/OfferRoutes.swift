@@ -25,7 +25,7 @@ struct OfferRoutes {
         for problem in search.problems { query.report(problem.field, problem.message) }
         try query.finish()
         let page = market.current.search(search.filter, after: search.cursor, limit: search.limit)
-        let next = page.more ? page.offers.last.map { OfferCursor(after: $0, in: search.filter).token } : nil
+        let next = page.more ? page.last.map { OfferCursor(after: $0, in: search.filter).token } : nil
         return JSONResponse(written: OfferPageJSON(page: page, nextCursor: next))
     }
 
