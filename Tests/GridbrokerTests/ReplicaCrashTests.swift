@@ -144,7 +144,13 @@ struct ReplicaCrashTests {
         // No provider polled by two brokers at once: its polls pass from one broker process to another
         // only when its lease does, after its holder was killed (20 kills at most, and far fewer than
         // its polls), where brokers polling together every 2 s would alternate at almost every poll.
-        for provider in ["vast", "runpod", "lambda", "aws", "shadeform"] {
+        // Enough polls to tell brokers taking turns from brokers polling together: on an idle machine
+        // the kills and the launches can be over in fifteen seconds, seven polls at most.
+        let providers = ["vast", "runpod", "lambda", "aws", "shadeform"]
+        _ = try await SimulatedMarketDaemon.eventually("ten polls of every provider") {
+            providers.allSatisfy { Self.lines("polled", provider: $0, in: started).count >= 10 } ? true : nil
+        }
+        for provider in providers {
             let polls = Self.lines("polled", provider: provider, in: started)
             let handovers = zip(polls, polls.dropFirst()).filter { $0.process != $1.process }.count
             let failed = Self.lines("poll failed", provider: provider, in: started).count
