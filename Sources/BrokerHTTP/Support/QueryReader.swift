@@ -8,7 +8,8 @@ import HummingbirdCore
 /// `?max_prise=3` is a 400 rather than a silently unfiltered answer.
 struct QueryReader {
     private let parameters: FlatDictionary<Substring, Substring>
-    private var read: Set<String> = []
+    /// The names read: a handful, so a list compared in turn costs less than hashing each.
+    private var read: [String] = []
     private(set) var errors: [ProblemDetails.FieldError] = []
 
     init(_ request: Request) {
@@ -17,7 +18,7 @@ struct QueryReader {
 
     /// The raw text of `name`; a repeated parameter is an error.
     mutating func string(_ name: String) -> String? {
-        read.insert(name)
+        if !read.contains(name) { read.append(name) }
         let values = parameters[values: Substring(name)]
         guard let value = values.first else { return nil }
         if values.count > 1 { report(name, "given more than once; use one comma-separated value") }
@@ -107,7 +108,7 @@ struct QueryReader {
     /// Throws a 400 listing every problem, unknown parameters included.
     func finish() throws {
         var errors = errors
-        for (key, _) in parameters where !read.contains(String(key)) {
+        for (key, _) in parameters where !read.contains(where: { $0 == key }) {
             errors.append(.init(field: String(key), message: "unknown parameter"))
         }
         guard errors.isEmpty else {
