@@ -49,6 +49,23 @@ struct OfferBookTests {
         #expect(page.more == (expected.count > 3))
     }
 
+    /// Sets of values are matched as sets whatever their size (a few are compared one by one, more
+    /// are hashed); an offer of unknown country matches no country filter.
+    @Test(arguments: [1, 2, 4, 5, 9])
+    func setFiltersMatchTheirMembersOnly(size: Int) {
+        let names = ["DE", "FR", "NL", "US", "JP", "GB", "SE", "PL", "IT"]
+        let chosen = Set(names.prefix(size))
+        let filter = OfferFilter(
+            countries: chosen, regions: Set(chosen.map { "r-\($0)" }), providers: Set(chosen.map { "p\($0)" }))
+        for name in names + ["DEU", "de", ""] {
+            let matching = offer("p\(name)", "1", dollars: 1, country: name, region: "r-\(name)")
+            #expect(filter.matches(matching) == chosen.contains(name), "\(name) in \(chosen.sorted())")
+            #expect(!filter.matches(offer("p\(name)", "1", dollars: 1, country: name, region: "r-elsewhere")))
+            #expect(!filter.matches(offer("elsewhere", "1", dollars: 1, country: name, region: "r-\(name)")))
+        }
+        #expect(!filter.matches(offer("pDE", "1", dollars: 1, country: nil, region: "r-DE")))
+    }
+
     @Test(arguments: [OfferFilter.Sort.price, .pricePerGPU])
     func pagesFollowEachOtherWithoutGapsOrRepeats(sort: OfferFilter.Sort) {
         let offers = (0..<25).map {

@@ -53,13 +53,19 @@ public struct OfferFilter: Sendable, Equatable {
         if let minGPUMemoryGB, offers[index].gpuMemoryGB < minGPUMemoryGB { return false }
         if let market, offers[index].market != market { return false }
         if let maxPricePerHour, offers[index].pricePerHour > maxPricePerHour { return false }
-        if let gpus, !gpus.contains(offers[index].gpu.name) { return false }
+        if let gpus, !Self.has(gpus, offers[index].gpu.name) { return false }
         if let countries {
-            guard let country = offers[index].country, countries.contains(country) else { return false }
+            guard let country = offers[index].country, Self.has(countries, country) else { return false }
         }
-        if let regions, !regions.contains(offers[index].region) { return false }
-        if let providers, !providers.contains(offers[index].id.provider) { return false }
+        if let regions, !Self.has(regions, offers[index].region) { return false }
+        if let providers, !Self.has(providers, offers[index].id.provider) { return false }
         return true
+    }
+
+    /// Whether `set` holds `value`: a small set (a country or two) is compared member by member,
+    /// which costs less than hashing `value` at every offer a search scans.
+    private static func has(_ set: Set<String>, _ value: String) -> Bool {
+        set.count <= 4 ? set.contains { $0 == value } : set.contains(value)
     }
 
     /// The value results are ordered by.
