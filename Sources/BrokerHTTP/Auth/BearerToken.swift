@@ -14,8 +14,8 @@ enum BearerToken {
         return token.isEmpty ? nil : String(token)
     }
 
-    /// Whether `scheme` is "Bearer" in any case, compared byte by byte: the letters of "bearer" are
-    /// the only bytes that set to them with the ASCII lower-case bit.
+    /// Whether `scheme` is "Bearer" in any case, compared byte by byte with the ASCII lower-case
+    /// bit (0x20) set: only each letter's two cases become the letters of "bearer" that way.
     private static func isBearer(_ scheme: Substring) -> Bool {
         scheme.utf8.elementsEqual("bearer".utf8) { $0 | 0x20 == $1 }
     }
