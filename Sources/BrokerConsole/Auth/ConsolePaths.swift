@@ -8,7 +8,11 @@ public enum ConsolePaths {
 
     /// Whether `path` is the console's (compared by component, as the router matches paths).
     public static func isConsole(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        isConsole(components: path.split(separator: "/", omittingEmptySubsequences: true))
+    }
+
+    /// ``isConsole(_:)`` for a path already split into its non-empty components.
+    public static func isConsole(components parts: [Substring]) -> Bool {
         guard let first = parts.first else { return true }
         return (parts.count == 1 && (first == "login" || first == "logout")) || first == "console" || first == "assets"
     }

@@ -27,8 +27,10 @@ struct TokenAuthMiddleware: RouterMiddleware {
         async throws -> Response
     {
         let path = request.uri.path
-        if Self.isPublic(path) { return try await next(request, context) }
-        guard let token = try await credential(of: request) else {
+        // Split once: which routes are open, the admin API and the cookie route are all told by it.
+        let parts = Self.components(path)
+        if Self.isPublic(parts) { return try await next(request, context) }
+        guard let token = try await credential(of: request, at: parts) else {
             // Which of missing, unknown or revoked it was stays unsaid, here too.
             context.logger.debug("request without a valid API token refused", metadata: ["path": "\(path)"])
             AuthFailures.record(.apiToken)
@@ -38,7 +40,7 @@ struct TokenAuthMiddleware: RouterMiddleware {
         var context = context
         context.identity = identity
         context.logger[metadataKey: "token_id"] = "\(identity.tokenID)"
-        if Self.isAdmin(path), !identity.isAdmin {
+        if Self.isAdmin(parts), !identity.isAdmin {
             context.logger.debug("member token refused on the admin API", metadata: ["path": "\(path)"])
             throw ProblemDetails(status: .forbidden, detail: "this route needs an admin token")
         }
@@ -55,19 +57,18 @@ struct TokenAuthMiddleware: RouterMiddleware {
 
     /// The token the request's `Authorization` header carries or, on the one route that takes it,
     /// the token its console session acts for; nil when neither is valid.
-    private func credential(of request: Request) async throws -> APITokenRecord? {
+    private func credential(of request: Request, at parts: [Substring]) async throws -> APITokenRecord? {
         if let presented = BearerToken.from(request) {
             return try await authenticator.authenticate(presented)
         }
-        guard request.method == .get, Self.takesSessionCookie(request.uri.path),
+        guard request.method == .get, Self.takesSessionCookie(parts),
             let secret = request.cookies[ConsolePaths.sessionCookie]?.value
         else { return nil }
         return try await sessions.authenticate(secret: secret)?.token
     }
 
     /// `GET /v1/jobs/{id}/logs`: the job page's live logs.
-    static func takesSessionCookie(_ path: String) -> Bool {
-        let parts = components(path)
+    static func takesSessionCookie(_ parts: [Substring]) -> Bool {
         return parts.count == 4 && parts[0] == "v1" && parts[1] == "jobs" && parts[3] == "logs"
     }
 
@@ -75,12 +76,11 @@ struct TokenAuthMiddleware: RouterMiddleware {
     /// token), the owner machines' endpoints (join and machine tokens), provider webhooks
     /// (signatures) and the web console (session cookie) authenticate themselves. Paths are compared by
     /// component, as the router matches them (`//v1/admin` is the admin API too).
-    static func isPublic(_ path: String) -> Bool {
-        let parts = components(path)
+    static func isPublic(_ parts: [Substring]) -> Bool {
         switch parts.count {
         case 1 where openRoots.contains(where: { parts[0] == $0 }): return true
         case 3 where parts[0] == "v1" && selfAuthenticating.contains(where: { parts[1] == $0 }): return true
-        default: return ConsolePaths.isConsole(path)
+        default: return ConsolePaths.isConsole(components: parts)
         }
     }
 
@@ -89,8 +89,7 @@ struct TokenAuthMiddleware: RouterMiddleware {
     private static let openRoots = ["healthz", "readyz", "metrics", "openapi.yaml"]
     private static let selfAuthenticating = ["webhooks", "agent", "hosts"]
 
-    static func isAdmin(_ path: String) -> Bool {
-        let parts = components(path)
+    static func isAdmin(_ parts: [Substring]) -> Bool {
         return parts.count >= 2 && parts[0] == "v1" && parts[1] == "admin"
     }
 
